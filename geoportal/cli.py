@@ -1,0 +1,73 @@
+"""``geoportal`` command line.
+
+Core commands (database, catalog) live here; ``etl``, ``services`` and ``web`` add their
+own through the ``geoportal.commands`` entry-point group, so the core imports none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from geoportal.catalog import Catalog, CatalogError
+from geoportal.cluster import ClusterError
+from geoportal.database import ensure_database, stop_database
+from geoportal.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _db_up(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_database(settings, Catalog.load(settings.layers_dir))
+    print(f"database ready ({'embedded' if settings.embedded else 'external'})")
+    return 0
+
+
+def _db_stop(args: argparse.Namespace, settings: Settings) -> int:
+    stop_database(settings)
+    return 0
+
+
+def _catalog_check(args: argparse.Namespace, settings: Settings) -> int:
+    catalog = Catalog.load(settings.layers_dir)
+    for layer in catalog.layers:
+        print(f"{layer.id:16} {layer.wms_name:16} {layer.qualified_view}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: core commands plus those contributed by installed packages."""
+    parser = argparse.ArgumentParser(prog="geoportal", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    db = commands.add_parser("db", help="database: start, migrate, stop").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("up", help="start the embedded cluster if needed and migrate").set_defaults(
+        handler=_db_up
+    )
+    db.add_parser("stop", help="stop the embedded cluster").set_defaults(handler=_db_stop)
+    commands.add_parser("catalog", help="validate and list the layer catalog").set_defaults(
+        handler=_catalog_check
+    )
+    for plugin in entry_points(group="geoportal.commands"):
+        plugin.load()(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``geoportal`` command."""
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    try:
+        return int(args.handler(args, settings))
+    except (CatalogError, ClusterError) as exc:
+        print(f"geoportal: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Alembic migrations of the geoportal schema (run with ``geoportal db migrate``)."""

@@ -1,0 +1,71 @@
+"""Bring the database to the current schema: migrations, publish views, grants.
+
+Publish views come from the layer catalog (``layers/*/view.sql``) and are re-applied on
+every migrate, so adding a layer folder is enough to publish it. Grants follow the rule
+that the public reader role may SELECT in ``publish`` and nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from geoportal.catalog import Catalog
+from geoportal.db import sqlalchemy_url, write_service_file
+from geoportal.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(settings: Settings, catalog: Catalog) -> None:
+    """Run Alembic migrations, then (re)create publish views and grants, in one transaction."""
+    write_service_file(settings)
+    engine = create_engine(sqlalchemy_url(settings, "owner"), poolclass=NullPool)
+    with engine.begin() as sa_conn:
+        sa_conn.exec_driver_sql("SET lock_timeout = '30s'")
+        sa_conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS ops")  # Alembic's version table
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sa_conn
+        command.upgrade(config, "head")
+        conn = sa_conn.connection.driver_connection
+        assert isinstance(conn, psycopg.Connection)
+        apply_views(conn, catalog)
+        apply_grants(conn, settings)
+    engine.dispose()
+
+
+def apply_views(conn: psycopg.Connection, catalog: Catalog) -> None:
+    """Recreate every publish view from the catalog (dropped first: columns may change)."""
+    conn.execute("DROP SCHEMA IF EXISTS publish CASCADE")
+    conn.execute("CREATE SCHEMA publish")
+    for layer in catalog.layers_with_views():
+        conn.execute(layer.view_sql())  # type: ignore[call-overload]
+
+
+def apply_grants(conn: psycopg.Connection, settings: Settings) -> None:
+    """Grant each role exactly what it needs; the public reader sees only ``publish``."""
+    roles = settings.roles
+    ident = sql.Identifier
+    statements = [
+        "REVOKE ALL ON ALL TABLES IN SCHEMA data, ops, staging FROM PUBLIC",
+        "REVOKE ALL ON SCHEMA data, ops, staging, publish FROM PUBLIC",
+        sql.SQL("GRANT USAGE ON SCHEMA publish TO {}, {}, {}").format(
+            ident(roles.public), ident(roles.app), ident(roles.staff)),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA publish TO {}, {}, {}").format(
+            ident(roles.public), ident(roles.app), ident(roles.staff)),
+        sql.SQL("GRANT USAGE ON SCHEMA data, ops TO {}, {}").format(
+            ident(roles.app), ident(roles.staff)),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA data, ops TO {}, {}").format(
+            ident(roles.app), ident(roles.staff)),
+        # Subjects and shares are personal data: staff only (art. 24 ust. 5 PGiK).
+        sql.SQL("REVOKE ALL ON data.subject, data.share FROM {}").format(ident(roles.app)),
+    ]  # fmt: skip
+    for statement in statements:
+        conn.execute(statement)  # type: ignore[arg-type]

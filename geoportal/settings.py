@@ -1,0 +1,74 @@
+"""One settings object, read from ``GEOPORTAL_*`` environment variables.
+
+The defaults describe the embedded run: a private PostgreSQL cluster under ``var/``
+reached over a Unix socket, serving on 127.0.0.1:8000. Setting ``GEOPORTAL_DATABASE_URL``
+switches to an external database and skips the embedded cluster.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Roles(BaseSettings):
+    """Database roles; the public reader may SELECT only in ``publish``."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOPORTAL_ROLE_")
+
+    owner: str = "geoportal_owner"
+    app: str = "geoportal_app"
+    public: str = "geoportal_public"
+    staff: str = "geoportal_staff"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one geoportal instance."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOPORTAL_")
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    layers_dir: Path = PROJECT_ROOT / "layers"
+    config_dir: Path = PROJECT_ROOT / "config"
+    database_url: str | None = None  # external database: migration-owner URL
+    database_name: str = "geoportal"
+    pg_port: int = 5432  # port number of the embedded cluster's socket file
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # as clients see us; default http://host:port
+    workers: int = 2
+    threads: int = 8
+    statement_timeout_ms: int = 15000
+    demo_parcels: int = 10_000
+    demo_seed: int = 1003
+    roles: Roles = Field(default_factory=Roles)
+
+    @property
+    def embedded(self) -> bool:
+        """True when the geoportal runs its own PostgreSQL cluster under ``var/``."""
+        return self.database_url is None
+
+    @property
+    def base_url(self) -> str:
+        """Absolute URL of the application root, never taken from request headers."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @cached_property
+    def pg_dir(self) -> Path:
+        """Data directory of the embedded cluster."""
+        return self.var_dir / "pgdata"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Tile cache of MapProxy."""
+        return self.var_dir / "cache"
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Generated run-time files (service file, patched engine configs)."""
+        return self.var_dir / "run"

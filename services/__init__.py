@@ -1,0 +1,1 @@
+"""OGC adapters: engine configuration generation, MapServer, MapProxy and pygeoapi apps."""

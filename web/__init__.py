@@ -1,0 +1,1 @@
+"""The web process: Flask viewer and the composition of all services into one WSGI app."""

@@ -1,0 +1,51 @@
+"""Composition root: the one WSGI application the web process serves.
+
+Flask answers ``/`` (viewer, health); pygeoapi ``/ogc``; MapServer ``/ows``;
+MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from geoportal.catalog import Catalog
+from geoportal.db import write_service_file
+from geoportal.settings import Settings
+from web.dispatch import PrefixDispatcher, WSGIApp
+from web.health import health_blueprint
+from web.viewer import viewer_blueprint
+
+MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
+
+
+def create_flask_app(settings: Settings, catalog: Catalog) -> Flask:
+    """The Flask part: viewer pages and health endpoints."""
+    app = Flask(__name__)
+    app.config["GEOPORTAL_SETTINGS"] = settings
+    app.config["GEOPORTAL_CATALOG"] = catalog
+    app.register_blueprint(health_blueprint)
+    app.register_blueprint(viewer_blueprint)
+    return app
+
+
+def create_app(settings: Settings | None = None) -> WSGIApp:
+    """Build the whole application: Flask plus the mounted OGC engines."""
+    from services.mapproxy.app import make_mapproxy_app
+    from services.mapserver.app import make_mapserver_app
+    from services.pygeoapi.app import make_pygeoapi_app
+
+    settings = settings or Settings()
+    write_service_file(settings)
+    catalog = Catalog.load(settings.layers_dir)
+    flask_app = create_flask_app(settings, catalog)
+    mapproxy = make_mapproxy_app(settings)
+    engines: dict[str, WSGIApp] = {
+        "/ogc": make_pygeoapi_app(settings),
+        "/ows": make_mapserver_app(settings),
+    }
+    flask_app.config["GEOPORTAL_ENGINES"] = sorted([*engines, *MAPPROXY_PREFIXES])
+    return PrefixDispatcher(
+        default=flask_app.wsgi_app,
+        mounted=engines,
+        passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
+    )

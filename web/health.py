@@ -1,0 +1,33 @@
+"""``/health`` (the process is alive) and ``/ready`` (database reachable, engines loaded)."""
+
+from __future__ import annotations
+
+import psycopg
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+
+from geoportal.db import connect
+
+health_blueprint = Blueprint("health", __name__)
+
+
+@health_blueprint.get("/health")
+def health() -> ResponseReturnValue:
+    """Liveness: answers as long as the process serves requests."""
+    return jsonify(status="ok")
+
+
+@health_blueprint.get("/ready")
+def ready() -> ResponseReturnValue:
+    """Readiness: the public reader can query ``publish`` and every engine is mounted."""
+    settings = current_app.config["GEOPORTAL_SETTINGS"]
+    engines = current_app.config.get("GEOPORTAL_ENGINES", [])
+    try:
+        with connect(settings, "public", connect_timeout=3) as conn:
+            conn.execute("SELECT 1 FROM publish.parcels LIMIT 1")
+    except psycopg.Error:
+        response = jsonify(status="unavailable", database="unreachable", engines=engines)
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+    return jsonify(status="ready", database="ok", engines=engines)
