@@ -1,30 +1,42 @@
-"""Shared fixtures: a real PostgreSQL + PostGIS cluster for the whole test session.
+"""Shared fixtures: a real PostgreSQL + PostGIS cluster and, on demand, the whole stack.
 
-The cluster lives under ``var/test`` (separate from the one ``make run`` uses), is created
-fresh for each session and stopped at its end.
+The cluster lives under ``var/test`` (apart from the one ``make run`` uses), is created
+fresh for each session and stopped at its end. ``demo_loaded`` fills it with a small
+demo county through the real ETL; ``live_server`` runs the real application in gunicorn.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from geoportal.catalog import Catalog
 from geoportal.database import ensure_database, stop_database
+from geoportal.db import connect
 from geoportal.settings import PROJECT_ROOT, Settings
+from web.server import start_gunicorn, stop_gunicorn, wait_ready
+
+if TYPE_CHECKING:
+    from etl.pipeline import LoadResult
 
 TEST_VAR = PROJECT_ROOT / "var" / "test"
 FIXTURES = Path(__file__).parent / "fixtures"
+TEST_PORT = 18765
 
 
 @pytest.fixture(scope="session")
 def settings() -> Iterator[Settings]:
     """Settings of the test instance: its own cluster, socket and port."""
-    test_settings = Settings(var_dir=TEST_VAR, pg_port=5433, port=18765, demo_parcels=1500)
-    stop_database(test_settings) if test_settings.pg_dir.exists() else None
+    test_settings = Settings(
+        var_dir=TEST_VAR, pg_port=5433, port=TEST_PORT, demo_parcels=1500, workers=1, threads=8
+    )
+    if test_settings.pg_dir.exists():
+        stop_database(test_settings)  # left over from an interrupted session
     shutil.rmtree(TEST_VAR, ignore_errors=True)
     TEST_VAR.mkdir(parents=True)
     ensure_database(test_settings, Catalog.load(test_settings.layers_dir))
@@ -36,3 +48,53 @@ def settings() -> Iterator[Settings]:
 def catalog(settings: Settings) -> Catalog:
     """The committed layer catalog."""
     return Catalog.load(settings.layers_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_loaded(settings: Settings) -> LoadResult:
+    """The small demo county, generated as GML and loaded by the real ETL."""
+    from etl.demo import demo_files  # the generator is only needed by tests that use it
+    from etl.pipeline import load_files
+
+    return load_files(settings, demo_files(settings, progress=lambda message: None))
+
+
+@dataclass(frozen=True)
+class KnownParcel:
+    """A parcel of the loaded demo data and a point inside it (EPSG:2180, easting first)."""
+
+    parcel_id: str
+    gid: int
+    x: float
+    y: float
+    lon: float
+    lat: float
+
+
+@pytest.fixture(scope="session")
+def known_parcel(settings: Settings, demo_loaded: LoadResult) -> KnownParcel:
+    """A divided parcel (``q/p`` number) in the town, with an interior point."""
+    with connect(settings, "owner") as conn:
+        row = conn.execute(
+            """
+            SELECT parcel_id, gid, ST_X(pt), ST_Y(pt),
+                   ST_X(ST_Transform(pt, 4326)), ST_Y(ST_Transform(pt, 4326))
+              FROM (SELECT parcel_id, gid, ST_PointOnSurface(geom) AS pt, number
+                      FROM publish.parcels) p
+             WHERE number LIKE '%/%'
+             ORDER BY parcel_id LIMIT 1
+            """
+        ).fetchone()
+    assert row is not None, "the demo county has no divided parcel"
+    return KnownParcel(*row)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, demo_loaded: LoadResult) -> Iterator[str]:
+    """The whole application in gunicorn on 127.0.0.1; yields its base URL."""
+    process = start_gunicorn(settings, settings.var_dir / "log")
+    try:
+        wait_ready(settings, process)
+        yield settings.base_url
+    finally:
+        stop_gunicorn(process)

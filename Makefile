@@ -1,0 +1,36 @@
+# The two commands: `make run` (the geoportal on http://127.0.0.1:8000) and `make test`.
+# Both install what is missing first (scripts/bootstrap.sh), so a fresh Debian 12 is enough.
+
+VENV := .venv
+GEOPORTAL := $(VENV)/bin/geoportal
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-test lint config bench clean-var
+
+run: setup
+	$(GEOPORTAL) run
+
+test: setup-test lint
+	$(GEOPORTAL) config check
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+setup:
+	scripts/bootstrap.sh
+
+setup-test:
+	scripts/bootstrap.sh --test
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+config:
+	$(GEOPORTAL) config build
+
+bench: setup
+	$(VENV)/bin/python -m benchmarks
+
+clean-var:
+	-$(GEOPORTAL) db stop
+	rm -rf var

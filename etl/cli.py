@@ -1,0 +1,73 @@
+"""``geoportal etl …`` and ``geoportal demo …`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.pipeline import LoadError, LoadResult, load_files
+from geoportal.settings import Settings
+
+
+def _print_result(result: LoadResult) -> None:
+    for table, counts in result.counts.items():
+        print(f"{table:20} read {counts['read']:>8,}  new {counts['inserted']:>8,}"
+              f"  closed {counts['closed']:>8,}")  # fmt: skip
+    for finding in result.findings:
+        examples = ", ".join(finding.examples[:3])
+        print(f"finding: {finding.check} in {finding.table}: {finding.count} (e.g. {examples})")
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        result = load_files(settings, [Path(name) for name in args.files])
+    except LoadError as exc:
+        print(f"geoportal: load refused, nothing changed: {exc}", file=sys.stderr)
+        return 1
+    _print_result(result)
+    return 0
+
+
+def _demo_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from etl.synthetic import generate_demo_county
+
+    for path in generate_demo_county(args.out, parcels=args.parcels, seed=args.seed):
+        print(path)
+    return 0
+
+
+def _demo_load(args: argparse.Namespace, settings: Settings) -> int:
+    from etl.demo import ensure_demo
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    result = ensure_demo(settings, progress)
+    if result is None:
+        print("demo county already loaded")
+    else:
+        _print_result(result)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ETL commands to the ``geoportal`` parser."""
+    etl = commands.add_parser("etl", help="load exchange files").add_subparsers(
+        dest="etl_command", required=True
+    )
+    load = etl.add_parser("load", help="load EGiB GML / APP GML files as one snapshot")
+    load.add_argument("files", nargs="+")
+    load.set_defaults(handler=_load)
+
+    demo = commands.add_parser("demo", help="the demo county").add_subparsers(
+        dest="demo_command", required=True
+    )
+    generate = demo.add_parser("generate", help="write the demo county's exchange files")
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--parcels", type=int, default=10_000)
+    generate.add_argument("--seed", type=int, default=1003)
+    generate.set_defaults(handler=_demo_generate)
+    demo.add_parser("load", help="generate and load the demo county if empty").set_defaults(
+        handler=_demo_load
+    )

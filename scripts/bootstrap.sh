@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Install what the geoportal needs on Debian 12, idempotently and quickly when done before.
+#   scripts/bootstrap.sh          system packages, Python venv, frontend bundle
+#   scripts/bootstrap.sh --test   the same plus Chromium for browser tests
+# Not root and packages missing: print the exact apt-get line and stop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(postgresql-15-postgis-3 cgi-mapserver mapserver-bin python3-mapscript gdal-bin
+          python3-venv fonts-dejavu-core ca-certificates)
+# Node.js may come from elsewhere (NodeSource bundles npm): only ask Debian when absent.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
+[[ "${1:-}" == "--test" ]] && PACKAGES+=(chromium chromium-driver)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "geoportal: missing Debian packages. Run as root:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "==> installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Python: Debian's 3.11 (the one python3-mapscript is built for), pinned dependencies.
+# The venv does not see Debian's site-packages (they would shadow the pins); mapscript
+# alone is linked in.
+stamp=.venv/.installed
+if [[ ! -f $stamp || requirements.lock -nt $stamp || pyproject.toml -nt $stamp ]]; then
+  echo "==> Python environment (.venv)"
+  [[ -x .venv/bin/python ]] || /usr/bin/python3 -m venv .venv
+  site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  ln -sfn /usr/lib/python3/dist-packages/mapscript "$site/mapscript"
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
+  # pycsw only ships the GML 3.2.1 / ISO 19139 schemas used to validate offline; its
+  # dependency pins are obsolete and it is never imported.
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps pycsw==2.6.2
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+  touch "$stamp"
+fi
+
+# Frontend: OpenLayers bundled from npm; nothing is fetched from a CDN at run time.
+front=web/frontend
+if [[ -f $front/package.json ]]; then
+  if [[ ! -d $front/node_modules || $front/package-lock.json -nt $front/node_modules ]]; then
+    echo "==> frontend dependencies (npm ci)"
+    (cd $front && npm ci --no-audit --no-fund --loglevel=error) && touch $front/node_modules
+  fi
+  bundle=web/static/build/viewer.js
+  if [[ ! -f $bundle ]] || [[ -n $(find $front/src $front/package-lock.json -newer $bundle -print -quit) ]]; then
+    echo "==> frontend bundle"
+    (cd $front && npm run --silent build)
+  fi
+fi

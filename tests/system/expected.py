@@ -1,0 +1,34 @@
+"""Expected answers computed independently of the services: plain SQL on ``data``."""
+
+from __future__ import annotations
+
+from geoportal.db import connect
+from geoportal.settings import Settings
+
+
+def parcels_in_bbox_2180(settings: Settings, bbox: tuple[float, float, float, float]) -> set[str]:
+    """Current parcel ids whose geometry intersects an EPSG:2180 (easting, northing) box."""
+    with connect(settings, "owner") as conn:
+        rows = conn.execute(
+            "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
+            " AND ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+            bbox,
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def parcels_in_bbox_lonlat(settings: Settings, bbox: tuple[float, float, float, float]) -> set[str]:
+    """Current parcel ids intersecting a CRS84 (lon, lat) box, densified before transforming."""
+    with connect(settings, "owner") as conn:
+        rows = conn.execute(
+            "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
+            " AND ST_Intersects(geom, ST_Transform("
+            "ST_Segmentize(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 0.0005), 2180))",
+            bbox,
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def box_around(x: float, y: float, half: float) -> tuple[float, float, float, float]:
+    """A square box around a point."""
+    return (x - half, y - half, x + half, y + half)

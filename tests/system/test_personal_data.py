@@ -1,0 +1,87 @@
+"""No subject (owner) data is reachable anonymously through any public path.
+
+The names and PESEL numbers of the loaded subjects are read straight from the database as
+the owner role, then every anonymous path is asked for everything it will give; none of
+those strings may appear in any answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geoportal.db import connect
+
+pytestmark = pytest.mark.system
+
+
+@pytest.fixture(scope="module")
+def secrets(settings, demo_loaded) -> list[str]:
+    with connect(settings, "owner") as conn:
+        rows = conn.execute(
+            "SELECT pesel, first_name || ' ' || surname FROM data.subject"
+            " WHERE subject_kind = 'person' AND pesel IS NOT NULL ORDER BY local_id LIMIT 200"
+        ).fetchall()
+    assert len(rows) >= 10, "the demo county must contain natural persons"
+    return [value for row in rows for value in row]
+
+
+def _assert_clean(body: str, secrets: list[str], where: str) -> None:
+    leaked = [secret for secret in secrets if secret in body]
+    assert not leaked, f"{where} leaked personal data: {leaked[:3]}"
+
+
+def test_wfs_features_carry_no_personal_data(live_server, http, catalog, secrets):
+    for layer in catalog.for_service("wfs"):
+        response = http.get(f"{live_server}/ows", params={
+            "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature",
+            "TYPENAMES": layer.wms_name, "COUNT": "100000"})  # fmt: skip
+        assert response.status_code == 200, layer.wms_name
+        _assert_clean(response.text, secrets, f"WFS {layer.wms_name}")
+
+
+def test_ogcapi_items_carry_no_personal_data(live_server, http, catalog, secrets):
+    for layer in catalog.for_service("ogcapi"):
+        response = http.get(f"{live_server}/ogc/collections/{layer.id}/items",
+                            params={"f": "json", "limit": "10000"})  # fmt: skip
+        assert response.status_code == 200, layer.id
+        _assert_clean(response.text, secrets, f"OGC API {layer.id}")
+
+
+def test_getfeatureinfo_carries_no_personal_data(live_server, http, catalog, known_parcel, secrets):
+    layers = ",".join(layer.wms_name for layer in catalog.for_service("wms"))
+    x, y = known_parcel.x, known_parcel.y
+    for info_format in ("text/plain", "application/vnd.ogc.gml"):
+        response = http.get(f"{live_server}/ows", params={
+            "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetFeatureInfo",
+            "LAYERS": layers, "QUERY_LAYERS": layers, "STYLES": "", "CRS": "EPSG:2180",
+            "BBOX": f"{y - 500},{x - 500},{y + 500},{x + 500}", "WIDTH": "101", "HEIGHT": "101",
+            "I": "50", "J": "50", "INFO_FORMAT": info_format, "FEATURE_COUNT": "50"})  # fmt: skip
+        assert response.status_code == 200
+        _assert_clean(response.text, secrets, f"GetFeatureInfo {info_format}")
+
+
+@pytest.mark.parametrize("name", ["subject", "subjects", "data.subject", "share", "publish.subject"])
+def test_subject_tables_are_not_services(live_server, http, name):
+    wfs = http.get(f"{live_server}/ows", params={
+        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": name})  # fmt: skip
+    assert wfs.status_code == 400
+    wms = http.get(f"{live_server}/ows", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": name, "STYLES": "",
+        "CRS": "EPSG:2180", "BBOX": "400000,500000,401000,501000", "WIDTH": "10", "HEIGHT": "10",
+        "FORMAT": "image/png"})  # fmt: skip
+    assert wms.status_code == 400
+    assert http.get(f"{live_server}/ogc/collections/{name}/items").status_code == 404
+
+
+def test_capabilities_and_schemas_name_no_subject_columns(live_server, http):
+    answers = [
+        http.get(f"{live_server}/ows", params={"SERVICE": "WFS", "VERSION": "2.0.0",
+                                                "REQUEST": "DescribeFeatureType"}).text,
+        http.get(f"{live_server}/ows", params={"SERVICE": "WMS",
+                                                "REQUEST": "GetCapabilities"}).text,
+        http.get(f"{live_server}/ogc/collections", params={"f": "json"}).text,
+        http.get(f"{live_server}/ogc/collections/parcels/queryables", params={"f": "json"}).text,
+    ]  # fmt: skip
+    for body in answers:
+        for column in ("pesel", "surname", "first_name", "subject_local_id", "regon"):
+            assert column not in body.lower()

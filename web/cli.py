@@ -1,0 +1,87 @@
+"""``geoportal run`` (everything, one command) and ``geoportal serve`` (web process only)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from types import FrameType
+
+from geoportal.catalog import Catalog
+from geoportal.database import ensure_database, stop_database
+from geoportal.settings import Settings
+from web.links import service_links
+from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM takes the same clean path as Ctrl-C
+
+
+def _prepare(settings: Settings) -> bool:
+    """Database, demo data and configuration check; True if we started the cluster."""
+    from etl.demo import ensure_demo
+    from services.configgen import check
+
+    catalog = Catalog.load(settings.layers_dir)
+    _say("==> database")
+    started = ensure_database(settings, catalog)
+    _say("==> demo county")
+    ensure_demo(settings, _say)
+    drifted = check(catalog, settings)
+    if drifted:
+        raise ServerError(f"generated configuration out of date: {', '.join(drifted)}; "
+                          "run `geoportal config build` and commit the result")  # fmt: skip
+    return started
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from services.mapproxy.seed import seed_cache
+
+    signal.signal(signal.SIGTERM, _terminate)
+    started_db = False
+    server = None
+    try:
+        started_db = _prepare(settings)
+        _say(f"==> web server on {settings.base_url}")
+        server = start_gunicorn(settings, settings.var_dir / "log")
+        wait_ready(settings, server)
+        if not args.no_seed:
+            _say("==> tile cache")
+            seed_cache(settings, progress=_say)
+        _print_links(settings)
+        while server.poll() is None:
+            time.sleep(0.5)
+        _say(f"gunicorn exited with {server.returncode}")
+        return 1
+    except ServerError as exc:
+        _say(f"geoportal: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _say("\nstopping…")
+        return 0
+    finally:
+        if server is not None:
+            stop_gunicorn(server)
+        if started_db or args.stop_db:
+            stop_database(settings)
+
+
+def _print_links(settings: Settings) -> None:
+    print("\nGeoportal is running (Ctrl-C stops it):", flush=True)
+    for link in service_links(settings):
+        print(f"  {link.title_pl:48} {link.url}", flush=True)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``run`` to the ``geoportal`` parser."""
+    run = commands.add_parser("run", help="database, demo data, services, cache: everything")
+    run.add_argument("--no-seed", action="store_true", help="do not seed the tile cache")
+    run.add_argument("--stop-db", action="store_true",
+                     help="stop the embedded database on exit even if it was already running")  # fmt: skip
+    run.set_defaults(handler=_run)
