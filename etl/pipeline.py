@@ -45,14 +45,18 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_files(settings: Settings, paths: Sequence[Path], progress: Progress = _stderr) -> LoadResult:
+def load_files(
+    settings: Settings, paths: Sequence[Path], progress: Progress = _stderr
+) -> LoadResult:
     """Load exchange files (EGiB GML, APP GML) into ``data`` as one versioned snapshot."""
     started = time.monotonic()
     kinds = [_reader_kind(path) for path in paths]
     with connect(settings, "owner") as conn:
         run_id = _start_run(conn, paths)
         try:
-            result = _load_in_transaction(conn, run_id, list(zip(paths, kinds)), progress)
+            result = _load_in_transaction(
+                conn, run_id, list(zip(paths, kinds, strict=True)), progress
+            )
         except Exception as exc:
             conn.rollback()
             _finish_run(conn, run_id, "failed", {}, {"error": str(exc)[:500]})
@@ -94,7 +98,7 @@ def _load_in_transaction(
     fatal = [finding for finding in findings if finding.fatal]
     if fatal:
         raise LoadError("; ".join(f"{f.check} in {f.table}: {f.count}" for f in fatal))
-    at = dt.datetime.now(dt.timezone.utc)
+    at = dt.datetime.now(dt.UTC)
     counts = {table: {"read": writer.counts[table], **swap_table(conn, table, run_id, at)}
               for table in tables}  # fmt: skip
     report = {"findings": [finding.as_dict() for finding in findings]}

@@ -85,7 +85,9 @@ def _copy_text(value: Any) -> str:
         return str(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict)):
+    if isinstance(value, dict) or (
+        isinstance(value, list) and value and isinstance(value[0], dict)
+    ):
         return json.dumps(value, ensure_ascii=False, default=str).translate(_ESCAPES)
     if isinstance(value, (list, tuple)):
         return _array_literal(value).translate(_ESCAPES)

@@ -16,7 +16,9 @@ from psycopg import sql
 from etl.tables import columns_of
 
 
-def swap_table(conn: psycopg.Connection, table: str, run_id: int, at: dt.datetime) -> dict[str, int]:
+def swap_table(
+    conn: psycopg.Connection, table: str, run_id: int, at: dt.datetime
+) -> dict[str, int]:
     """Close superseded versions and insert new ones for one table; return the counts."""
     closed = _close_versions(conn, table, at)
     inserted = _insert_new_versions(conn, table, run_id)

@@ -118,10 +118,17 @@ class Layer(BaseModel):
         return f"publish.{self.view}"
 
     def view_sql(self) -> str:
-        """``CREATE VIEW`` statement for this layer's publish view."""
+        """``CREATE VIEW`` statement for this layer's publish view.
+
+        Deliberately not a ``security_barrier`` view: that keeps PostgreSQL from pushing
+        spatial predicates into the view, and every bbox query scanned all parcels
+        (7.7 ms vs 3.1 ms per 100-parcel request at 10k parcels). Confidentiality rests on
+        the columns a view selects; the public role cannot create functions, so it cannot
+        reach the rows a view filters out either (older versions, not personal data).
+        """
         body = (self.folder / "view.sql").read_text().strip().rstrip(";")
         return (
-            f"CREATE VIEW publish.{self.view} WITH (security_barrier = true) AS\n{body};\n"
+            f"CREATE VIEW publish.{self.view} AS\n{body};\n"
             f"COMMENT ON VIEW publish.{self.view} IS {_sql_literal(self.title.pl)};"
         )
 

@@ -49,8 +49,12 @@ def _role_params(settings: Settings, role_name: str) -> dict[str, str]:
                    "dbname": settings.database_name, "user": role_name}  # fmt: skip
         return params
     url = urlsplit(settings.database_url or "")
-    params |= {"host": url.hostname or "localhost", "port": str(url.port or 5432),
-               "dbname": url.path.lstrip("/") or settings.database_name, "user": role_name}  # fmt: skip
+    params |= {
+        "host": url.hostname or "localhost",
+        "port": str(url.port or 5432),
+        "dbname": url.path.lstrip("/") or settings.database_name,
+        "user": role_name,
+    }
     if role_name == settings.roles.owner and url.password:
         params["password"] = unquote(url.password)
     return params
@@ -77,7 +81,9 @@ def conninfo(settings: Settings, role: str) -> str:
 
 
 @contextmanager
-def connect(settings: Settings, role: str = "app", **kwargs: object) -> Iterator[psycopg.Connection]:
+def connect(
+    settings: Settings, role: str = "app", **kwargs: object
+) -> Iterator[psycopg.Connection]:
     """Open a psycopg connection as one of the configured roles."""
     if SERVICE_FILE_ENV not in os.environ:
         write_service_file(settings)

@@ -46,16 +46,16 @@ def apply_views(conn: psycopg.Connection, catalog: Catalog) -> None:
     conn.execute("DROP SCHEMA IF EXISTS publish CASCADE")
     conn.execute("CREATE SCHEMA publish")
     for layer in catalog.layers_with_views():
-        conn.execute(layer.view_sql())  # type: ignore[call-overload]
+        conn.execute(layer.view_sql().encode())
 
 
 def apply_grants(conn: psycopg.Connection, settings: Settings) -> None:
     """Grant each role exactly what it needs; the public reader sees only ``publish``."""
     roles = settings.roles
     ident = sql.Identifier
-    statements = [
-        "REVOKE ALL ON ALL TABLES IN SCHEMA data, ops, staging FROM PUBLIC",
-        "REVOKE ALL ON SCHEMA data, ops, staging, publish FROM PUBLIC",
+    statements: list[bytes | sql.Composed] = [
+        b"REVOKE ALL ON ALL TABLES IN SCHEMA data, ops, staging FROM PUBLIC",
+        b"REVOKE ALL ON SCHEMA data, ops, staging, publish FROM PUBLIC",
         sql.SQL("GRANT USAGE ON SCHEMA publish TO {}, {}, {}").format(
             ident(roles.public), ident(roles.app), ident(roles.staff)),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA publish TO {}, {}, {}").format(
@@ -68,4 +68,4 @@ def apply_grants(conn: psycopg.Connection, settings: Settings) -> None:
         sql.SQL("REVOKE ALL ON data.subject, data.share FROM {}").format(ident(roles.app)),
     ]  # fmt: skip
     for statement in statements:
-        conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute(statement)

@@ -41,9 +41,10 @@ def _prepare(settings: Settings) -> bool:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from services.mapproxy.seed import seed_cache
+    from services.mapproxy.seed import SeedError, seed
 
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     started_db = False
     server = None
     try:
@@ -52,14 +53,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         server = start_gunicorn(settings, settings.var_dir / "log")
         wait_ready(settings, server)
         if not args.no_seed:
-            _say("==> tile cache")
-            seed_cache(settings, progress=_say)
+            _say("==> tile cache (only missing tiles are rendered)")
+            report = seed(settings, out=sys.stderr)
+            _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
+                 f"{report.tiles_after} in the cache")  # fmt: skip
         _print_links(settings)
         while server.poll() is None:
             time.sleep(0.5)
         _say(f"gunicorn exited with {server.returncode}")
         return 1
-    except ServerError as exc:
+    except (ServerError, SeedError) as exc:
         _say(f"geoportal: {exc}")
         return 1
     except KeyboardInterrupt:
@@ -82,6 +85,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add ``run`` to the ``geoportal`` parser."""
     run = commands.add_parser("run", help="database, demo data, services, cache: everything")
     run.add_argument("--no-seed", action="store_true", help="do not seed the tile cache")
-    run.add_argument("--stop-db", action="store_true",
-                     help="stop the embedded database on exit even if it was already running")  # fmt: skip
+    run.add_argument(
+        "--stop-db",
+        action="store_true",
+        help="stop the embedded database on exit even if it was already running",
+    )
     run.set_defaults(handler=_run)

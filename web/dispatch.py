@@ -25,13 +25,15 @@ class PrefixDispatcher:
         self.mounted = dict(mounted)  # prefix moved into SCRIPT_NAME
         self.passthrough = dict(passthrough)  # path left as it is
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         segment = "/" + path.lstrip("/").split("/", 1)[0]
         if segment in self.passthrough:
             return self.passthrough[segment](environ, start_response)
         if segment in self.mounted:
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + segment
-            environ["PATH_INFO"] = path[len(segment):]
+            environ["PATH_INFO"] = path[len(segment) :]
             return self.mounted[segment](environ, start_response)
         return self.default(environ, start_response)

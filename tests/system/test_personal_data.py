@@ -60,10 +60,14 @@ def test_getfeatureinfo_carries_no_personal_data(live_server, http, catalog, kno
         _assert_clean(response.text, secrets, f"GetFeatureInfo {info_format}")
 
 
-@pytest.mark.parametrize("name", ["subject", "subjects", "data.subject", "share", "publish.subject"])
+@pytest.mark.parametrize(
+    "name", ["subject", "subjects", "data.subject", "share", "publish.subject"]
+)
 def test_subject_tables_are_not_services(live_server, http, name):
-    wfs = http.get(f"{live_server}/ows", params={
-        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": name})  # fmt: skip
+    wfs = http.get(
+        f"{live_server}/ows",
+        params={"SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": name},
+    )
     assert wfs.status_code == 400
     wms = http.get(f"{live_server}/ows", params={
         "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": name, "STYLES": "",

@@ -1,0 +1,28 @@
+"""Run the benchmarks against a real instance: ``make bench`` or ``python -m benchmarks``.
+
+1. A cached WMTS tile through our application (gunicorn → MapProxy) against the same tile
+   file served by a static file server (Python's threaded ``http.server``), same client.
+2. An OGC API Features bbox query (~100 parcels) against the plain SQL that answers it
+   (GeoJSON assembled by PostgreSQL), both as the public reader role.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks.instance import running_instance
+from benchmarks.ogcapi import bench_ogcapi_bbox
+from benchmarks.tiles import bench_cached_tile
+
+
+def main() -> int:
+    """Start an instance, run every benchmark, print one ratio line each."""
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    with running_instance() as settings:
+        bench_cached_tile(settings, repeat)
+        bench_ogcapi_bbox(settings, repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

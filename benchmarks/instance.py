@@ -1,0 +1,38 @@
+"""A running geoportal for benchmarks: the embedded default instance on a free port."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from etl.demo import ensure_demo
+from geoportal.catalog import Catalog
+from geoportal.database import ensure_database, stop_database
+from geoportal.settings import Settings
+from web.server import start_gunicorn, stop_gunicorn, wait_ready
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_instance() -> Iterator[Settings]:
+    """Database (with the demo county) and gunicorn, stopped again afterwards."""
+    settings = Settings(port=free_port())
+    settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{settings.port}"})
+    started_db = ensure_database(settings, Catalog.load(settings.layers_dir))
+    ensure_demo(settings, lambda message: print(message, file=sys.stderr))
+    server = start_gunicorn(settings, settings.var_dir / "log" / "bench")
+    try:
+        wait_ready(settings, server)
+        yield settings
+    finally:
+        stop_gunicorn(server)
+        if started_db:
+            stop_database(settings)

@@ -1,0 +1,55 @@
+"""OGC API Features bbox query vs the plain SQL answering it."""
+
+from __future__ import annotations
+
+import requests
+
+from benchmarks.timing import median_ms, report
+from geoportal.db import connect
+from geoportal.settings import Settings
+
+PLAIN_SQL = """
+SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+         json_build_object('type', 'Feature', 'id', gid,
+                           'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 7)::json,
+                           'properties', to_jsonb(p) - 'geom' - 'gid')), '[]'))
+  FROM (SELECT * FROM publish.parcels
+         WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 2180)
+         ORDER BY gid LIMIT 100) p
+"""
+
+
+def _bbox_with_about_100_parcels(settings: Settings) -> tuple[float, float, float, float]:
+    with connect(settings, "public") as conn:
+        row = conn.execute(
+            "WITH c AS (SELECT ST_Transform(ST_Centroid(ST_Extent(geom)::geometry), 4326) AS pt"
+            " FROM publish.parcels) SELECT ST_X(pt), ST_Y(pt) FROM c"
+        ).fetchone()
+        assert row is not None
+        lon, lat = row
+        half = 0.002
+        while half < 0.2:
+            bbox = (lon - half, lat - half / 1.6, lon + half, lat + half / 1.6)
+            count = conn.execute(
+                "SELECT count(*) FROM publish.parcels"
+                " WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 2180)",
+                bbox,
+            ).fetchone()
+            if count and count[0] >= 100:
+                return bbox
+            half *= 1.3
+    raise RuntimeError("no bbox with 100 parcels in the demo county")
+
+
+def bench_ogcapi_bbox(settings: Settings, repeat: int) -> None:
+    """Print medians of the OGC API items request and of the plain SQL, and their ratio."""
+    bbox = _bbox_with_about_100_parcels(settings)
+    url = f"{settings.base_url}/ogc/collections/parcels/items"
+    params = {"bbox": ",".join(f"{value:.6f}" for value in bbox), "limit": "100", "f": "json"}
+    session = requests.Session()
+    features = session.get(url, params=params, timeout=30).json()["features"]
+    assert len(features) == 100, len(features)
+    ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
+    with connect(settings, "public") as conn:
+        plain = median_ms(lambda: conn.execute(PLAIN_SQL, bbox).fetchone(), repeat)
+    report("OGC API items, bbox, 100 parcels", ours, plain, "plain SQL")

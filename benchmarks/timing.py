@@ -1,0 +1,24 @@
+"""Repeated timing with medians (the machine is shared and noisy: medians, not means)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def median_ms(action: Callable[[], object], repeat: int, warmup: int = 5) -> float:
+    """Median wall time of ``action`` in milliseconds."""
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def report(name: str, ours: float, peer: float, peer_name: str) -> None:
+    """One result line: both medians and their ratio."""
+    print(f"{name:42} ours {ours:8.2f} ms   {peer_name} {peer:8.2f} ms   ratio {ours / peer:6.2f}x")

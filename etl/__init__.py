@@ -1,0 +1,1 @@
+"""ETL: import of county exchange formats (EGiB, APP) and synthetic demo data."""

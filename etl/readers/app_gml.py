@@ -1,0 +1,232 @@
+"""Streaming reader of APP GML (1.0 and 2.0) and of the project's MPZP-zone GML.
+
+Plans (``AktPlanowaniaPrzestrzennego``) become ``plan`` records; their resolution number,
+date and official-journal entry come from the adopting ``DokumentFormalny`` (linked either
+way: the plan's ``dokumentUchwalajacy`` or the document's ``uchwala``). Zones —
+``app:StrefaPlanistyczna`` of a plan ogólny and ``mpzp:TerenMPZP`` of a local plan —
+become ``plan_zone`` records. A first streamed pass indexes documents and plan
+identifiers; the second yields records. ``plan_id`` / ``zone_id`` are the idIIP as one
+string, ``<przestrzenNazw>/<lokalnyId>``.
+
+A zone whose plan reference is empty (seen in real test files) gets its plan inferred from
+its lokalnyId prefix (``1POG-1SJ`` -> ``1POG``) and a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from etl.readers.base import (
+    GML_ID,
+    XLINK_TITLE,
+    Findings,
+    children,
+    date,
+    decimal,
+    first_text,  # fmt: skip
+    href_of,
+    hrefs,
+    identity,
+    iter_features,
+    local,
+    timestamp,
+)
+from etl.readers.geometry import GeometryReader
+
+_RESOLUTION = re.compile(r"\b[Nn]r\.?\s*([0-9IVXLCDM]+(?:[./][0-9A-Za-z]+)+)")
+_PLAN_URI = re.compile(r"/AktPlanowaniaPrzestrzennego/(PL\.ZIPPZP\.[^/]+/[^/]+)/([^/]+)")
+ZONE_CLASSES = ("StrefaPlanistyczna", "TerenMPZP")
+
+
+class AppGmlReader:
+    """``for table, record in AppGmlReader(path)``; then ``.findings``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._findings = Findings()
+        self.geometry = GeometryReader(self._findings)
+        self.documents: dict[str, dict[str, Any]] = {}  # identifier/gml:id -> fields
+        self.plan_of_document: dict[str, str] = {}  # plan key -> document key
+        self.plan_ids: dict[str, str] = {}  # gml:identifier / gml:id -> plan_id
+
+    @property
+    def findings(self) -> list:
+        return self._findings.as_list()
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        self._index()
+        skipped: dict[str, int] = {}
+        for feature in iter_features(self.path, self.geometry.set_envelope):
+            name = local(feature.tag)
+            if name == "AktPlanowaniaPrzestrzennego":
+                yield "plan", self._plan(feature)
+            elif name in ZONE_CLASSES:
+                yield "plan_zone", self._zone(feature)
+            elif name != "DokumentFormalny":
+                skipped[name] = skipped.get(name, 0) + 1
+        for name, count in sorted(skipped.items()):
+            self._findings.add("skipped_class", "feature class not loaded", f"{name} ×{count}")
+
+    # ---- pass 1 ----------------------------------------------------------------
+    def _index(self) -> None:
+        for feature in iter_features(self.path):
+            name = local(feature.tag)
+            kids = children(feature)
+            keys = _keys(feature, kids)
+            if name == "DokumentFormalny":
+                fields = _document(kids)
+                for key in keys:
+                    self.documents[key] = fields
+                for href in hrefs(kids, "uchwala"):
+                    self.plan_of_document.setdefault(href, keys[0] if keys else "")
+            elif name == "AktPlanowaniaPrzestrzennego":
+                space, lid, _ = identity(kids)
+                for key in keys:
+                    self.plan_ids[key] = f"{space}/{lid}"
+
+    # ---- records ---------------------------------------------------------------
+    def _common(self, feature: etree._Element, kids: dict) -> dict[str, Any]:
+        space, lid, version = identity(kids)
+        start = timestamp(first_text(kids, "poczatekWersjiObiektu"))
+        if start is None:
+            self._findings.add("no_version_start", "no poczatekWersjiObiektu", lid)
+        return {"namespace": space or "unknown", "local_id": lid or feature.get(GML_ID) or "?",
+                "version_id": version or "", "object_start": None, "version_start": start,
+                "version_end": timestamp(first_text(kids, "koniecWersjiObiektu")),
+                "object_end": None}  # fmt: skip
+
+    def _plan(self, feature: etree._Element) -> dict[str, Any]:
+        kids = children(feature)
+        row = self._common(feature, kids)
+        plan_id = f"{row['namespace']}/{row['local_id']}"
+        doc = self._document_for(feature, kids)
+        row |= {
+            "plan_id": plan_id,
+            "title": first_text(kids, "tytul") or plan_id,
+            "plan_type": _code(kids, "typPlanu"),
+            "level": _code(kids, "poziomHierarchii"),
+            "status": _code(kids, "status") or "",
+            "resolution_no": doc.get("number"),
+            "resolution_date": doc.get("date"),
+            "journal_entry": doc.get("journal"),
+            "valid_from": date(first_text(kids, "obowiazujeOd")),
+            "valid_to": date(first_text(kids, "obowiazujeDo")),
+            "geom": self.geometry.surface(_first(kids, "zasiegPrzestrzenny"), plan_id),
+        }
+        if doc == {}:
+            self._findings.add(
+                "no_adopting_document", "plan without a resolution document", plan_id
+            )
+        return row
+
+    def _document_for(self, feature: etree._Element, kids: dict) -> dict[str, Any]:
+        for href in hrefs(kids, "dokumentUchwalajacy"):
+            key = href[1:] if href.startswith("#") else href
+            if key in self.documents:
+                return self.documents[key]
+        for key in _keys(feature, kids):
+            doc_key = self.plan_of_document.get(key) or self.plan_of_document.get("#" + key)
+            if doc_key and doc_key in self.documents:
+                return self.documents[doc_key]
+        return {}
+
+    def _zone(self, feature: etree._Element) -> dict[str, Any]:
+        kids = children(feature)
+        row = self._common(feature, kids)
+        zone_id = f"{row['namespace']}/{row['local_id']}"
+        symbol = first_text(kids, "oznaczenie") or first_text(kids, "symbol") or ""
+        row |= {"zone_id": zone_id, "plan_id": self._zone_plan(kids, row, zone_id),
+                "symbol": symbol, "designation": _designation(kids) or symbol,
+                "plan_text": first_text(kids, "ustalenia") or _profiles(kids),
+                "max_height_m": decimal(first_text(kids, "maksWysokoscZabudowy")),
+                "max_intensity": decimal(first_text(kids, "maksNadziemnaIntensywnoscZabudowy")),
+                "min_bio_share": decimal(first_text(kids,
+                                                    "minUdzialPowierzchniBiologicznieCzynnej")),
+                "geom": self.geometry.surface(_first(kids, "geometria"), zone_id)}  # fmt: skip
+        return row
+
+    def _zone_plan(self, kids: dict, row: dict[str, Any], zone_id: str) -> str:
+        for href in hrefs(kids, "plan"):
+            key = href[1:] if href.startswith("#") else href
+            if key in self.plan_ids:
+                return self.plan_ids[key]
+            if match := _PLAN_URI.search(href):
+                return f"{match.group(1)}/{match.group(2)}"
+            self._findings.add("unresolved_reference", "plan reference not understood", zone_id)
+        inferred = f"{row['namespace']}/{row['local_id'].split('-', 1)[0]}"
+        self._findings.add("plan_inferred", "zone without plan reference; plan inferred from "
+                           "its lokalnyId prefix", f"{zone_id} -> {inferred}")  # fmt: skip
+        return inferred
+
+
+def _first(kids: dict, name: str) -> etree._Element | None:
+    return kids[name][0] if kids.get(name) else None
+
+
+def _keys(feature: etree._Element, kids: dict) -> list[str]:
+    """Ways a feature can be referred to: gml:identifier text, gml:id, ns/lokalnyId."""
+    keys = []
+    ident = first_text(kids, "identifier")
+    if ident:
+        keys.append(ident)
+    if feature.get(GML_ID):
+        keys.append(feature.get(GML_ID))
+    space, lid, _ = identity(kids)
+    if space and lid:
+        keys.append(f"{space}/{lid}")
+    return keys
+
+
+def _code(kids: dict, name: str) -> str | None:
+    """The code of a code-list reference (last segment of its href)."""
+    href = href_of(_first(kids, name))
+    if href:
+        return re.split(r"[/#]", href.rstrip("/"))[-1]
+    return first_text(kids, name)
+
+
+def _designation(kids: dict) -> str | None:
+    text = first_text(kids, "przeznaczenie")
+    if text:
+        return text
+    name = _first(kids, "nazwa")
+    if name is not None:
+        return name.get(XLINK_TITLE) or _code(kids, "nazwa") or (name.text or "").strip() or None
+    return None
+
+
+def _profiles(kids: dict) -> str | None:
+    parts = []
+    for label, prop in (("profil podstawowy", "profilPodstawowy"),
+                        ("profil dodatkowy", "profilDodatkowy")):  # fmt: skip
+        titles = [e.get(XLINK_TITLE) or "" for e in kids.get(prop, [])]
+        if titles:
+            parts.append(f"{label}: {'; '.join(t for t in titles if t)}")
+    return ". ".join(parts) or None
+
+
+def _document(kids: dict) -> dict[str, Any]:
+    """Resolution number, date and journal entry of a DokumentFormalny."""
+    title = first_text(kids, "tytul") or ""
+    short = first_text(kids, "nazwaSkrocona") or ""
+    number = None
+    for text in (short, title):
+        if match := _RESOLUTION.search(text):
+            number = match.group(1)
+            break
+    when = None
+    holder = _first(kids, "data")
+    if holder is not None:
+        for element in holder.iter():
+            if local(element.tag) in ("Date", "DateTime") and element.text:
+                when = date(element.text)
+                break
+    journal = first_text(kids, "numerIdentyfikacyjny")
+    if journal is None and _first(kids, "dziennikUrzedowy") is not None:
+        journal = _first(kids, "dziennikUrzedowy").get(XLINK_TITLE)
+    return {"number": number, "date": when, "journal": journal}

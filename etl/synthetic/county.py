@@ -1,0 +1,119 @@
+"""Generate the demo county: EGiB GML per unit, a subject file, APP GML and zones per gmina.
+
+Output layout (under ``out_dir``)::
+
+    egib/EGIB_1003_podmioty.gml     all subjects (persons, marriages, institutions, groups)
+    egib/EGIB_<unit>.gml            one file per jednostka ewidencyjna (6 files)
+    app/APP_MPZP_<gmina>.gml        APP 2.0: plans + adopting resolutions of a gmina
+    app/MPZP_TERENY_<gmina>.gml     zones of those plans (project namespace)
+
+Units are independent (each has its own random streams), so they are generated in
+parallel worker processes for big counties, and the bytes do not depend on the number of
+workers. Memory stays bounded: a unit is written obręb by obręb.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from etl.synthetic.app_writer import dataset_namespace, write_plans, write_zones
+from etl.synthetic.egib_subjects import write_subjects
+from etl.synthetic.egib_units import UnitResult, write_unit
+from etl.synthetic.layout import CountyLayout, build_layout
+from etl.synthetic.owners import SubjectPool, build_pool
+from etl.synthetic.plans import build_plan, select_plans
+
+Progress = Callable[[str], None]
+_STATE: dict = {}  # inherited by forked workers: layout, pool, seed, plan obręby, progress
+
+
+def generate_demo_county(
+    out_dir: Path | str,
+    parcels: int = 10_000,
+    seed: int = 1003,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the demo county's exchange files; return their paths (GML files only)."""
+    if parcels < 50:
+        raise ValueError("parcels must be at least 50")
+    out = Path(out_dir)
+    (out / "egib").mkdir(parents=True, exist_ok=True)
+    (out / "app").mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    say = _timed(progress, started)
+    layout = build_layout(seed, parcels)
+    pool = build_pool(seed, parcels)
+    specs = select_plans(layout)
+    plan_obreby = {o for spec in specs for o in spec.obreby}
+    say(f"layout: {len(layout.obreby())} obręby, {len(pool.persons):,} persons")
+    paths = [out / "egib" / "EGIB_1003_podmioty.gml"]
+    write_subjects(pool, seed, paths[0])
+    results = _units(layout, pool, seed, plan_obreby, out, workers, say)
+    paths += [r.path for r in results]
+    inputs = {k: v for r in results for k, v in r.plan_inputs.items()}
+    plans = [build_plan(spec, inputs, seed) for spec in specs]
+    gminy = sorted({p.spec.gmina_id for p in plans})
+    for index, gmina in enumerate(gminy, start=1):
+        own = [p for p in plans if p.spec.gmina_id == gmina]
+        namespace = dataset_namespace(gmina, index)
+        plan_path = out / "app" / f"APP_MPZP_{gmina}.gml"
+        zone_path = out / "app" / f"MPZP_TERENY_{gmina}.gml"
+        write_plans(own, namespace, plan_path)
+        write_zones(own, namespace, zone_path)
+        paths += [plan_path, zone_path]
+    parcels_written = sum(r.counts.get("parcel", 0) for r in results)
+    say(f"done: {parcels_written:,} parcels, {len(plans)} plans, {len(paths)} files")
+    return paths
+
+
+def _timed(progress: Progress | None, started: float) -> Progress:
+    def say(message: str) -> None:
+        if progress:
+            progress(f"[{time.monotonic() - started:6.1f} s] {message}")
+
+    return say
+
+
+def _units(
+    layout: CountyLayout,
+    pool: SubjectPool,
+    seed: int,
+    plan_obreby: set[str],
+    out: Path,
+    workers: int | None,
+    say: Progress,
+) -> list[UnitResult]:
+    jobs = sorted(range(len(layout.units)),
+                  key=lambda i: -sum(o.target for o in layout.units[i].obreby))  # fmt: skip
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if layout.parcels >= 50_000 else 1
+    _STATE.update(layout=layout, pool=pool, seed=seed, plan_obreby=plan_obreby, out=out, say=say)
+    if workers <= 1:
+        results = {i: _unit_job(i) for i in jobs}
+    else:
+        context = multiprocessing.get_context("fork")  # workers inherit _STATE
+        with ProcessPoolExecutor(workers, mp_context=context) as executor:
+            results = dict(zip(jobs, executor.map(_unit_job, jobs), strict=True))
+    return [results[i] for i in range(len(layout.units))]
+
+
+def _unit_job(index: int) -> UnitResult:
+    layout: CountyLayout = _STATE["layout"]
+    unit = layout.units[index]
+    path = _STATE["out"] / "egib" / f"EGIB_{unit.spec.unit_id}.gml"
+    return write_unit(
+        unit, _STATE["seed"], _STATE["pool"], path, _STATE["plan_obreby"], _STATE["say"]
+    )
+
+
+def stderr_progress(message: str) -> None:
+    """Progress lines on stderr (for the command line)."""
+    print(message, file=sys.stderr, flush=True)

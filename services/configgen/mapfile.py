@@ -1,0 +1,172 @@
+"""MapServer mapfile generated from the layer catalog (``config/geoportal.map``).
+
+The catalog is engine-neutral (titles, properties with their KIEG aliases, style); this
+module turns it into the template context of ``mapfile.map.j2``. Everything that differs
+between machines stays out of the output: the database is a libpq service name, the
+online resource URL is set per request, relative paths point next to the run-time copy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from geoportal.catalog import Catalog, Layer, Style, StyleClass, Text
+from services.configgen.templating import mapfile_string, render
+
+# Powiat łaski in EPSG:2180 (easting, northing), rounded out generously: the advertised
+# extent and the default view. Data outside it are still served.
+COUNTY_EXTENT = (470000, 380000, 545000, 440000)
+SRS = ("EPSG:2180", "EPSG:4326", "EPSG:3857", "EPSG:2177", "EPSG:2178", "CRS:84")
+# MapServer 8.0 advertises CRS84 in WFS 2.0 but rejects it as SRSNAME: not listed.
+WFS_SRS = SRS[:-1]
+MAX_SIZE = 4096
+MAX_FEATURES = 10_000  # WFS CountDefault: GDAL and QGIS page with it
+FONT = "dejavu"  # name in the run-time fontset (DejaVu Sans from fonts-dejavu-core)
+SERVICE = {
+    "title": Text(
+        pl="Geoportal powiatowy – usługi WMS/WFS (EGiB, MPZP)",
+        en="County geoportal – WMS/WFS services (cadastre, local plans)",
+    ),
+    "abstract": Text(
+        pl="Dane ewidencji gruntów i budynków oraz planów miejscowych powiatu, "
+        "w układzie PL-1992. Bez danych osobowych.",
+        en="Land and building register and local spatial plans of the county, "
+        "in the PL-1992 system. No personal data.",
+    ),
+    "keywords": ["EGiB", "KIEG", "MPZP", "działki", "budynki"],
+}
+_GEOMETRY = {
+    "polygon": ("POLYGON", "multipolygon", 0),
+    "line": ("LINE", "multilinestring", 3),
+    "point": ("POINT", "point", 6),
+}
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+class SettingsLike(Protocol):
+    """What the generator needs from the settings: only the public role name."""
+
+    @property
+    def roles(self) -> Any: ...
+
+
+def build_mapfile(catalog: Catalog, settings: SettingsLike) -> str:
+    """The complete mapfile text for every layer published by WMS or WFS."""
+    layers = [
+        layer_context(layer) for layer in catalog.layers if layer.services.wms or layer.services.wfs
+    ]
+    return render(
+        "mapfile.map.j2",
+        extent=COUNTY_EXTENT,
+        max_size=MAX_SIZE,
+        max_features=MAX_FEATURES,
+        srs=SRS,
+        wfs_srs=WFS_SRS,
+        service=SERVICE,
+        connection=f"service={settings.roles.public}",
+        layers=layers,
+    )
+
+
+def layer_context(layer: Layer) -> dict[str, Any]:
+    """Template context of one LAYER block."""
+    ms_type, gml_type, tolerance = _GEOMETRY[layer.geometry_type]
+    return {
+        "source": f"layers/{layer.folder.name}",
+        "name": layer.wms_name,
+        "type": ms_type,
+        "title": layer.title,
+        "abstract": layer.abstract,
+        "keywords": layer.keywords,
+        "data": f"geom FROM {layer.qualified_view} USING UNIQUE {layer.id_column} USING SRID=2180",
+        "id_column": layer.id_column,
+        "fields": layer.property_names(),
+        "aliases": [(prop.name, prop.alias) for prop in layer.properties if prop.alias],
+        "wms_requests": "*" if layer.services.wms else "!*",
+        "wfs_requests": "*" if layer.services.wfs else "!*",
+        "min_scale": layer.min_scale,
+        "max_scale": layer.max_scale,
+        "label_item": _column(layer.style.label_column) if layer.style.label_column else None,
+        "label": label_block(layer.style),
+        "classes": classes(layer),
+        "gml_geom_type": gml_type,
+        "tolerance": tolerance,
+    }
+
+
+def classes(layer: Layer) -> list[dict[str, Any]]:
+    """CLASS blocks: thematic classes, then an unnamed catch-all drawn with the stroke.
+
+    The catch-all keeps features with a value outside every class on the map (without a
+    legend entry) instead of dropping them silently.
+    """
+    style = layer.style
+    result = [
+        {
+            "name": cls.name,
+            "expression": class_expression(cls),
+            "styles": symbolizers(layer, cls.fill),
+        }
+        for cls in style.classes
+    ]
+    name = None if style.classes else layer.title
+    result.append({"name": name, "expression": None, "styles": symbolizers(layer, style.fill)})
+    return result
+
+
+def class_expression(cls: StyleClass) -> str:
+    """MapServer list expression ``("[column]" IN "a,b")``; values must not break it."""
+    for value in cls.values:
+        if not value or any(char in value for char in ',"\\\n'):
+            raise ValueError(f"class value {value!r} cannot be used in a mapfile list")
+    return f'("[{_column(cls.column)}]" IN {mapfile_string(",".join(cls.values))})'
+
+
+def symbolizers(layer: Layer, fill: str | None) -> list[list[tuple[str, str]]]:
+    """STYLE blocks (lists of keyword/value pairs) for a geometry type and fill colour."""
+    style = layer.style
+    if layer.geometry_type == "point":
+        if not style.point_size:
+            return []  # label-only layer (parcel numbers)
+        return [[("SYMBOL", '"circle"'), ("SIZE", _num(style.point_size)),
+                 ("COLOR", _color(fill or style.stroke or "#000000"))]]  # fmt: skip
+    blocks: list[list[tuple[str, str]]] = []
+    if fill and layer.geometry_type == "polygon":
+        blocks.append([("COLOR", _color(fill)), ("OPACITY", str(style.fill_opacity))])
+    if style.stroke:
+        key = "OUTLINECOLOR" if layer.geometry_type == "polygon" else "COLOR"
+        blocks.append([(key, _color(style.stroke)), ("WIDTH", _num(style.stroke_width))])
+    return blocks
+
+
+def label_block(style: Style) -> list[tuple[str, str]] | None:
+    """LABEL keywords: DejaVu from the fontset, halo as an outline, no cut labels."""
+    if not style.label_column:
+        return None
+    pairs = [
+        ("FONT", mapfile_string(FONT)),
+        ("SIZE", _num(style.label_size)),
+        ("COLOR", _color(style.label_color)),
+    ]
+    if style.label_halo:
+        pairs += [("OUTLINECOLOR", _color(style.label_halo)), ("OUTLINEWIDTH", "2")]
+    pairs += [("POSITION", "CC"), ("PARTIALS", "FALSE"), ("BUFFER", "2")]
+    return pairs
+
+
+def _color(value: str) -> str:
+    if not _COLOR.match(value):
+        raise ValueError(f"colour {value!r} must be #rrggbb")
+    return mapfile_string(value.lower())
+
+
+def _column(name: str) -> str:
+    if not _COLUMN.match(name):
+        raise ValueError(f"column name {name!r} is not a plain identifier")
+    return name
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,93 @@
+"""MapProxy configuration generated from the layer catalog (``config/mapproxy.yaml``).
+
+One combined base map (every layer with ``services.tiles``, in drawing order) and one
+cache per tiled layer, each in two grids: PL-1992 (EPSG:2180) for Polish GIS clients and
+GLOBAL_WEBMERCATOR for web maps. Tiles come from our MapServer over HTTP (a ``wms``
+source), which renders them byte-identical to ``/ows`` and twice as fast as MapProxy's
+CGI ``mapserver`` source. File caches with 4x4 metatiles: SQLite-based caches lock under
+concurrent seeding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geoportal.catalog import Catalog, Layer, Text
+from services.configgen.mapfile import SERVICE, SRS
+from services.configgen.templating import render
+
+TILE_SERVICE = {
+    "title": Text(
+        pl="Geoportal powiatowy – kafelki WMTS/TMS (EGiB, MPZP)",
+        en="County geoportal – WMTS/TMS tiles (cadastre, local plans)",
+    ),
+    "abstract": SERVICE["abstract"],
+    "keywords": SERVICE["keywords"],
+}
+BASE_LAYER = "mapa_ewidencyjna"
+BASE_TITLE = {"pl": "Mapa ewidencyjna (wszystkie warstwy)", "en": "Cadastral map (all layers)"}
+GRID_2180 = "PL1992"
+WEBMERCATOR = "GLOBAL_WEBMERCATOR"
+GRIDS = [GRID_2180, WEBMERCATOR]
+# An 800 km square over Poland (EPSG:2180 area of use is about x 145-877 km,
+# y 125-908 km); level 0 is one 256 px tile (3125 m/px), each level halves it down to
+# level 15 (0.095 m/px), finer than any cadastral map scale.
+GRID_BBOX = [100000, 100000, 900000, 900000]
+GRID_LEVELS = 16
+# Placeholders: app.py replaces them at run time (settings.cache_dir, our /ows URL).
+PLACEHOLDER_CACHE_DIR = "CACHE_DIR"
+PLACEHOLDER_OWS_URL = "http://localhost/ows"
+
+
+def grid_resolutions() -> list[float]:
+    """Resolutions (m/px) of the PL1992 grid, from one tile over Poland down by halves."""
+    top = (GRID_BBOX[2] - GRID_BBOX[0]) / 256
+    return [top / 2**level for level in range(GRID_LEVELS)]
+
+
+def build_mapproxy(catalog: Catalog) -> str:
+    """The complete mapproxy.yaml text."""
+    tiled = catalog.for_service("tiles")
+    if not tiled:
+        raise ValueError("no layer is published as tiles")
+    sources = [{"name": "ows_" + BASE_LAYER, "layers": [layer.wms_name for layer in tiled]}]
+    sources += [{"name": "ows_" + layer.wms_name, "layers": [layer.wms_name]} for layer in tiled]
+    layers = [_base_layer(tiled)] + [_tile_layer(layer) for layer in tiled]
+    caches = [{"name": layer["cache"], "source": "ows_" + layer["name"]} for layer in layers]
+    return render(
+        "mapproxy.yaml.j2",
+        service=TILE_SERVICE,
+        wms_srs=list(SRS),
+        grid={"name": GRID_2180, "bbox": GRID_BBOX, "res": grid_resolutions(),
+              "comment": "PL-1992, 800 km square over Poland, levels 0-15: 3125 to 0.095 m/px"},
+        grids=GRIDS,
+        sources=sources,
+        caches=caches,
+        layers=layers,
+        placeholder_cache_dir=PLACEHOLDER_CACHE_DIR,
+        placeholder_ows_url=PLACEHOLDER_OWS_URL,
+    )  # fmt: skip
+
+
+def cache_name(layer_name: str) -> str:
+    """Name of the cache behind a MapProxy layer (``dzialki`` → ``dzialki_cache``)."""
+    return f"{layer_name}_cache"
+
+
+def _base_layer(tiled: list[Layer]) -> dict[str, Any]:
+    names = ", ".join(layer.title.pl for layer in tiled)
+    return {
+        "name": BASE_LAYER,
+        "title": BASE_TITLE["pl"],
+        "abstract": f"Wszystkie warstwy kafelkowane w jednej mapie: {names}.",
+        "cache": cache_name(BASE_LAYER),
+    }
+
+
+def _tile_layer(layer: Layer) -> dict[str, Any]:
+    return {
+        "name": layer.wms_name,
+        "title": layer.title.pl,
+        "abstract": layer.abstract.pl,
+        "cache": cache_name(layer.wms_name),
+    }

@@ -1,0 +1,1 @@
+"""MapProxy tile services (WMTS, TMS, XYZ, cached WMS) and cache seeding."""

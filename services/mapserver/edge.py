@@ -1,0 +1,167 @@
+"""Our edge in front of MapServer: read the request, refuse what MapServer must not see.
+
+MapServer answers most bad input correctly by itself (unknown layer, unknown CRS,
+WIDTH/HEIGHT out of range, min >= max): those are left to it and only their HTTP status
+is fixed afterwards. What is checked here is what it gets wrong or must never receive:
+
+* a client-chosen mapfile (``map=``) and SLD (Debian's 8.0 segfaults on SLD_BODY);
+* XML POST bodies with a DOCTYPE (XXE, entity bombs), bodies over 1 MB;
+* numbers it parses leniently (``BBOX=…,640400c`` is read as 640400, ``nan``/``inf``
+  reach the renderer, ``WIDTH=400abc`` is 400);
+* duplicated parameters with different values (which one wins is an implementation
+  detail of MapServer; an ambiguous request is refused).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from lxml import etree
+
+MAX_BODY = 1024 * 1024
+MAX_QUERY = 64 * 1024
+SERVICES = {"WMS", "WFS"}
+FORBIDDEN = {"MAP": "map", "SLD": "SLD", "SLD_BODY": "SLD_BODY"}
+INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
+_INTEGER = re.compile(r"^\+?\d{1,9}$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
+_CRS = re.compile(r"^[A-Za-z][A-Za-z0-9:._/-]{0,99}$")
+
+
+class Rejected(Exception):
+    """A request refused at the edge; carries what the OGC exception report needs."""
+
+    def __init__(self, status: int, code: str, text: str, locator: str | None = None):
+        super().__init__(text)
+        self.status, self.code, self.text, self.locator = status, code, text, locator
+
+
+@dataclass
+class OwsRequest:
+    """A request that passed the edge: KVP parameters and an optional XML body."""
+
+    params: dict[str, str] = field(default_factory=dict)  # upper-case names
+    body: str | None = None  # re-serialised XML (no DOCTYPE can survive)
+    service: str | None = None
+
+
+def read_request(environ: dict[str, Any]) -> OwsRequest:
+    """Parse and check one WSGI request; raise :class:`Rejected` to refuse it."""
+    method = environ.get("REQUEST_METHOD", "GET").upper()
+    if method not in ("GET", "HEAD", "POST"):
+        raise Rejected(405, "OperationNotSupported", f"HTTP method {method} is not supported")
+    query = environ.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY:
+        raise Rejected(414, "InvalidParameterValue", "query string too long")
+    request = OwsRequest(params=_params(query))
+    if method == "POST":
+        _read_post(environ, request)
+    request.service = request.service or request.params.get("SERVICE", "").upper() or None
+    check_params(request)
+    return request
+
+
+def service_of(environ: dict[str, Any]) -> str | None:
+    """SERVICE of a refused request, only to pick the exception report format.
+
+    XML POST is a WFS feature here (WMS takes KVP), so a refused XML body answers as WFS.
+    """
+    if environ.get("REQUEST_METHOD") == "POST" and "form" not in environ.get("CONTENT_TYPE", ""):
+        return "WFS"
+    for name, value in parse_qsl(environ.get("QUERY_STRING", ""), max_num_fields=200):
+        if name.upper() == "SERVICE" and value.upper() in SERVICES:
+            return value.upper()
+    return None
+
+
+def check_params(request: OwsRequest) -> None:
+    """Refuse forbidden parameters and malformed numbers before MapServer reads them."""
+    params = request.params
+    for name, locator in FORBIDDEN.items():
+        if name in params:
+            text = "SLD is not supported" if name != "MAP" else "the map parameter is not accepted"
+            raise Rejected(400, "InvalidParameterValue", text, locator)
+    if request.service and request.service not in SERVICES:
+        raise Rejected(400, "InvalidParameterValue", "SERVICE must be WMS or WFS", "service")
+    for name in INTEGER_PARAMS:
+        if name in params and not _INTEGER.match(params[name].strip()):
+            raise Rejected(400, "InvalidParameterValue", f"{name} must be an integer", name)
+    if "BBOX" in params:
+        check_bbox(params["BBOX"])
+
+
+def check_bbox(value: str) -> None:
+    """Four finite numbers, optionally followed by a CRS name (WFS 2.0)."""
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) == 5 and _CRS.match(parts[4]):
+        parts = parts[:4]
+    if len(parts) != 4 or not all(_NUMBER.match(part) for part in parts):
+        raise Rejected(400, "InvalidParameterValue", "BBOX must be four numbers", "bbox")
+    if not all(math.isfinite(float(part)) for part in parts):
+        raise Rejected(400, "InvalidParameterValue", "BBOX must be finite numbers", "bbox")
+
+
+def _params(query: str) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
+    except ValueError as exc:
+        raise Rejected(400, "InvalidParameterValue", "too many parameters") from exc
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.strip().upper()
+        if key in params and params[key] != value:
+            raise Rejected(400, "InvalidParameterValue", f"parameter {key} given twice", key)
+        params[key] = value
+    return params
+
+
+def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:
+    body = _read_body(environ)
+    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        for key, value in _params(body.decode("utf-8", "replace")).items():
+            if request.params.get(key, value) != value:
+                raise Rejected(400, "InvalidParameterValue", f"parameter {key} given twice", key)
+            request.params[key] = value
+        return
+    root = parse_xml(body)
+    request.body = etree.tostring(root, encoding="unicode")
+    request.service = (root.get("service") or "").upper() or None
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError as exc:
+        raise Rejected(400, "InvalidParameterValue", "invalid Content-Length") from exc
+    if length > MAX_BODY:
+        raise Rejected(413, "InvalidParameterValue", "request body over 1 MB")
+    body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
+    if len(body) > MAX_BODY:
+        raise Rejected(413, "InvalidParameterValue", "request body over 1 MB")
+    return body
+
+
+def parse_xml(body: bytes) -> etree._Element:
+    """Parse a POST body without DTDs, entities or network access; refuse any DOCTYPE."""
+    if not body.strip():
+        raise Rejected(400, "MissingParameterValue", "empty request body")
+    upper = body.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise Rejected(400, "InvalidParameterValue", "DOCTYPE and entities are not accepted")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )  # fmt: skip
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise Rejected(400, "InvalidParameterValue", "request body is not well-formed XML") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 body
+        raise Rejected(400, "InvalidParameterValue", "DOCTYPE and entities are not accepted")
+    return root

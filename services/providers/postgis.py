@@ -1,0 +1,192 @@
+"""A fast pygeoapi feature provider for the views in ``publish`` (EPSG:2180, ``gid``).
+
+Why not pygeoapi's ``PostgreSQL`` provider: it reflects the table with SQLAlchemy, builds
+features in Python, transforms coordinates with pyproj (resolving the CRS from WKT on
+every request) and, with ``storage_crs`` EPSG:2180, confuses the axis order of bboxes
+and output. Here one SQL statement returns finished GeoJSON features, coordinates are
+transformed by PostGIS with integer SRIDs, and the axis order of every CRS is explicit
+(``services.providers.crs``).
+
+Enabled by dotted path in the pygeoapi configuration::
+
+    providers:
+      - type: feature
+        name: services.providers.postgis.PublishViewProvider
+        data: {service: geoportal_public, schema: publish, view: parcels, fields: {...}}
+        id_field: gid
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import psycopg
+from pygeoapi.provider.base import (
+    BaseProvider,
+    ProviderConnectionError,
+    ProviderGenericError,
+    ProviderInvalidQueryError,
+    ProviderItemNotFoundError,
+    ProviderQueryError,
+)
+
+from services.providers import sqlquery as sq
+from services.providers.bbox import BBoxError, Envelope, parse_bbox
+from services.providers.cql import cql_clause
+from services.providers.crs import CRS84, ServedCrs, served_crs
+from services.providers.fields import json_schema
+from services.providers.pool import pool_for
+from services.providers.scope import current_scope
+from services.providers.view import ViewConfigError, view_spec
+
+LOGGER = logging.getLogger(__name__)
+MAX_OFFSET = 2**31 - 1
+_ITEM_ID = re.compile(r"^[1-9][0-9]{0,17}$")  # gid: no sign, no spaces, no "1abc"
+T = TypeVar("T")
+
+
+class DatabaseUnavailableError(ProviderConnectionError):
+    """The database cannot be reached or is overloaded; the client may retry."""
+
+    http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    ogc_exception_code = "ServiceUnavailable"
+    default_msg = "Baza danych chwilowo niedostępna / database temporarily unavailable"
+
+
+class PublishViewProvider(BaseProvider):
+    """Features of one ``publish`` view, as GeoJSON built by PostgreSQL."""
+
+    def __init__(self, provider_def: dict[str, Any]):
+        super().__init__(provider_def)
+        try:
+            self.spec = view_spec(provider_def)
+        except ViewConfigError as exc:
+            raise ProviderGenericError(str(exc)) from exc
+        self.id_field = self.spec.id_column
+        self._fields = {name: json_schema(kind) for name, kind in self.spec.fields.items()}
+
+    def get_fields(self) -> dict[str, dict[str, str]]:
+        """Properties and their JSON Schema types, from the catalog (no database trip)."""
+        return self._fields
+
+    def query(
+        self,
+        offset=0,
+        limit=10,
+        resulttype="results",
+        bbox=None,
+        datetime_=None,
+        properties=None,
+        sortby=None,
+        select_properties=None,
+        skip_geometry=False,
+        q=None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ) -> dict[str, Any]:
+        """One page of features and ``numberMatched``, in the requested CRS."""
+        if datetime_ is not None:
+            raise _invalid("datetime: ta kolekcja nie ma wymiaru czasu",
+                           "datetime: this collection has no temporal dimension")  # fmt: skip
+        if not 0 <= int(offset) <= MAX_OFFSET:
+            raise _invalid("offset poza zakresem", "offset out of range")
+        out = self._output_crs(crs_transform_spec)
+        try:
+            where = sq.all_of(self._filters(bbox or [], properties or [], q, filterq))
+            feature = sq.feature_json(self.spec, out, select_properties or None, skip_geometry)
+            order = sq.order_by(self.spec, sortby or [])
+        except sq.QueryError as exc:
+            raise _invalid(exc.pl, exc.en) from exc
+        page = sq.page_statement(self.spec, feature, where, order, int(limit), int(offset))
+        count = sq.count_statement(self.spec, where)
+        return self._run(lambda conn: _collection(conn, page, count, resulttype, limit, offset))
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict[str, Any]:
+        """One feature by ``gid``; anything but a plain positive integer is not found."""
+        text = str(identifier)
+        if not _ITEM_ID.match(text) or int(text) > 2**63 - 1:
+            raise _not_found()
+        feature = sq.feature_json(self.spec, self._output_crs(crs_transform_spec), None, False)
+        statement = sq.item_statement(self.spec, feature, int(text))
+        row = self._run(lambda conn: conn.execute(statement.sql, statement.params).fetchone())
+        if row is None:
+            raise _not_found()
+        return json.loads(row[0])
+
+    def _output_crs(self, crs_transform_spec: Any) -> ServedCrs:
+        # pygeoapi passes no spec when the requested CRS is the configured storage CRS.
+        uri = crs_transform_spec.target_crs_uri if crs_transform_spec else self.spec.storage_crs
+        served = served_crs(uri)
+        if served is None:
+            raise _invalid("nieobsługiwany układ współrzędnych", "unsupported crs")
+        return served
+
+    def _filters(self, bbox: list[float], properties: list[tuple[str, str]],
+                 text: str | None, filterq: Any) -> list[sq.Clause]:  # fmt: skip
+        scope = current_scope()
+        clauses = sq.property_filters(self.spec, properties)
+        envelope = scope.bbox if scope and scope.bbox else self._fallback_bbox(bbox)
+        if envelope is not None:
+            clauses.append(sq.bbox_filter(self.spec, envelope))
+        if text:
+            clauses.append(sq.text_search(self.spec, text))
+        if filterq is not None:
+            clauses.append(cql_clause(self.spec, filterq, scope.filter_crs if scope else CRS84))
+        return clauses
+
+    def _fallback_bbox(self, bbox: list[float]) -> Envelope | None:
+        """Without the guard: pygeoapi's bbox, already in the storage CRS's axis order."""
+        if not bbox:
+            return None
+        try:
+            return parse_bbox(",".join(repr(float(v)) for v in bbox), self.spec.storage_crs)
+        except BBoxError as exc:
+            raise _invalid(exc.pl, exc.en) from exc
+
+    def _run(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """Run on a pooled connection; a stale pooled connection gets one retry."""
+        for attempt in (1, 2):
+            try:
+                with pool_for(self.spec.service).connection() as conn:
+                    return work(conn)
+            except psycopg.errors.QueryCanceled as exc:
+                raise DatabaseUnavailableError() from exc
+            except psycopg.OperationalError as exc:
+                if attempt == 2:
+                    LOGGER.error("database unavailable: %s", exc)
+                    raise DatabaseUnavailableError() from exc
+            except psycopg.DataError as exc:
+                raise _invalid("nieprawidłowa wartość", "invalid value") from exc
+            except psycopg.Error as exc:
+                LOGGER.exception("query failed on %s", self.spec.view)
+                raise ProviderQueryError() from exc
+        raise AssertionError("unreachable")
+
+
+def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
+                resulttype: str, limit: int, offset: int) -> dict[str, Any]:  # fmt: skip
+    """Fetch a page; count separately only when the page does not tell the total."""
+    rows = [] if resulttype == "hits" else conn.execute(page.sql, page.params).fetchall()
+    features = json.loads("[" + ",".join(row[0] for row in rows) + "]")
+    returned = len(features)
+    if resulttype != "hits" and returned < limit and (returned or not offset):
+        matched = offset + returned  # a short page is the last one
+    else:
+        matched = conn.execute(count.sql, count.params).fetchone()[0]
+    return {"type": "FeatureCollection", "features": features,
+            "numberMatched": matched, "numberReturned": returned}  # fmt: skip
+
+
+def _invalid(pl: str, en: str) -> ProviderInvalidQueryError:
+    message = pl if pl == en else f"{pl} / {en}"
+    return ProviderInvalidQueryError(user_msg=message)
+
+
+def _not_found() -> ProviderItemNotFoundError:
+    return ProviderItemNotFoundError(user_msg="Nie znaleziono obiektu / item not found")

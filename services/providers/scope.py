@@ -1,0 +1,44 @@
+"""What the provider needs to know about the request beyond pygeoapi's arguments.
+
+pygeoapi passes the provider a bbox already moved to the storage CRS by two corners and
+drops ``filter-crs`` for BBOX() filters. The guard (``services/pygeoapi/guard.py``) has
+the request as the client sent it; it sets a context variable for the duration of the
+call, and the provider reads it. A context variable is per thread (and per task), so
+concurrent requests in gunicorn's threads never see each other's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from services.providers.bbox import Envelope
+from services.providers.crs import CRS84
+
+
+@dataclass(frozen=True)
+class RequestScope:
+    """The client's bbox (exact, in its own CRS) and the CRS of filter coordinates."""
+
+    bbox: Envelope | None = None
+    filter_crs: str = CRS84
+
+
+_scope: ContextVar[RequestScope | None] = ContextVar("ogcapi_request_scope", default=None)
+
+
+@contextmanager
+def request_scope(scope: RequestScope) -> Iterator[None]:
+    """Make the scope visible to providers while one request is served."""
+    token = _scope.set(scope)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_scope() -> RequestScope | None:
+    """The scope of the request being served; None outside the guard (direct calls)."""
+    return _scope.get()

@@ -1,0 +1,92 @@
+"""pygeoapi as a WSGI application mounted at ``/ogc``: the one adapter module.
+
+``pygeoapi.flask_app`` reads ``PYGEOAPI_CONFIG`` and ``PYGEOAPI_OPENAPI`` when it is
+imported, so this module (and only this one) sets them and then imports it. The result
+is wrapped in ``OgcApiGuard``, which refuses bad input before pygeoapi sees it.
+
+>>> app = make_pygeoapi_app(Settings())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import sys
+from functools import lru_cache
+from types import ModuleType
+
+import pygeoapi
+import pyproj
+
+from geoportal.db import SERVICE_FILE_ENV, write_service_file
+from geoportal.settings import Settings
+from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
+from services.pygeoapi.rules import collections_from_config
+from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
+
+FLASK_MODULE = "pygeoapi.flask_app"
+_loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
+
+
+def make_pygeoapi_app(settings: Settings) -> WSGIApp:
+    """Write the run-time config and OpenAPI document, import pygeoapi, wrap it."""
+    if SERVICE_FILE_ENV not in os.environ:
+        write_service_file(settings)  # providers connect with service=geoportal_public
+    files = prepare_runtime(settings)
+    module = _import_flask_app(files)
+    _cache_bbox_transformers()
+    # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
+    # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
+    logging.getLogger("pygeoapi.api").setLevel(logging.CRITICAL)
+    module.APP.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # also refused by the guard
+    return OgcApiGuard(module.APP, collections_from_config(files.config))
+
+
+def _import_flask_app(files: RuntimeFiles) -> ModuleType:
+    """Import (or, if the files changed since, re-import) ``pygeoapi.flask_app``."""
+    os.environ["PYGEOAPI_CONFIG"] = str(files.config_path)
+    os.environ["PYGEOAPI_OPENAPI"] = str(files.openapi_path)
+    fingerprint = _fingerprint(files)
+    module = sys.modules.get(FLASK_MODULE)
+    if module is None:
+        module = importlib.import_module(FLASK_MODULE)
+    elif _loaded.get(FLASK_MODULE) != fingerprint:
+        module = importlib.reload(module)
+    _loaded[FLASK_MODULE] = fingerprint
+    return module
+
+
+def _fingerprint(files: RuntimeFiles) -> str:
+    digest = hashlib.sha256()
+    for path in (files.config_path, files.openapi_path):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_bbox_transformers() -> None:
+    """Reuse pyproj transformers for pygeoapi's bbox → storage CRS step.
+
+    pygeoapi 0.21 builds a ``pyproj.Transformer`` for every request with a bbox (about
+    3 ms, more than our whole query). Same function, same results, one transformer per
+    CRS pair; applied only to the version it was written for.
+    """
+    from pygeoapi.api import itemtypes
+
+    if pygeoapi.__version__ == "0.21.0" and hasattr(itemtypes, "transform_bbox"):
+        itemtypes.transform_bbox = _transform_bbox
+
+
+def _transform_bbox(bbox: list, from_crs: str, to_crs: str) -> list:
+    """Drop-in for ``pygeoapi.util.transform_bbox`` (authority axis order, 4 or 6 values)."""
+    transform = _transformer(from_crs, to_crs).transform
+    half = len(bbox) // 2
+    return list(transform(*bbox[:half]) + transform(*bbox[half:]))
+
+
+@lru_cache(maxsize=32)
+def _transformer(from_crs: str, to_crs: str) -> pyproj.Transformer:
+    from pygeoapi.util import get_crs_from_uri
+
+    return pyproj.Transformer.from_crs(get_crs_from_uri(from_crs), get_crs_from_uri(to_crs))

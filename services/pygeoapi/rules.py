@@ -1,0 +1,219 @@
+"""What a request to our OGC API may contain: paths, parameters and their values.
+
+pygeoapi 0.21 ignores unknown parameters, accepts ``nan``/``inf``/empty bboxes, passes
+``offset=10^20`` to the database (a 500) and only knows full CRS URIs. The bad-input
+catalogue asks for a 4xx in each case, so every request is checked here first, against
+the same configuration pygeoapi serves. A refusal names the problem in Polish and English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from services.providers.bbox import BBoxError, parse_bbox
+from services.providers.crs import CRS84, normalize_crs
+from services.providers.scope import RequestScope
+
+MAX_OFFSET = 2**31 - 1
+MAX_FIELDS = 64  # query parameters in one request
+MAX_VALUE = 4096  # characters in one value (a CQL filter is the longest)
+MAX_PLAIN = 256  # characters in a property filter value
+COMMON = frozenset({"f", "lang"})
+ITEMS = COMMON | {
+    "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "properties", "sortby",
+    "skipGeometry", "filter", "filter-lang", "filter-crs", "q", "resulttype",
+}  # fmt: skip
+_SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
+_DIGITS = re.compile(r"^\d{1,30}$")
+_STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+
+
+class Refusal(Exception):
+    """A request we answer with a 4xx without asking pygeoapi."""
+
+    def __init__(
+        self, status: int, code: str, pl: str, en: str, headers: list[tuple[str, str]] | None = None
+    ):
+        super().__init__(en)
+        self.status, self.code, self.pl, self.en = status, code, pl, en
+        self.headers = headers or []
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the guard needs to know about one collection."""
+
+    properties: frozenset[str]
+    crs: frozenset[str]
+
+
+@dataclass
+class Checked:
+    """A request that passed: its scope for the provider and the query to forward."""
+
+    scope: RequestScope = field(default_factory=RequestScope)
+    query_string: str | None = None  # rewritten (canonical CRS URIs), or None to keep
+
+
+def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
+    """Property names and CRS lists of the feature collections in a pygeoapi config."""
+    result = {}
+    for name, resource in config.get("resources", {}).items():
+        provider = next((p for p in resource.get("providers", []) if p["type"] == "feature"), None)
+        if resource.get("type") == "collection" and provider:
+            fields = provider.get("data", {}).get("fields", {})
+            result[name] = Collection(frozenset(fields), frozenset(provider.get("crs", [CRS84])))
+    return result
+
+
+def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Collection | None]:
+    """The route a path names (``items``, ``item``, ``landing``…) or a 404 refusal."""
+    segments = path.strip("/").split("/") if path.strip("/") else []
+    if segments[:1] == ["static"]:
+        if len(segments) > 1 and all(_STATIC.match(s) and ".." not in s for s in segments):
+            return "static", None
+        raise _not_found()
+    if not all(_SEGMENT.match(s) and ".." not in s for s in segments):
+        raise _not_found()
+    if len(segments) >= 2 and segments[0] == "collections":
+        collection = collections.get(segments[1])
+        if collection is None:
+            raise Refusal(404, "NotFound", "Nie ma takiej kolekcji", "collection not found")
+        kind = _collection_route(segments[2:])
+        if kind in ("collection", "items", "item", "queryables", "schema"):
+            return kind, collection
+        raise _not_found()
+    simple = {(): "landing", ("openapi",): "openapi", ("conformance",): "conformance",
+              ("collections",): "collections", ("processes",): "processes",
+              ("jobs",): "jobs", ("TileMatrixSets",): "tms"}  # fmt: skip
+    if tuple(segments) in simple:
+        return simple[tuple(segments)], None
+    if len(segments) == 2 and segments[0] == "TileMatrixSets":
+        return "tms", None
+    raise _not_found()
+
+
+def _collection_route(rest: list[str]) -> str:
+    if not rest:
+        return "collection"
+    if len(rest) == 1:
+        return rest[0]
+    return "item" if len(rest) == 2 and rest[0] == "items" else ""
+
+
+def check_query(route: str, collection: Collection | None, query_string: str) -> Checked:
+    """Refuse unknown, repeated or malformed parameters; canonicalise CRS URIs."""
+    pairs = _pairs(query_string)
+    allowed = _allowed(route, collection)
+    names = [name for name, _ in pairs]
+    for name in names:
+        if name not in allowed:
+            raise _bad(f"nieznany parametr {name[:40]!r}", f"unknown parameter {name[:40]!r}")
+        if names.count(name) > 1:
+            raise _bad(f"parametr {name[:40]!r} powtórzony", f"parameter {name[:40]!r} repeated")
+    if route not in ("items", "item") or collection is None:
+        return Checked()
+    original, params = dict(pairs), dict(pairs)
+    canonical = _canonical_crs(params, collection)
+    _check_values(params, collection)
+    scope = RequestScope(bbox=_bbox(params), filter_crs=params.get("filter-crs", CRS84))
+    changed = any(original[name] != uri for name, uri in canonical.items())
+    query = urlencode([(k, canonical.get(k, v)) for k, v in pairs]) if changed else None
+    return Checked(scope, query)
+
+
+def _pairs(query_string: str) -> list[tuple[str, str]]:
+    try:
+        pairs = parse_qsl(query_string, keep_blank_values=True, errors="strict",
+                          max_num_fields=MAX_FIELDS)  # fmt: skip
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad("nieprawidłowy zapis zapytania", "malformed query string") from exc
+    if any(len(value) > MAX_VALUE for _, value in pairs):
+        raise _bad("zbyt długa wartość parametru", "parameter value too long")
+    return pairs
+
+
+def _allowed(route: str, collection: Collection | None) -> frozenset[str]:
+    if route == "items" and collection is not None:
+        return ITEMS | collection.properties
+    extra = {"item": {"crs"}, "openapi": {"ui"}, "queryables": {"profile", "properties"}}
+    return COMMON | extra.get(route, set())
+
+
+def _canonical_crs(params: dict[str, str], collection: Collection) -> dict[str, str]:
+    """Each CRS parameter as its canonical URI; a CRS the collection lacks is a 400."""
+    canonical = {}
+    for name in ("crs", "bbox-crs", "filter-crs"):
+        if name in params:
+            uri = normalize_crs(params[name])
+            if uri is None or uri not in collection.crs:
+                raise _bad(f"nieobsługiwany układ w {name}", f"unsupported CRS in {name}")
+            canonical[name] = params[name] = uri
+    if "bbox-crs" in params and "bbox" not in params:
+        raise _bad("bbox-crs bez bbox", "bbox-crs given without bbox")
+    return canonical
+
+
+def _bbox(params: dict[str, str]) -> Any:
+    if "bbox" not in params:
+        return None
+    try:
+        return parse_bbox(params["bbox"], params.get("bbox-crs", CRS84))
+    except BBoxError as exc:
+        raise _bad(exc.pl, exc.en) from exc
+
+
+def _check_values(params: dict[str, str], collection: Collection) -> None:
+    for name, check in _VALUE_CHECKS.items():
+        if name in params:
+            check(params[name], collection)
+    for name in collection.properties & params.keys():
+        if len(params[name]) > MAX_PLAIN:
+            raise _bad(f"zbyt długa wartość {name}", f"value of {name} too long")
+
+
+def _limit(value: str, _: Collection) -> None:
+    if not _DIGITS.match(value) or int(value) < 1:
+        raise _bad("limit musi być liczbą całkowitą ≥ 1", "limit must be an integer >= 1")
+
+
+def _offset(value: str, _: Collection) -> None:
+    if not _DIGITS.match(value) or int(value) > MAX_OFFSET:
+        raise _bad(f"offset musi być liczbą 0…{MAX_OFFSET}", f"offset must be 0..{MAX_OFFSET}")
+
+
+def _names(value: str, collection: Collection, signed: bool = False) -> None:
+    items = value.split(",")
+    bare = [item[1:] if signed and item[:1] in "+-" else item for item in items]
+    if not all(name in collection.properties for name in bare):
+        raise _bad("nieznana nazwa właściwości", "unknown property name")
+
+
+def _choice(*options: str) -> Any:
+    def check(value: str, _: Collection) -> None:
+        if value.lower() not in options:
+            raise _bad("niedozwolona wartość parametru", f"value must be one of {options}")
+
+    return check
+
+
+_VALUE_CHECKS: dict[str, Any] = {
+    "limit": _limit,
+    "offset": _offset,
+    "properties": _names,
+    "sortby": lambda value, collection: _names(value, collection, signed=True),
+    "resulttype": _choice("results", "hits"),
+    "skipGeometry": _choice("true", "false"),
+    "filter-lang": _choice("cql-text", "cql-json"),
+}
+
+
+def _bad(pl: str, en: str) -> Refusal:
+    return Refusal(400, "InvalidParameterValue", pl, en)
+
+
+def _not_found() -> Refusal:
+    return Refusal(404, "NotFound", "Nie ma takiego zasobu", "resource not found")

@@ -1,0 +1,92 @@
+"""The run-time copies pygeoapi reads: its configuration and its OpenAPI document.
+
+The committed ``config/pygeoapi-config.yml`` is machine-independent; the copy under
+``settings.runtime_dir`` has this instance's public URL. The OpenAPI document is derived
+from that copy (``pygeoapi openapi generate``) and regenerated only when the copy or the
+pygeoapi version changed, recorded by a hash next to it. Files are replaced atomically,
+because several gunicorn workers may start at the same moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pygeoapi
+import yaml
+
+from geoportal.settings import Settings
+
+CONFIG_NAME = "pygeoapi-config.yml"
+OPENAPI_NAME = "pygeoapi-openapi.json"
+MOUNT = "/ogc"
+
+
+@dataclass(frozen=True)
+class RuntimeFiles:
+    """Paths pygeoapi is pointed at, and the configuration they hold."""
+
+    config_path: Path
+    openapi_path: Path
+    config: dict[str, Any]
+
+
+def committed_config(settings: Settings) -> Path:
+    """The generated, committed configuration (``geoportal config build`` writes it)."""
+    return settings.config_dir / CONFIG_NAME
+
+
+def prepare_runtime(settings: Settings) -> RuntimeFiles:
+    """Write the instance's configuration and (if stale) its OpenAPI document."""
+    source = committed_config(settings)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source} is missing: run `geoportal config build`")
+    config = patched_config(yaml.safe_load(source.read_text(encoding="utf-8")), settings)
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+    runtime = settings.runtime_dir
+    runtime.mkdir(parents=True, exist_ok=True)
+    config_path = runtime / CONFIG_NAME
+    _write_if_changed(config_path, text)
+    openapi_path = runtime / OPENAPI_NAME
+    _ensure_openapi(config_path, openapi_path, text)
+    return RuntimeFiles(config_path, openapi_path, config)
+
+
+def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Point every advertised URL at this instance (never at request headers)."""
+    root = settings.base_url
+    config["server"]["url"] = root + MOUNT
+    metadata = config.get("metadata", {})
+    for section in ("identification", "provider", "contact"):
+        if "url" in metadata.get(section, {}):
+            metadata[section]["url"] = root + "/"
+    return config
+
+
+def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str) -> None:
+    from pygeoapi.openapi import generate_openapi_document
+
+    digest = hashlib.sha256(f"{pygeoapi.__version__}\n{config_text}".encode()).hexdigest()
+    stamp = openapi_path.with_name(openapi_path.name + ".sha256")
+    if openapi_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        return
+    document = generate_openapi_document(config_path, "json")
+    _write_atomic(openapi_path, document)
+    _write_atomic(stamp, digest)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        _write_atomic(path, text)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=path.name, delete=False
+    ) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)

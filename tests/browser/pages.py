@@ -1,0 +1,64 @@
+"""Helpers for browser tests: a page that records its problems, screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Page
+
+from geoportal.settings import PROJECT_ROOT
+
+SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in a page: uncaught exceptions, console errors, failed requests."""
+
+    exceptions: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return [*self.exceptions, *self.console_errors, *self.failed_requests]
+
+
+@dataclass
+class ViewerPage:
+    page: Page
+    problems: PageProblems
+
+
+def open_page(browser: Browser, *, width: int = 1280, height: int = 800) -> ViewerPage:
+    """A fresh context and page that records problems (CSP violations are console errors)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="pl-PL")
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("pageerror", lambda error: problems.exceptions.append(str(error)))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.console_errors.append(f"{message.text} @ {message.location.get('url')}")
+
+    page.on("console", on_console)
+    page.on(
+        "response",
+        lambda response: (
+            problems.failed_requests.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed", lambda request: problems.failed_requests.append(f"failed {request.url}")
+    )
+    return ViewerPage(page, problems)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot under var/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

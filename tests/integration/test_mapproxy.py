@@ -1,0 +1,191 @@
+"""MapProxy over our MapServer, through a real threaded HTTP server on a free port.
+
+MapProxy's tile source is HTTP to the same server (/ows), as in production; the server
+runs in a thread of the test process (werkzeug, threaded) with the two WSGI apps mounted
+as the composition root mounts them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from owslib.wmts import WebMapTileService
+from PIL import Image
+from pyproj import Transformer
+from werkzeug.serving import make_server
+
+from geoportal.settings import Settings
+from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
+from services.mapproxy.app import make_mapproxy_app
+from services.mapproxy.seed import SeedError, SeedPlan, check_source, demo_area, seed
+from services.mapserver.app import make_mapserver_app
+from tests.integration.test_mapserver_data import (
+    EXTENT,
+    X0,
+    Y0,
+    delete_ows_fixture,
+    load_ows_fixture,
+)
+from web.dispatch import PrefixDispatcher
+
+MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _not_found(environ, start_response):
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found"]
+
+
+@pytest.fixture(scope="module")
+def served(settings: Settings) -> Iterator[Settings]:
+    """Settings of a running server (its own port and an empty tile cache)."""
+    load_ows_fixture(settings)
+    local = settings.model_copy(update={"port": _free_port()})
+    shutil.rmtree(local.cache_dir, ignore_errors=True)
+    mapproxy = make_mapproxy_app(local)
+    app = PrefixDispatcher(
+        default=_not_found,
+        mounted={"/ows": make_mapserver_app(local)},
+        passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
+    )
+    server = make_server("127.0.0.1", local.port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield local
+    server.shutdown()
+    thread.join(timeout=5)
+    delete_ows_fixture(settings)
+
+
+def _tile_2180(level: int, x: float, y: float) -> tuple[int, int]:
+    """Column and row (from the north-west) of the PL1992 tile holding point x, y."""
+    span = 256 * grid_resolutions()[level]
+    return math.floor((x - GRID_BBOX[0]) / span), math.floor((GRID_BBOX[3] - y) / span)
+
+
+def _tile_mercator(zoom: int, x: float, y: float) -> tuple[int, int]:
+    lon, lat = Transformer.from_crs(2180, 4326, always_xy=True).transform(x, y)
+    n = 2**zoom
+    row = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return math.floor((lon + 180) / 360 * n), math.floor(row)
+
+
+def _drawn_pixels(png: bytes) -> int:
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    return sum(count for count, pixel in image.getcolors(256 * 256) if pixel[3] > 0)
+
+
+def _cached_files(cache_dir: Path) -> dict[str, float]:
+    return {str(path): path.lstat().st_mtime for path in cache_dir.rglob("*.png")}
+
+
+def test_wmts_capabilities_read_by_owslib(served):
+    wmts = WebMapTileService(served.base_url + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities")
+    assert {"mapa_ewidencyjna", "dzialki", "budynki", "numery_dzialek"} <= set(wmts.contents)
+    assert {"PL1992", "GLOBAL_WEBMERCATOR"} <= set(wmts.tilematrixsets)
+    assert len(wmts.tilematrixsets["PL1992"].tilematrix) == 16
+    kvp = [op for op in wmts.operations if op.name == "GetTile"][0].methods[0]["url"]
+    assert kvp.startswith(served.base_url + "/wmts")
+
+
+def test_capability_links_ignore_forged_host_headers(served):
+    headers = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Script-Name": "/x"}
+    for path in ("/wmts/1.0.0/WMTSCapabilities.xml", "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
+                 "/wms?SERVICE=WMS&REQUEST=GetCapabilities", "/tms/1.0.0/"):  # fmt: skip
+        answer = requests.get(served.base_url + path, headers=headers, timeout=30)
+        assert answer.status_code == 200 and "evil.example" not in answer.text
+        assert served.base_url in answer.text
+
+
+def test_tile_is_rendered_once_then_served_from_the_cache(served):
+    column, row = _tile_2180(11, X0 + 100, Y0 + 100)
+    url = f"{served.base_url}/wmts/dzialki/PL1992/11/{column}/{row}.png"
+    before = _cached_files(served.cache_dir)
+    first = requests.get(url, timeout=60)
+    assert first.status_code == 200 and first.headers["Content-Type"] == "image/png"
+    assert _drawn_pixels(first.content) > 300, "the tile over the fixture parcels is blank"
+    written = set(_cached_files(served.cache_dir)) - set(before)
+    assert any(path.endswith(f"{row % 1000:03d}.png") for path in written)
+    cached = _cached_files(served.cache_dir)
+    second = requests.get(url, timeout=60)
+    assert second.content == first.content
+    assert _cached_files(served.cache_dir) == cached  # nothing re-rendered or rewritten
+
+
+def test_xyz_tiles_and_wmts_kvp_in_web_mercator(served):
+    column, row = _tile_mercator(16, X0 + 150, Y0 + 150)
+    xyz = requests.get(
+        f"{served.base_url}/tiles/mapa_ewidencyjna/GLOBAL_WEBMERCATOR/16/{column}/{row}.png",
+        timeout=60,
+    )
+    assert xyz.status_code == 200 and _drawn_pixels(xyz.content) > 1000
+    kvp = requests.get(
+        f"{served.base_url}/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=mapa_ewidencyjna"
+        f"&STYLE=default&TILEMATRIXSET=GLOBAL_WEBMERCATOR&TILEMATRIX=16&TILEROW={row}"
+        f"&TILECOL={column}&FORMAT=image/png",
+        timeout=60,
+    )
+    assert kvp.status_code == 200 and kvp.content == xyz.content
+
+
+def test_cached_wms_serves_a_map(served):
+    x1, y1, x2, y2 = EXTENT
+    answer = requests.get(
+        f"{served.base_url}/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=dzialki"
+        f"&SRS=EPSG:2180&BBOX={x1},{y1},{x2},{y2}&WIDTH=400&HEIGHT=300&FORMAT=image/png&STYLES=",
+        timeout=60,
+    )
+    assert answer.status_code == 200 and _drawn_pixels(answer.content) > 1500
+
+
+def test_wmts_without_request_is_a_client_error(served):
+    assert requests.get(served.base_url + "/wmts", timeout=30).status_code == 400
+
+
+def test_seeding_is_incremental(served):
+    plan = SeedPlan(
+        bbox=EXTENT,
+        layers=("dzialki",),
+        levels={"PL1992": (9, 12), "GLOBAL_WEBMERCATOR": (14, 17)},
+    )
+    out = io.StringIO()
+    first = seed(served, plan, concurrency=1, out=out)
+    assert first.new_tiles > 0
+    files = _cached_files(served.cache_dir)
+    second = seed(served, plan, concurrency=1, out=io.StringIO())
+    assert second.new_tiles == 0
+    assert _cached_files(served.cache_dir) == files  # no tile re-rendered
+    print(f"seeded {first.new_tiles} tiles in {first.seconds:.1f} s; reseed {second.seconds:.2f} s")
+
+
+def test_demo_area_is_the_extent_of_the_obreby(served):
+    x1, y1, x2, y2 = demo_area(served)
+    assert x1 <= EXTENT[0] and y1 <= EXTENT[1] and x2 >= EXTENT[2] and y2 >= EXTENT[3]
+
+
+def test_seeding_without_a_running_server_says_so(served):
+    with pytest.raises(SeedError, match="make run"):
+        check_source(f"http://127.0.0.1:{_free_port()}/ows")
+
+
+def test_runtime_config_has_no_placeholders(served):
+    text = (served.runtime_dir / "mapproxy" / "mapproxy.yaml").read_text()
+    assert "CACHE_DIR" not in text and "http://localhost/ows" not in text
+    assert f"http://127.0.0.1:{served.port}/ows" in text
+    assert str(served.cache_dir) in text
+    assert os.path.isdir(served.cache_dir)

@@ -1,0 +1,175 @@
+"""MapServer at /ows: WMS 1.3.0 and WFS 2.0 over real PostGIS, read by real clients.
+
+The fixture is a 4 x 3 grid of 100 m parcels (see ``test_mapserver_data``); parcel 6 is
+the cell (1, 1), whose centre is 150 m east and 150 m north of the grid's corner.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+from lxml import etree
+from owslib.wfs import WebFeatureService
+from owslib.wms import WebMapService
+from PIL import Image
+from pyproj import Transformer
+
+from tests.integration.test_mapserver_data import (
+    EXTENT,
+    X0,
+    Y0,
+    ows_client,
+    parcel_id,
+    wms_query,
+)
+
+KIEG_LAYERS = {"dzialki", "budynki", "numery_dzialek", "obreby"}
+ALL_LAYERS = KIEG_LAYERS | {"uzytki", "klasouzytki", "mpzp"}
+GML = {"wfs": "http://www.opengis.net/wfs/2.0", "gp": "https://geoportal.invalid/egib"}
+KIEG_BLUE = (30, 144, 255)  # #1e90ff parcel boundaries
+
+
+@pytest.fixture(scope="module")
+def ows(settings):
+    """Client of the MapServer app over the fixture rows (removed after the module)."""
+    with ows_client(settings) as client:
+        yield client
+
+
+def _wfs(ows, **params: str):
+    query = {"SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": "dzialki"}
+    query.update(params)
+    return ows.get(
+        "/?" + "&".join(f"{key}={quote(str(value), safe=':,')}" for key, value in query.items())
+    )
+
+
+def _gml_parcels(body: bytes) -> set[str]:
+    root = etree.fromstring(body)
+    return {element.text for element in root.iterfind(".//gp:ID_DZIALKI", GML)}
+
+
+def _geojson_parcels(body: bytes) -> set[str]:
+    return {feature["properties"]["ID_DZIALKI"] for feature in json.loads(body)["features"]}
+
+
+def test_capabilities_list_kieg_layers_with_configured_url(ows, settings):
+    answer = ows.get(
+        "/?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0", headers={"Host": "evil.example"}
+    )
+    assert answer.status_code == 200
+    wms = WebMapService(settings.base_url + "/ows", version="1.3.0", xml=answer.data)
+    assert ALL_LAYERS <= set(wms.contents)
+    assert wms["dzialki"].title == "Działki ewidencyjne"
+    assert "EPSG:2180" in wms["dzialki"].crsOptions and "EPSG:3857" in wms["dzialki"].crsOptions
+    get_map = wms.getOperationByName("GetMap").methods[0]["url"]
+    assert get_map.startswith(settings.base_url + "/ows?")
+    assert b"evil.example" not in answer.data and b"MapServer version" not in answer.data
+
+
+def test_getmap_draws_parcels_in_kieg_blue(ows):
+    started = time.perf_counter()
+    answer = ows.get(wms_query())
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert answer.status_code == 200 and answer.content_type == "image/png"
+    image = Image.open(io.BytesIO(answer.data)).convert("RGBA")
+    assert image.size == (400, 300)
+    colours = image.getcolors(400 * 300)
+    drawn = sum(count for count, pixel in colours if pixel[3] > 0)
+    assert drawn > 1500, "parcel boundaries are missing"
+    assert any(pixel[:3] == KIEG_BLUE for _count, pixel in colours)
+    print(f"GetMap 400x300 parcels: {elapsed_ms:.1f} ms")
+
+
+def test_getmap_is_byte_identical_when_repeated(ows):
+    layers = "uzytki,mpzp,dzialki,budynki,obreby,numery_dzialek"
+    first = ows.get(wms_query(layers=layers)).data
+    assert all(ows.get(wms_query(layers=layers)).data == first for _ in range(3))
+
+
+def test_getfeatureinfo_returns_the_clicked_parcel(ows):
+    query = dict(request="GetFeatureInfo", query_layers="dzialki", i=150, j=150)
+    expected = parcel_id(1, 1)
+    html = ows.get(wms_query(**query, info_format="text/html"))
+    assert html.status_code == 200 and html.content_type.startswith("text/html")
+    assert f'data-name="ID_DZIALKI">Identyfikator działki</th><td>{expected}<' in html.text
+    gml = ows.get(wms_query(**query, info_format="application/vnd.ogc.gml"))
+    assert etree.fromstring(gml.data).findtext(".//ID_DZIALKI") == expected
+    geojson = ows.get(wms_query(**query, info_format="application/json"))
+    assert _geojson_parcels(geojson.data) == {expected}
+    text = ows.get(wms_query(**query, info_format="text/plain"))
+    assert f"ID_DZIALKI = '{expected}'" in text.text and "KW = 'LD1L/00012345/6'" in text.text
+
+
+def test_getfeatureinfo_on_buildings_has_kieg_fields(ows):
+    answer = ows.get(wms_query(request="GetFeatureInfo", layers="budynki", query_layers="budynki",
+                               i=145, j=160, info_format="application/json"))  # fmt: skip
+    properties = json.loads(answer.data)["features"][0]["properties"]
+    assert {"ID_BUDYNKU", "FUNKCJA", "KONDYGNACJE"} <= set(properties)
+
+
+def test_wfs_capabilities_advertise_page_size_and_geojson(ows, settings):
+    answer = ows.get("/?SERVICE=WFS&REQUEST=GetCapabilities&VERSION=2.0.0")
+    wfs = WebFeatureService(settings.base_url + "/ows", version="2.0.0", xml=answer.data)
+    assert {"geoportal:dzialki", "geoportal:budynki", "geoportal:obreby"} <= set(wfs.contents)
+    assert "geoportal:numery_dzialek" not in wfs.contents  # labels only: not a WFS layer
+    assert re.search(
+        rb'name="CountDefault">\s*<ows:NoValues/>\s*<ows:DefaultValue>10000<', answer.data
+    )
+    assert b"application/json; subtype=geojson" in answer.data
+
+
+def test_wfs_bbox_in_epsg2180_returns_exactly_the_touched_parcels(ows):
+    # WFS 2.0 with the EPSG URN: northing first. Cells (1..2, 1..2) -> parcels 6, 7, 10, 11.
+    bbox = f"{Y0 + 150},{X0 + 150},{Y0 + 250},{X0 + 250},urn:ogc:def:crs:EPSG::2180"
+    expected = {parcel_id(column, row) for column in (1, 2) for row in (1, 2)}
+    gml = _wfs(ows, BBOX=bbox)
+    assert gml.status_code == 200 and "gml/3.2" in gml.content_type
+    assert _gml_parcels(gml.data) == expected
+    geojson = _wfs(ows, BBOX=bbox, OUTPUTFORMAT="application/json; subtype=geojson")
+    assert _geojson_parcels(geojson.data) == expected
+    first = json.loads(geojson.data)["features"][0]["geometry"]["coordinates"][0][0]
+    assert X0 <= first[0] <= EXTENT[2] and Y0 <= first[1] <= EXTENT[3]  # GeoJSON: x, y
+
+
+def test_wfs_bbox_in_epsg4326_is_latitude_first(ows):
+    to_wgs84 = Transformer.from_crs(2180, 4326, always_xy=True)
+    lon1, lat1 = to_wgs84.transform(X0 + 140, Y0 + 140)
+    lon2, lat2 = to_wgs84.transform(X0 + 160, Y0 + 160)
+    bbox = f"{lat1},{lon1},{lat2},{lon2},urn:ogc:def:crs:EPSG::4326"
+    srs = "urn:ogc:def:crs:EPSG::4326"
+    gml = _wfs(ows, BBOX=bbox, SRSNAME=srs)
+    assert _gml_parcels(gml.data) == {parcel_id(1, 1)}
+    corner = etree.fromstring(gml.data).findtext(".//{http://www.opengis.net/gml/3.2}lowerCorner")
+    assert 49 < float(corner.split()[0]) < 55 and 14 < float(corner.split()[1]) < 25  # lat lon
+    geojson = _wfs(ows, BBOX=bbox, SRSNAME=srs, OUTPUTFORMAT="application/json; subtype=geojson")
+    assert _geojson_parcels(geojson.data) == {parcel_id(1, 1)}
+    lon, lat = json.loads(geojson.data)["features"][0]["geometry"]["coordinates"][0][0]
+    assert 14 < lon < 25 and 49 < lat < 55  # GeoJSON stays lon, lat
+
+
+def test_wfs_post_getfeature(ows):
+    body = f"""<wfs:GetFeature service="WFS" version="2.0.0"
+        xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:fes="http://www.opengis.net/fes/2.0">
+      <wfs:Query typeNames="dzialki"><fes:Filter><fes:PropertyIsEqualTo>
+        <fes:ValueReference>ID_DZIALKI</fes:ValueReference>
+        <fes:Literal>{parcel_id(3, 2)}</fes:Literal>
+      </fes:PropertyIsEqualTo></fes:Filter></wfs:Query></wfs:GetFeature>"""
+    answer = ows.post("/", data=body, content_type="application/xml")
+    assert answer.status_code == 200
+    assert _gml_parcels(answer.data) == {parcel_id(3, 2)}  # the parcel numbered 185/1
+
+
+def test_filter_injection_matches_nothing(ows):
+    flt = (
+        '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:PropertyIsEqualTo>'
+        "<fes:ValueReference>parcel_id</fes:ValueReference>"
+        "<fes:Literal>x' OR '1'='1</fes:Literal></fes:PropertyIsEqualTo></fes:Filter>"
+    )
+    answer = _wfs(ows, FILTER=flt)
+    assert answer.status_code == 200 and _gml_parcels(answer.data) == set()

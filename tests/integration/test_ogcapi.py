@@ -1,0 +1,230 @@
+"""OGC API - Features over real PostGIS: bboxes, axis order, CRSs, items, paging, filters.
+
+Axis order served (OGC API - Features Part 2, and what GDAL >= 3.7 and QGIS expect):
+``bbox`` without ``bbox-crs`` and output without ``crs`` are CRS84 (longitude first);
+with ``bbox-crs``/``crs`` = EPSG:2180 or EPSG:4326 the numbers follow the EPSG
+definition, northing/latitude first; EPSG:3857 stays easting first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pyproj
+import pytest
+from werkzeug.test import Client
+
+from geoportal.db import connect
+from tests.integration.test_ogcapi_support import (
+    E0,
+    N0,
+    SIZE,
+    known_parcels,
+    mounted,
+    sql_gid,
+    sql_parcel_ids,
+)
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG2180 = "http://www.opengis.net/def/crs/EPSG/0/2180"
+EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+EPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
+TO_LONLAT = pyproj.Transformer.from_crs(2180, 4326, always_xy=True)
+
+
+@pytest.fixture(scope="module")
+def ogc_parcels(settings) -> Iterator[list[str]]:
+    with known_parcels(settings) as parcel_ids:
+        yield parcel_ids
+
+
+@pytest.fixture(scope="module")
+def ogc(settings, ogc_parcels) -> Client:
+    return Client(mounted(settings))
+
+
+def get(client: Client, url: str) -> tuple[int, dict[str, Any]]:
+    response = client.get(url)
+    return response.status_code, json.loads(response.get_data(as_text=True))
+
+
+def items(
+    client: Client, query: str | dict[str, Any], collection: str = "parcels"
+) -> dict[str, Any]:
+    encoded = urlencode(query) if isinstance(query, dict) else query
+    status, body = get(client, f"/ogc/collections/{collection}/items?{encoded}")
+    assert status == 200, body
+    return body
+
+
+def ids(body: dict[str, Any]) -> list[str]:
+    return sorted(f["properties"]["parcel_id"] for f in body["features"])
+
+
+def test_landing_conformance_and_collections(ogc):
+    status, landing = get(ogc, "/ogc/")
+    assert status == 200
+    assert any(link["rel"] == "service-desc" for link in landing["links"])
+    status, conformance = get(ogc, "/ogc/conformance")
+    assert any(c.endswith("ogcapi-features-2/1.0/conf/crs") for c in conformance["conformsTo"])
+    status, collections = get(ogc, "/ogc/collections")
+    names = {c["id"] for c in collections["collections"]}
+    assert {"parcels", "buildings", "districts"} <= names and "parcel_numbers" not in names
+    parcels = next(c for c in collections["collections"] if c["id"] == "parcels")
+    assert parcels["storageCrs"] == EPSG2180
+    assert {EPSG2180, EPSG4326, EPSG3857} <= set(parcels["crs"])
+
+
+def test_openapi_advertises_page_sizes(ogc):
+    response = ogc.get("/ogc/openapi")
+    document = json.loads(response.get_data(as_text=True))
+    params = document["paths"]["/collections/parcels/items"]["get"]["parameters"]
+    limit = next(p for p in params if isinstance(p, dict) and p.get("name") == "limit")
+    assert limit["schema"]["default"] == 100 and limit["schema"]["maximum"] == 10000
+
+
+def test_bbox_crs84_matches_sql(ogc, settings):
+    west, south = TO_LONLAT.transform(E0 + 50, N0 + 50)
+    east, north = TO_LONLAT.transform(E0 + 150, N0 + 150)
+    body = items(ogc, f"bbox={west},{south},{east},{north}&limit=1000")
+    expected = sql_parcel_ids(
+        settings,
+        "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
+        (west, south, east, north),
+    )
+    assert len(expected) >= 4 and ids(body) == expected
+    assert body["numberMatched"] == len(expected)
+
+
+def test_bbox_in_epsg2180_is_northing_first(ogc, settings, ogc_parcels):
+    """bbox-crs=EPSG:2180: minN,minE,maxN,maxE as the EPSG definition orders the axes."""
+    east0, north0, east1, north1 = E0 + 50, N0 + 150, E0 + 250, N0 + 250
+    body = items(ogc, f"bbox={north0},{east0},{north1},{east1}&bbox-crs={EPSG2180}&limit=1000")
+    expected = sql_parcel_ids(
+        settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+        (east0, north0, east1, north1),
+    )  # fmt: skip
+    assert set(ogc_parcels[3:9]) <= set(expected) and ids(body) == expected
+    easting_first = items(ogc, f"bbox={east0},{north0},{east1},{north1}&bbox-crs={EPSG2180}")
+    assert easting_first["features"] == []  # 509050 as a northing is far north of Łask
+
+
+def test_bbox_crs_abbreviation_is_accepted(ogc, ogc_parcels):
+    long_form = items(ogc, f"bbox={N0 + 10},{E0 + 10},{N0 + 20},{E0 + 20}&bbox-crs={EPSG2180}")
+    short = items(ogc, f"bbox={N0 + 10},{E0 + 10},{N0 + 20},{E0 + 20}&bbox-crs=EPSG:2180")
+    assert ids(short) == ids(long_form) and ogc_parcels[0] in ids(short)
+
+
+def test_bbox_in_epsg4326_is_latitude_first(ogc, settings):
+    west, south = TO_LONLAT.transform(E0 + 50, N0 + 50)
+    east, north = TO_LONLAT.transform(E0 + 150, N0 + 150)
+    body = items(ogc, f"bbox={south},{west},{north},{east}&bbox-crs={EPSG4326}&limit=1000")
+    expected = sql_parcel_ids(
+        settings,
+        "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
+        (west, south, east, north),
+    )
+    assert ids(body) == expected
+
+
+def _first_vertex(settings, parcel_id: str, expression: str) -> list[float]:
+    with connect(settings, "public") as conn:
+        text = conn.execute(
+            f"SELECT ST_AsGeoJSON({expression}) FROM publish.parcels WHERE parcel_id = %s",  # noqa: S608
+            (parcel_id,),
+        ).fetchone()[0]
+    return json.loads(text)["coordinates"][0][0][0]
+
+
+@pytest.mark.parametrize(
+    ("crs", "expression", "tolerance"),
+    [
+        (None, "ST_Transform(geom, 4326)", 1e-6),
+        (EPSG4326, "ST_FlipCoordinates(ST_Transform(geom, 4326))", 1e-6),
+        (EPSG2180, "ST_FlipCoordinates(geom)", 0.01),
+        (EPSG3857, "ST_Transform(geom, 3857)", 0.01),
+    ],
+)
+def test_output_crs_and_axis_order(ogc, settings, ogc_parcels, crs, expression, tolerance):
+    parcel_id = ogc_parcels[0]
+    query = {"parcel_id": parcel_id} | ({"crs": crs} if crs else {})
+    response = ogc.get(f"/ogc/collections/parcels/items?{urlencode(query)}")
+    feature = json.loads(response.get_data(as_text=True))["features"][0]
+    served = feature["geometry"]["coordinates"][0][0][0]
+    expected = _first_vertex(settings, parcel_id, expression)
+    assert served == pytest.approx(expected, abs=tolerance)
+    assert response.headers["Content-Crs"] == f"<{crs or CRS84}>"
+
+
+def test_epsg2180_output_is_northing_then_easting(ogc, ogc_parcels):
+    body = items(ogc, {"parcel_id": ogc_parcels[0], "crs": "EPSG:2180"})
+    northing, easting = body["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert 395_000 < northing < 440_000 and 470_000 < easting < 545_000
+
+
+def test_item_by_id_and_parcel_id_property(ogc, settings, ogc_parcels):
+    gid = sql_gid(settings, ogc_parcels[4])
+    status, feature = get(ogc, f"/ogc/collections/parcels/items/{gid}")
+    assert status == 200 and feature["id"] == gid
+    assert feature["properties"]["parcel_id"] == ogc_parcels[4]
+    assert feature["properties"]["district_name"] == "Obręb Testowy"
+    assert "gid" not in feature["properties"]
+    status, in_2180 = get(ogc, f"/ogc/collections/parcels/items/{gid}?crs=EPSG:2180")
+    assert in_2180["geometry"]["coordinates"][0][0][0][0] == pytest.approx(N0 + SIZE)
+
+
+def test_paging_has_no_duplicates_or_gaps(ogc, settings):
+    bbox = f"bbox={N0 - 1},{E0 - 1},{N0 + 301},{E0 + 301}&bbox-crs=EPSG:2180"
+    expected = sql_parcel_ids(
+        settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+        (E0 - 1, N0 - 1, E0 + 301, N0 + 301),
+    )  # fmt: skip
+    limit = max(2, len(expected) // 4 + 1)  # four or five pages, the last one short
+    seen, url, pages = [], f"/ogc/collections/parcels/items?{bbox}&limit={limit}", 0
+    while url and pages < 10:
+        status, body = get(ogc, url)
+        assert status == 200 and body["numberMatched"] == len(expected)
+        seen += [f["properties"]["parcel_id"] for f in body["features"]]
+        url = next((lk["href"] for lk in body["links"] if lk["rel"] == "next"), None)
+        url = url and "/ogc" + url.split("/ogc", 1)[1]
+        pages += 1
+    assert sorted(seen) == expected and len(seen) == len(set(seen)) and pages >= 4
+
+
+def test_huge_limit_is_clamped(ogc, settings):
+    body = items(ogc, f"limit={10**12}&skipGeometry=true&properties=parcel_id")
+    total = len(sql_parcel_ids(settings, "TRUE"))
+    assert body["numberReturned"] == min(total, 10_000) and body["numberMatched"] == total
+
+
+def test_properties_sortby_skipgeometry_hits(ogc, settings):
+    body = items(ogc, {"q": "Testowy", "sortby": "-area_ha", "properties": "parcel_id,area_ha",
+                       "skipGeometry": "true"})  # fmt: skip
+    areas = [f["properties"]["area_ha"] for f in body["features"]]
+    assert areas == sorted(areas, reverse=True) and len(areas) >= 10
+    assert all(set(f["properties"]) == {"parcel_id", "area_ha"} for f in body["features"])
+    assert all(f["geometry"] is None for f in body["features"])
+    hits = items(ogc, {"resulttype": "hits", "district_name": "Obręb Testowy"})
+    assert hits["features"] == [] and hits["numberMatched"] == 10
+
+
+def test_cql_filters(ogc, settings, ogc_parcels):
+    one = items(ogc, {"filter": f"parcel_id = '{ogc_parcels[2]}'"})
+    assert ids(one) == [ogc_parcels[2]]
+    between = items(
+        ogc, {"filter": "area_ha BETWEEN 0.25 AND 0.55 AND parcel_id LIKE '100899_9.%/1'"}
+    )
+    assert ids(between) == sorted(ogc_parcels[2:5])
+    west, south = TO_LONLAT.transform(E0 + 150, N0 + 150)
+    ring = [(west, south), (west + 0.01, south), (west + 0.01, south + 0.01), (west, south)]
+    polygon = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in ring) + "))"
+    spatial = items(ogc, {"filter": f"INTERSECTS(geom, {polygon})", "limit": 1000})
+    expected = sql_parcel_ids(
+        settings, "ST_Intersects(geom, ST_Transform(ST_GeomFromText(%s, 4326), 2180))", (polygon,)
+    )
+    assert ids(spatial) == expected and ogc_parcels[4] in expected
+    literal = items(ogc, {"filter": "parcel_id = 'x\" OR 1=1; DROP TABLE x; --'"})
+    assert literal["numberMatched"] == 0  # a value stays a value

@@ -1,0 +1,153 @@
+"""The whole application read the way QGIS and GDAL read it: OWSLib and GDAL's own drivers.
+
+Expected parcel sets come from plain SQL on ``data`` (tests/system/expected.py), never from
+the services under test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import subprocess
+
+import pytest
+from owslib.ogcapi.features import Features
+from owslib.wfs import WebFeatureService
+from owslib.wms import WebMapService
+from owslib.wmts import WebMapTileService
+from PIL import Image
+
+from tests.system.expected import box_around, parcels_in_bbox_2180, parcels_in_bbox_lonlat
+
+pytestmark = pytest.mark.system
+URN_2180 = "urn:ogc:def:crs:EPSG::2180"
+
+
+def _drawn_pixels(png: bytes) -> int:
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    return sum(1 for pixel in image.get_flattened_data() if pixel[3] > 0)
+
+
+def test_wms_capabilities_list_every_layer(live_server, catalog):
+    wms = WebMapService(f"{live_server}/ows", version="1.3.0")
+    assert {layer.wms_name for layer in catalog.for_service("wms")} <= set(wms.contents)
+    assert "EPSG:2180" in wms.contents["dzialki"].crsOptions
+
+
+def test_wms_getmap_draws_parcels(live_server, known_parcel):
+    wms = WebMapService(f"{live_server}/ows", version="1.3.0")
+    # OWSLib takes easting-first and sends northing-first for EPSG:2180 in WMS 1.3.
+    image = wms.getmap(layers=["dzialki"], styles=[""], srs="EPSG:2180",
+                       bbox=box_around(known_parcel.x, known_parcel.y, 300), size=(256, 256),
+                       format="image/png", transparent=True)  # fmt: skip
+    assert image.info()["Content-Type"] == "image/png"
+    assert _drawn_pixels(image.read()) > 500
+
+
+def test_wms_getfeatureinfo_returns_the_parcel_id(live_server, http, known_parcel):
+    x, y = known_parcel.x, known_parcel.y
+    response = http.get(f"{live_server}/ows", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetFeatureInfo",
+        "LAYERS": "dzialki", "QUERY_LAYERS": "dzialki", "STYLES": "", "CRS": "EPSG:2180",
+        "BBOX": f"{y - 50},{x - 50},{y + 50},{x + 50}", "WIDTH": "101", "HEIGHT": "101",
+        "I": "50", "J": "50", "INFO_FORMAT": "text/plain"})  # fmt: skip
+    assert response.status_code == 200
+    assert f"ID_DZIALKI = '{known_parcel.parcel_id}'" in response.text
+
+
+def _wfs_parcel_ids(live_server: str, bbox: tuple) -> set[str]:
+    wfs = WebFeatureService(f"{live_server}/ows", version="2.0.0")
+    answer = wfs.getfeature(typename=["dzialki"], bbox=bbox, outputFormat="geojson")
+    return {feature["properties"]["ID_DZIALKI"] for feature in json.load(answer)["features"]}
+
+
+def test_wfs_bbox_in_epsg_2180(live_server, settings, known_parcel):
+    box = box_around(known_parcel.x, known_parcel.y, 250)
+    expected = parcels_in_bbox_2180(settings, box)
+    assert known_parcel.parcel_id in expected
+    assert _wfs_parcel_ids(live_server, (*box, URN_2180)) == expected
+
+
+def test_wfs_bbox_in_wgs84(live_server, settings, known_parcel):
+    lon, lat = known_parcel.lon, known_parcel.lat
+    box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
+    expected = parcels_in_bbox_lonlat(settings, box)
+    assert known_parcel.parcel_id in expected
+    assert _wfs_parcel_ids(live_server, (*box, "urn:ogc:def:crs:EPSG::4326")) == expected
+
+
+def test_wfs_gml32_is_the_default_output(live_server, http, known_parcel):
+    x, y = known_parcel.x, known_parcel.y
+    response = http.get(f"{live_server}/ows", params={
+        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": "dzialki",
+        "BBOX": f"{y - 5},{x - 5},{y + 5},{x + 5},{URN_2180}"})  # fmt: skip
+    assert response.status_code == 200
+    assert "http://www.opengis.net/gml/3.2" in response.text
+    assert known_parcel.parcel_id in response.text
+
+
+def _ogr_features(datasource: str, layer: str, box: tuple[float, ...]) -> list[str]:
+    """Feature blocks as ``ogrinfo`` prints them for a spatial filter (layer axis order)."""
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-q", "-geom=SUMMARY", "-spat", *map(str, box), datasource, layer],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return result.stdout.split("OGRFeature(")[1:]
+
+
+def test_gdal_reads_wfs_as_multipolygons(live_server, settings, known_parcel):
+    box = box_around(known_parcel.x, known_parcel.y, 200)
+    features = _ogr_features(f"WFS:{live_server}/ows?VERSION=2.0.0", "geoportal:dzialki", box)
+    assert len(features) == len(parcels_in_bbox_2180(settings, box))
+    assert all("MULTIPOLYGON" in feature for feature in features)
+    assert any(known_parcel.parcel_id in feature for feature in features)
+
+
+def _xyz(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    n = 2**zoom
+    column = int((lon + 180) / 360 * n)
+    row = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return column, row
+
+
+def test_wmts_tile_comes_from_the_cache(live_server, settings, known_parcel):
+    wmts = WebMapTileService(f"{live_server}/wmts/1.0.0/WMTSCapabilities.xml")
+    assert "dzialki" in wmts.contents
+    assert {"PL1992", "GLOBAL_WEBMERCATOR"} <= set(wmts.contents["dzialki"].tilematrixsetlinks)
+    column, row = _xyz(known_parcel.lon, known_parcel.lat, 15)
+    request = {"layer": "dzialki", "tilematrixset": "GLOBAL_WEBMERCATOR", "tilematrix": "15",
+               "row": row, "column": column, "format": "image/png"}  # fmt: skip
+    body = wmts.gettile(**request).read()
+    assert _drawn_pixels(body) > 100
+    cached = [path for path in settings.cache_dir.rglob("*.png") if path.read_bytes() == body]
+    assert cached, "the tile served is not in the file cache"
+    written = cached[0].stat().st_mtime_ns
+    assert wmts.gettile(**request).read() == body
+    assert cached[0].stat().st_mtime_ns == written, "a cached tile was rendered again"
+
+
+def test_ogcapi_landing_page_and_collections(live_server, catalog):
+    api = Features(f"{live_server}/ogc")
+    assert api.links
+    ids = {collection["id"] for collection in api.collections()["collections"]}
+    assert ids == {layer.id for layer in catalog.for_service("ogcapi")}
+
+
+def test_ogcapi_bbox_in_crs84(live_server, settings, known_parcel):
+    lon, lat = known_parcel.lon, known_parcel.lat
+    box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
+    api = Features(f"{live_server}/ogc")
+    items = api.collection_items("parcels", bbox=list(box), limit=1000)
+    found = {feature["properties"]["parcel_id"] for feature in items["features"]}
+    assert found == parcels_in_bbox_lonlat(settings, box)
+    ring = items["features"][0]["geometry"]["coordinates"][0][0]
+    assert 18 < ring[0][0] < 20 and 51 < ring[0][1] < 52  # longitude first
+
+
+def test_gdal_reads_ogcapi_features(live_server, settings, known_parcel):
+    lon, lat = known_parcel.lon, known_parcel.lat
+    box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
+    features = _ogr_features(f"OAPIF:{live_server}/ogc", "parcels", box)
+    assert len(features) == len(parcels_in_bbox_lonlat(settings, box))
+    assert any(known_parcel.parcel_id in feature for feature in features)

@@ -1,0 +1,147 @@
+"""Generate -> read: the readers return what the generator intended, in EPSG:2180 x/y."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+import shapely
+
+from etl.readers import READERS, detect
+from etl.synthetic.content import obreb_content
+from etl.synthetic.layout import build_layout
+from etl.synthetic.owners import build_pool
+from etl.synthetic.plans import DESIGNATION
+from etl.synthetic.samples import sample_county
+from etl.tables import columns_of
+
+# the county around Łask in EPSG:2180 (easting x, northing y), computed with pyproj from
+# 51.59 N 19.13 E: x ≈ 509.0 km, y ≈ 413.7 km; the county spans about ±20 km around it
+X_RANGE, Y_RANGE = (480_000, 540_000), (380_000, 440_000)
+
+
+@pytest.fixture(scope="module")
+def county():
+    return sample_county(400)
+
+
+@pytest.fixture(scope="module")
+def records(county):
+    """Every record of every generated file, by table, plus reader findings."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    findings = []
+    for path in county[1]:
+        reader = READERS[detect(path)](path)
+        for table, record in reader:
+            out[table].append(record)
+        findings += [(path.name, str(f)) for f in reader.findings]
+    return out, findings
+
+
+def test_files_are_detected(county):
+    kinds = Counter(detect(p) for p in county[1])
+    assert kinds == {"egib-gml": 7, "app-gml": len(county[1]) - 7}
+
+
+def test_records_have_exactly_the_table_columns(records):
+    rows, _ = records
+    assert set(rows) == {
+        "cadastral_unit",
+        "cadastral_district",
+        "parcel",
+        "building",
+        "land_use_contour",
+        "soil_class_contour",
+        "address",
+        "registration_unit",
+        "subject",
+        "share",
+        "plan",
+        "plan_zone",
+    }
+    for table, items in rows.items():
+        expected = set(columns_of(table))
+        for record in items:
+            assert set(record) == expected, table
+
+
+def test_generated_files_read_without_findings(records):
+    _, findings = records
+    assert findings == []
+
+
+def test_parcels_equal_what_the_generator_intended(records):
+    rows, _ = records
+    read = {r["parcel_id"]: r for r in rows["parcel"]}
+    layout, pool = build_layout(1003, 400), build_pool(1003, 400)
+    intended = {}
+    for obreb in (layout.units[0].obreby[0], layout.units[1].obreby[0]):
+        for p in obreb_content(obreb, 1003, pool).parcels:
+            intended[p.parcel_id] = p
+    assert set(intended) <= set(read)
+    for parcel_id, p in intended.items():
+        got = read[parcel_id]
+        assert got["area_ha"] == Decimal(p.area_ha)
+        assert got["number"] == p.number and got["district_id"] == parcel_id.rsplit(".", 1)[0]
+        assert got["geom"].geom_type == "MultiPolygon"
+        assert shapely.equals_exact(
+            shapely.normalize(got["geom"].geoms[0]), shapely.normalize(p.geom), tolerance=0.005
+        )
+        assert sum(Decimal(str(u["area_ha"])) for u in got["land_uses"]) == Decimal(p.area_ha)
+    minx, miny, maxx, maxy = shapely.union_all([r["geom"] for r in read.values()]).bounds
+    assert X_RANGE[0] < minx < maxx < X_RANGE[1] and Y_RANGE[0] < miny < maxy < Y_RANGE[1]
+
+
+def test_versioning_columns_are_aware_utc(records):
+    rows, _ = records
+    parcel = rows["parcel"][0]
+    assert parcel["namespace"] == "PL.PZGiK.1003.EGiB"
+    assert parcel["version_start"].tzinfo == dt.UTC
+    local = dt.datetime.fromisoformat(parcel["version_id"])
+    hours = (local - parcel["version_start"].replace(tzinfo=None)).total_seconds() / 3600
+    assert hours in (1.0, 2.0)  # Polish local time in the file, UTC in the record
+
+
+def test_references_resolve_across_tables(records):
+    rows, _ = records
+    parcels = {r["parcel_id"] for r in rows["parcel"]}
+    units = {r["registration_unit_id"] for r in rows["registration_unit"]}
+    subjects = {r["local_id"] for r in rows["subject"]}
+    assert all(r["registration_unit_id"] in units for r in rows["parcel"])
+    assert all(set(r["parcel_ids"]) <= parcels and r["parcel_ids"] for r in rows["building"])
+    assert all(r["parcel_id"] in parcels for r in rows["address"])
+    assert all(r["subject_local_id"] in subjects for r in rows["share"])
+    assert len(units) == len(rows["registration_unit"])  # inline copies deduplicated
+    owned = defaultdict(Fraction)
+    for share in rows["share"]:
+        if share["share_kind"] == "ownership":
+            owned[share["registration_unit_id"]] += Fraction(
+                share["numerator"], share["denominator"]
+            )
+    assert set(owned) == units and set(owned.values()) == {Fraction(1)}
+    kinds = Counter(r["subject_kind"] for r in rows["subject"])
+    assert kinds["person"] and kinds["marriage"] and kinds["institution"] and kinds["group"]
+
+
+def test_plans_and_zones(records):
+    rows, _ = records
+    plans = {r["plan_id"]: r for r in rows["plan"]}
+    assert 6 <= len(plans) <= 10
+    for plan in plans.values():
+        assert plan["plan_type"] == "miejscowyPlanZagospodarowaniaPrzestrzennego"
+        assert plan["status"] == "legalForce" and plan["level"] == "local"
+        assert plan["resolution_no"].count("/") == 2 and plan["resolution_date"]
+        assert plan["journal_entry"].startswith("Dz. Urz. Woj. Łódzkiego z ")
+        assert plan["valid_from"] > plan["resolution_date"]
+        minx, miny, maxx, maxy = plan["geom"].bounds  # read from EPSG:2177, now 2180 x/y
+        assert X_RANGE[0] < minx < maxx < X_RANGE[1] and Y_RANGE[0] < miny < maxy < Y_RANGE[1]
+    zones = rows["plan_zone"]
+    assert all(z["plan_id"] in plans for z in zones)
+    assert all(z["designation"] == DESIGNATION[z["symbol"].lstrip("0123456789")] for z in zones)
+    assert any(z["max_height_m"] is not None for z in zones)
+    for plan_id, plan in plans.items():
+        own = shapely.union_all([z["geom"] for z in zones if z["plan_id"] == plan_id])
+        assert own.symmetric_difference(plan["geom"]).area < plan["geom"].area * 1e-4

@@ -1,0 +1,292 @@
+"""The viewer pages through Flask's test client: no database, no engines.
+
+The fixtures here have their own names so the session-wide ``settings`` fixture (which
+starts PostgreSQL) is not pulled in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from geoportal.catalog import Catalog
+from geoportal.settings import Settings
+from web.app import create_flask_app
+from web.viewer import CONTENT_SECURITY_POLICY, pageconfig
+from web.viewer.pageconfig import PARCEL_ID_PATTERN
+from web.viewer.texts import strings
+
+PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
+
+
+@pytest.fixture(scope="module")
+def viewer_settings() -> Settings:
+    return Settings(public_url=PUBLIC_URL)
+
+
+@pytest.fixture(scope="module")
+def viewer_catalog(viewer_settings: Settings) -> Catalog:
+    return Catalog.load(viewer_settings.layers_dir)
+
+
+@pytest.fixture
+def built_bundle(tmp_path: Path) -> Path:
+    """A stand-in for ``web/static/build`` so the tests do not need npm."""
+    for name in ("viewer.js", "viewer.css"):
+        (tmp_path / name).write_text("/* test */")
+    manifest = {
+        "files": {name: {"sha256": "ab" * 32, "bytes": 10} for name in ("viewer.js", "viewer.css")}
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    return tmp_path
+
+
+@pytest.fixture
+def app(viewer_settings: Settings, viewer_catalog: Catalog, built_bundle: Path) -> Flask:
+    flask_app = create_flask_app(viewer_settings, viewer_catalog)
+    flask_app.config["VIEWER_BUILD_DIR"] = built_bundle
+    return flask_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class _Scripts(HTMLParser):
+    """Collects the <script> elements of a page with their attributes and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._inside: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self._inside = dict(attrs)
+            self.scripts.append((self._inside, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._inside is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inside = None
+
+
+def _scripts(html: str) -> list[tuple[dict[str, str | None], str]]:
+    parser = _Scripts()
+    parser.feed(html)
+    return parser.scripts
+
+
+def _config(html: str) -> dict:
+    blocks = [text for attrs, text in _scripts(html) if attrs.get("id") == "viewer-config"]
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_viewer_page_renders_in_polish_by_default(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert '<html lang="pl">' in html
+    assert 'id="map"' in html
+    assert "Działki ewidencyjne" in html
+    assert re.search(r'src="/static/build/viewer\.js\?v=abababababab"', html)
+    assert re.search(r'href="/static/build/viewer\.css\?v=abababababab"', html)
+
+
+def test_only_scripts_are_the_bundle_and_the_json_config(client: FlaskClient) -> None:
+    scripts = _scripts(client.get("/").get_data(as_text=True))
+    external = [attrs["src"] for attrs, _ in scripts if attrs.get("src")]
+    inline = [attrs for attrs, text in scripts if not attrs.get("src")]
+    assert len(external) == 1 and external[0].startswith("/static/build/viewer.js")
+    assert inline == [{"type": "application/json", "id": "viewer-config"}]
+
+
+def test_config_lists_every_catalog_layer_with_titles(
+    client: FlaskClient, viewer_catalog: Catalog
+) -> None:
+    config = _config(client.get("/").get_data(as_text=True))
+    by_id = {layer["id"]: layer for layer in config["layers"]}
+    assert list(by_id) == [layer.id for layer in viewer_catalog.layers]
+    for layer in viewer_catalog.layers:
+        entry = by_id[layer.id]
+        assert entry["title"] == layer.title.pl
+        assert entry["wms_name"] == layer.wms_name
+        assert entry["tiled"] is layer.services.tiles
+        assert entry["wms"] is layer.services.wms
+        assert entry["wmts_names"][0] == layer.wms_name
+        assert [p["name"] for p in entry["properties"]] == layer.property_names()
+    assert config["projection"]["code"] == "EPSG:2180"
+    assert "+lon_0=19 +k=0.9993 +x_0=500000 +y_0=-5300000" in config["projection"]["proj4"]
+    assert config["search"]["pattern"] == PARCEL_ID_PATTERN
+    assert config["search"]["url"] == "/ogc/collections/parcels/items"
+    assert config["urls"] == {
+        "ows": "/ows",
+        "wmts_capabilities": "/wmts/1.0.0/WMTSCapabilities.xml",
+        "extent_collection": "/ogc/collections/parcels?f=json",
+    }
+    assert config["info_layers"] == ["parcels", "buildings"]
+
+
+def test_layer_switcher_lists_every_layer_top_first(
+    client: FlaskClient, viewer_catalog: Catalog
+) -> None:
+    html = client.get("/").get_data(as_text=True)
+    listed = re.findall(r'<li data-layer-id="([a-z_]+)">', html)
+    assert listed == [layer.id for layer in reversed(viewer_catalog.layers)]
+
+
+def test_english_by_parameter_and_by_accept_language(
+    client: FlaskClient, viewer_catalog: Catalog
+) -> None:
+    by_param = client.get("/?lang=en").get_data(as_text=True)
+    by_header = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
+    for html in (by_param, by_header):
+        assert '<html lang="en">' in html
+        config = _config(html)
+        assert config["lang"] == "en"
+        assert config["strings"] == strings("en")
+        titles = {layer["id"]: layer["title"] for layer in config["layers"]}
+        assert titles == {layer.id: layer.title.en for layer in viewer_catalog.layers}
+    polish = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="pl">' in polish
+
+
+def test_csp_header_allows_only_this_origin(client: FlaskClient) -> None:
+    for path in ("/", "/services", "/?lang=en"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert csp == CONTENT_SECURITY_POLICY
+        directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+        assert directives["script-src"] == "'self'"
+        assert directives["style-src"] == "'self'"
+        assert directives["img-src"] == "'self' data: blob:"
+        assert directives["default-src"] == "'none'"
+        assert "unsafe" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lang=<script>alert(1)</script>",
+        'lang="><script>alert(1)</script>',
+        "lang=en&x=<script>alert(1)</script>",
+        "parcel=</script><script>alert(1)</script>",
+        "lang=pl%00<img src=x onerror=alert(1)>",
+    ],
+)
+def test_script_in_parameters_is_ignored_or_escaped(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "onerror=alert" not in html
+    assert "alert(1)" not in html  # nothing of the query string is echoed at all
+    assert re.search(r'<html lang="(pl|en)">', html)
+    assert len(_scripts(html)) == 2
+
+
+def test_unknown_language_falls_back_to_polish(client: FlaskClient) -> None:
+    html = client.get("/?lang=de", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<html lang="pl">' in html
+
+
+def test_services_page_lists_every_service_with_the_configured_base_url(
+    client: FlaskClient, viewer_catalog: Catalog
+) -> None:
+    response = client.get(
+        "/services",
+        headers={"Host": "evil.example.com", "X-Forwarded-Host": "evil.example.com"},
+        base_url="http://evil.example.com",
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "evil.example.com" not in html
+    for path in (
+        "/ows?SERVICE=WMS&amp;REQUEST=GetCapabilities",
+        "/ows?SERVICE=WFS&amp;REQUEST=GetCapabilities",
+        "/wmts/1.0.0/WMTSCapabilities.xml",
+        "/wms?SERVICE=WMS&amp;REQUEST=GetCapabilities",
+        "/tms/1.0.0/",
+        "/ogc",
+    ):
+        assert f'href="{PUBLIC_URL}{path}"' in html
+    for layer in viewer_catalog.for_service("ogcapi"):
+        assert f'href="{PUBLIC_URL}/ogc/collections/{layer.id}"' in html
+    for layer in viewer_catalog.layers:
+        assert layer.title.pl in html
+
+
+def test_services_page_in_english(client: FlaskClient) -> None:
+    html = client.get("/services?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert strings("en")["services_title"] in html
+
+
+def test_missing_bundle_says_how_to_build_it(app: Flask, tmp_path: Path) -> None:
+    app.config["VIEWER_BUILD_DIR"] = tmp_path / "not-built"
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "npm ci &amp;&amp; npm run build" in html
+    assert "viewer.js" not in html
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_incomplete_bundle_counts_as_missing(app: Flask, built_bundle: Path) -> None:
+    (built_bundle / "viewer.js").unlink()
+    assert app.test_client().get("/").status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("parcel_id", "valid"),
+    [
+        ("061304_5.0012.809/1", True),
+        ("221101_1.0001.138/28", True),
+        ("306401_1.0052.AR_21.85/1", True),
+        ("100301_2.0001.123", True),
+        ("100301_6.0001.123", False),  # gmina type 6 does not exist
+        ("100301_2.001.123", False),
+        ("100301_2.0001.12a", False),
+        ("100301_2.0001.123/", False),
+        (" 100301_2.0001.123", False),
+        ("100301_2.0001.AR_.1", False),
+    ],
+)
+def test_parcel_id_pattern(parcel_id: str, valid: bool) -> None:
+    assert bool(re.match(PARCEL_ID_PATTERN, parcel_id)) is valid
+
+
+def test_viewer_yaml_names_only_catalog_layers(viewer_catalog: Catalog) -> None:
+    viewer = pageconfig.viewer_settings()
+    ids = set(viewer_catalog.by_id)
+    assert set(viewer.visible_layers) <= ids
+    assert set(viewer.info_layers) <= ids
+    assert {viewer.search.layer, viewer.extent_collection} <= ids
+    for layer_id, id_property in viewer.info_layers.items():
+        assert id_property in viewer_catalog.by_id[layer_id].property_names()
+    assert viewer.search.property in viewer_catalog.by_id[viewer.search.layer].property_names()
+    minx, miny, maxx, maxy = viewer.county_extent
+    pminx, pminy, pmaxx, pmaxy = viewer.projection.extent
+    assert pminx < minx < maxx < pmaxx and pminy < miny < maxy < pmaxy
+
+
+def test_every_text_exists_in_both_languages() -> None:
+    polish, english = strings("pl"), strings("en")
+    assert polish.keys() == english.keys()
+    assert all(polish[key].strip() and english[key].strip() for key in polish)

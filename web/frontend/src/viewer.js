@@ -1,0 +1,410 @@
+// The viewer: map, layer switcher, controls, feature info and parcel search.
+
+import Map from 'ol/Map.js';
+import View from 'ol/View.js';
+import VectorLayer from 'ol/layer/Vector.js';
+import VectorSource from 'ol/source/Vector.js';
+import {Fill, Stroke, Style} from 'ol/style.js';
+import {defaults as defaultControls, ScaleLine} from 'ol/control.js';
+import {transform, transformExtent} from 'ol/proj.js';
+import {isEmpty} from 'ol/extent.js';
+import {t} from './config.js';
+import {getFeatureInfo} from './featureinfo.js';
+import {buildLayers, gridResolutions, loadWmtsCapabilities, normaliseTopLeftCorners} from './layers.js';
+import {InfoPanel} from './panel.js';
+import {findParcel, validParcelId} from './search.js';
+import {readUrlState, resolutionToScale, writeUrlState} from './urlstate.js';
+
+const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
+const NARROW = '(max-width: 700px)';
+
+const highlightStyle = new Style({
+  stroke: new Stroke({color: '#ffd400', width: 4}),
+  fill: new Fill({color: 'rgba(255, 212, 0, 0.18)'}),
+});
+
+/**
+ * Build the viewer into the page.
+ * @param {Object} config Page configuration.
+ * @param {Document} doc Document.
+ * @return {Promise<Map>} The map, once created.
+ */
+export async function createViewer(config, doc) {
+  const code = config.projection.code;
+  const capabilities = await loadWmtsCapabilities(config.urls.wmts_capabilities);
+  if (capabilities) {
+    normaliseTopLeftCorners(capabilities, code, config.extent);
+  }
+  const layers = buildLayers(config, capabilities);
+  const highlight = new VectorSource();
+  const state = readUrlState(doc.defaultView.location);
+  applyLayerState(layers, state.layers);
+
+  const view = new View({
+    projection: code,
+    resolutions: gridResolutions(capabilities, config.layers, code) || FALLBACK_RESOLUTIONS,
+    extent: config.projection.extent,
+    constrainOnlyCenter: true,
+    constrainResolution: true, // whole tile-matrix levels: crisp tiles
+  });
+  const map = new Map({
+    target: 'map',
+    layers: [...layers, new VectorLayer({source: highlight, style: highlightStyle, zIndex: 1000})],
+    view,
+    controls: defaultControls({
+      attribution: false,
+      zoomOptions: {zoomInTipLabel: t(config, 'zoom_in'), zoomOutTipLabel: t(config, 'zoom_out')},
+      rotate: false,
+    }).extend([new ScaleLine({units: 'metric'})]),
+  });
+  // data-map-state tells tests (and anyone curious) whether what is shown is complete.
+  const mapElement = map.getTargetElement();
+  mapElement.dataset.mapState = 'loading';
+  map.on('loadstart', () => {
+    mapElement.dataset.mapState = 'loading';
+  });
+  map.on('rendercomplete', () => {
+    mapElement.dataset.mapState = 'rendered';
+  });
+
+  const panel = new InfoPanel(config, doc);
+  if (doc.defaultView.matchMedia(NARROW).matches) {
+    panel.setOpen(false);
+  }
+  doc.getElementById('panel').addEventListener('panel-toggle', () => {
+    setTimeout(() => map.updateSize(), 260);
+  });
+
+  let fullExtent = config.extent;
+  const goHome = () => view.fit(fullExtent, {padding: [20, 20, 20, 20]});
+  if (state.center) {
+    view.setCenter(state.center);
+    if (state.resolution !== null) {
+      view.setResolution(state.resolution);
+    } else {
+      view.setZoom(state.zoom !== null ? state.zoom : view.getZoomForResolution(1));
+    }
+  } else {
+    goHome();
+    const untouched = view.getCenter().join() + view.getResolution();
+    refineExtent(config).then((extent) => {
+      if (extent) {
+        fullExtent = extent;
+        if (view.getCenter().join() + view.getResolution() === untouched) {
+          goHome(); // only while the user has not moved the map yet
+        }
+      }
+    });
+  }
+
+  bindLayerSwitcher(doc, layers, view);
+  bindStatusBar(config, doc, map);
+  bindButton(doc, 'home-button', goHome);
+  const info = new InfoController(config, map, panel, highlight);
+  map.on('singleclick', (event) => info.queryAt(event.coordinate));
+  mapElement.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && event.target === mapElement) {
+      info.queryAt(view.getCenter());
+    }
+  });
+  bindSearch(config, doc, info);
+  if (state.parcel) {
+    info.showParcel(state.parcel);
+  }
+  bindUrlState(doc, map, layers);
+  return map;
+}
+
+function applyLayerState(layers, visibleIds) {
+  if (visibleIds === null) {
+    return;
+  }
+  for (const layer of layers) {
+    layer.setVisible(visibleIds.includes(layer.get('layerId')));
+  }
+}
+
+/** The county's data extent from the OGC API collection, in the map projection. */
+async function refineExtent(config) {
+  try {
+    const response = await fetch(config.urls.extent_collection, {
+      headers: {Accept: 'application/json'},
+    });
+    if (!response.ok) {
+      return null;
+    }
+    const bbox = (await response.json())?.extent?.spatial?.bbox?.[0];
+    if (!Array.isArray(bbox) || bbox.length < 4 || !bbox.every(Number.isFinite)) {
+      return null;
+    }
+    const lonLat = bbox.length === 6 ? [bbox[0], bbox[1], bbox[3], bbox[4]] : bbox;
+    const extent = transformExtent(lonLat, 'EPSG:4326', config.projection.code);
+    return isEmpty(extent) ? null : extent;
+  } catch {
+    return null;
+  }
+}
+
+function bindButton(doc, id, handler) {
+  const button = doc.getElementById(id);
+  if (button) {
+    button.addEventListener('click', handler);
+  }
+}
+
+function bindLayerSwitcher(doc, layers, view) {
+  const byId = new globalThis.Map(layers.map((layer) => [layer.get('layerId'), layer]));
+  const items = doc.querySelectorAll('#layer-list [data-layer-id]');
+  for (const item of items) {
+    const checkbox = item.querySelector('input[type=checkbox]');
+    const layer = byId.get(item.dataset.layerId);
+    if (!layer) {
+      checkbox.disabled = true;
+      item.classList.add('unavailable');
+      continue;
+    }
+    checkbox.checked = layer.getVisible();
+    checkbox.addEventListener('change', () => layer.setVisible(checkbox.checked));
+    layer.on('change:visible', () => {
+      checkbox.checked = layer.getVisible();
+    });
+  }
+  const markRange = () => {
+    const resolution = view.getResolution();
+    for (const item of items) {
+      const layer = byId.get(item.dataset.layerId);
+      if (layer && resolution !== undefined) {
+        const inRange =
+          resolution < layer.getMaxResolution() && resolution >= layer.getMinResolution();
+        item.classList.toggle('out-of-range', !inRange);
+      }
+    }
+  };
+  view.on('change:resolution', markRange);
+  markRange();
+}
+
+function bindStatusBar(config, doc, map) {
+  const view = map.getView();
+  const scaleOutput = doc.getElementById('scale');
+  const positionOutput = doc.getElementById('mouse-position');
+  const crsButton = doc.getElementById('crs-toggle');
+  const metres = new Intl.NumberFormat(config.locale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const degrees = new Intl.NumberFormat(config.locale, {
+    minimumFractionDigits: 6,
+    maximumFractionDigits: 6,
+  });
+  const scaleFormat = new Intl.NumberFormat(config.locale, {maximumFractionDigits: 0});
+  let wgs84 = false;
+  let lastCoordinate = null;
+
+  const showPosition = () => {
+    if (!lastCoordinate) {
+      positionOutput.textContent = '';
+      return;
+    }
+    if (wgs84) {
+      const [lon, lat] = transform(lastCoordinate, config.projection.code, 'EPSG:4326');
+      positionOutput.textContent = `φ ${degrees.format(lat)}° λ ${degrees.format(lon)}°`;
+    } else {
+      const [x, y] = lastCoordinate;
+      positionOutput.textContent = `E ${metres.format(x)} m  N ${metres.format(y)} m`;
+    }
+  };
+  const showScale = () => {
+    const resolution = view.getResolution();
+    if (resolution !== undefined) {
+      scaleOutput.textContent = `1:${scaleFormat.format(resolutionToScale(resolution))}`;
+    }
+  };
+  const showCrs = () => {
+    crsButton.textContent = wgs84 ? 'WGS 84' : 'PUWG 1992';
+    crsButton.setAttribute('aria-pressed', String(wgs84));
+    crsButton.title = wgs84 ? t(config, 'crs_show_2180') : t(config, 'crs_show_wgs84');
+  };
+  map.on('pointermove', (event) => {
+    if (!event.dragging) {
+      lastCoordinate = event.coordinate;
+      showPosition();
+    }
+  });
+  map.getViewport().addEventListener('pointerleave', () => {
+    lastCoordinate = null;
+    showPosition();
+  });
+  crsButton.addEventListener('click', () => {
+    wgs84 = !wgs84;
+    showCrs();
+    lastCoordinate = lastCoordinate || view.getCenter();
+    showPosition();
+  });
+  view.on('change:resolution', showScale);
+  showScale();
+  showCrs();
+}
+
+function bindSearch(config, doc, info) {
+  const form = doc.getElementById('search-form');
+  const input = doc.getElementById('search-input');
+  const message = doc.getElementById('search-message');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const parcelId = validParcelId(input.value, config.search.pattern);
+    if (!parcelId) {
+      message.textContent = t(config, 'search_invalid');
+      input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    message.textContent = t(config, 'search_busy');
+    message.textContent = await info.showParcel(parcelId);
+  });
+}
+
+function bindUrlState(doc, map, layers) {
+  const win = doc.defaultView;
+  const langLinks = doc.querySelectorAll('a[data-keep-hash]');
+  const update = () => {
+    const view = map.getView();
+    const hash = writeUrlState(win, {
+      center: view.getCenter(),
+      zoom: view.getZoom(),
+      layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
+    });
+    for (const link of langLinks) {
+      link.hash = hash;
+    }
+  };
+  map.on('moveend', update);
+  for (const layer of layers) {
+    layer.on('change:visible', update);
+  }
+}
+
+/** Click → GetFeatureInfo → panel; parcel → geometry from OGC API → highlight. */
+class InfoController {
+  constructor(config, map, panel, highlight) {
+    this.config = config;
+    this.map = map;
+    this.panel = panel;
+    this.highlight = highlight;
+    this.layers = config.info_layers
+      .map((id) => config.layers.find((layer) => layer.id === id))
+      .filter(Boolean);
+    this.mapLayers = map.getLayers().getArray();
+    this.generation = 0;
+  }
+
+  /** Info layers whose checkbox is on: what the user sees is what a click asks about. */
+  visibleInfoLayers() {
+    return this.layers.filter((layer) =>
+      this.mapLayers.some((item) => item.get('layerId') === layer.id && item.getVisible()),
+    );
+  }
+
+  async queryAt(coordinate) {
+    const generation = ++this.generation;
+    const view = this.map.getView();
+    this.panel.message(t(this.config, 'info_busy'), 'busy');
+    this.highlight.clear();
+    const layers = this.visibleInfoLayers();
+    if (layers.length === 0) {
+      this.panel.message(t(this.config, 'info_no_layers'));
+      return;
+    }
+    const settled = await Promise.allSettled(
+      layers.map((layer) =>
+        getFeatureInfo({
+          url: this.config.urls.ows,
+          layerName: layer.wms_name,
+          coordinate,
+          resolution: view.getResolution(),
+          projection: this.config.projection.code,
+        }).then((features) => ({layer, features})),
+      ),
+    );
+    if (generation !== this.generation) {
+      return;
+    }
+    const groups = settled.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+    if (groups.length === 0) {
+      this.panel.message(t(this.config, 'info_error'), 'error');
+      return;
+    }
+    this.panel.showFeatures(groups, t(this.config, 'info_at_point'));
+    const parcels = groups.find((group) => group.layer.id === this.config.search.layer);
+    const parcelId = parcels?.features.length ? this.parcelIdOf(parcels) : null;
+    if (parcelId) {
+      this.highlightParcel(parcelId, generation, false);
+    }
+  }
+
+  parcelIdOf(group) {
+    const property = group.layer.properties.find((p) => p.name === group.layer.id_property);
+    if (!property) {
+      return null;
+    }
+    const properties = group.features[0];
+    for (const [key, value] of Object.entries(properties)) {
+      const lower = key.toLowerCase();
+      if (lower === property.name || lower === (property.alias || '').toLowerCase()) {
+        return String(value);
+      }
+    }
+    return null;
+  }
+
+  async highlightParcel(parcelId, generation, zoom) {
+    let features;
+    try {
+      features = await findParcel(this.config.search, parcelId, this.config.projection.code);
+    } catch (error) {
+      console.warn('parcel search failed', error);
+      return null;
+    }
+    if (generation !== this.generation) {
+      return features;
+    }
+    this.highlight.clear();
+    this.highlight.addFeatures(features);
+    if (zoom && features.length) {
+      this.map.getView().fit(this.highlight.getExtent(), {
+        padding: [60, 60, 60 + this.panel.overlap(), 60],
+        maxZoom: this.map.getView().getZoomForResolution(0.1),
+        duration: 250,
+      });
+    }
+    return features;
+  }
+
+  /**
+   * Look a parcel up by id, zoom to it, highlight it and show its attributes.
+   * @param {string} parcelId Parcel id.
+   * @return {Promise<string>} Empty when found, else a message for the user.
+   */
+  async showParcel(parcelId) {
+    const generation = ++this.generation;
+    this.panel.message(t(this.config, 'search_busy'), 'busy');
+    this.panel.setOpen(true);
+    const features = await this.highlightParcel(parcelId, generation, true);
+    if (generation !== this.generation) {
+      return '';
+    }
+    if (!features || !features.length) {
+      const message = t(this.config, features ? 'search_not_found' : 'search_error');
+      this.panel.message(message, 'error');
+      return message;
+    }
+    const layer = this.config.layers.find((item) => item.id === this.config.search.layer);
+    const properties = features.map((feature) => {
+      const values = {...feature.getProperties()};
+      delete values[feature.getGeometryName()];
+      return values;
+    });
+    this.panel.showFeatures([{layer, features: properties}], t(this.config, 'info_parcel'));
+    return '';
+  }
+}

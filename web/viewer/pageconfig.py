@@ -1,0 +1,118 @@
+"""What the viewer page tells the browser: layers from the catalog, URLs, texts.
+
+Built from the layer catalog and ``viewer.yaml``; the page embeds it as JSON in a
+``<script type="application/json">`` block (never executed, so the CSP allows it).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from geoportal.catalog import Catalog, Layer
+from web.viewer.texts import LOCALES, strings
+
+VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
+
+# Strict parcel-id pattern for what users type (domain reference §1); the viewer
+# checks input with it before any request is made.
+PARCEL_ID_PATTERN = r"^(\d{2})(\d{2})(\d{2})_([1-589])\.(\d{4})(?:\.AR_(\d+))?\.(\d+(?:/\d+)?)$"
+
+
+class Projection(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    proj4: str
+    extent: tuple[float, float, float, float]
+
+
+class Search(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    layer: str
+    property: str
+
+
+class ViewerSettings(BaseModel):
+    """The contents of ``viewer.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    projection: Projection
+    county_extent: tuple[float, float, float, float]
+    extent_collection: str
+    visible_layers: list[str]
+    info_layers: dict[str, str]
+    search: Search
+
+
+@cache
+def viewer_settings() -> ViewerSettings:
+    """``viewer.yaml``, validated."""
+    return ViewerSettings.model_validate(yaml.safe_load(VIEWER_FILE.read_text(encoding="utf-8")))
+
+
+def client_config(catalog: Catalog, language: str, script_root: str) -> dict[str, Any]:
+    """The JSON configuration of the viewer page.
+
+    URLs are paths on this origin (under the WSGI script root), never built from the
+    Host header; the CSP allows only this origin anyway.
+    """
+    viewer = viewer_settings()
+    search_layer = catalog.by_id[viewer.search.layer]
+    extent_layer = catalog.by_id[viewer.extent_collection]
+    return {
+        "lang": language,
+        "locale": LOCALES[language],
+        "strings": strings(language),
+        "projection": viewer.projection.model_dump(),
+        "extent": list(viewer.county_extent),
+        "urls": {
+            "ows": f"{script_root}/ows",
+            "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",
+            "extent_collection": f"{script_root}/ogc/collections/{extent_layer.id}?f=json",
+        },
+        "layers": [
+            _layer_config(layer, language, viewer)
+            for layer in catalog.layers
+            if layer.services.wms or layer.services.tiles
+        ],
+        "info_layers": [
+            layer_id
+            for layer_id in viewer.info_layers
+            if layer_id in catalog.by_id and catalog.by_id[layer_id].services.wms
+        ],
+        "search": {
+            "layer": search_layer.id,
+            "property": viewer.search.property,
+            "url": f"{script_root}/ogc/collections/{search_layer.id}/items",
+            "pattern": PARCEL_ID_PATTERN,
+        },
+    }
+
+
+def _layer_config(layer: Layer, language: str, viewer: ViewerSettings) -> dict[str, Any]:
+    return {
+        "id": layer.id,
+        "wms_name": layer.wms_name,
+        "title": getattr(layer.title, language),
+        "tiled": layer.services.tiles,
+        "wms": layer.services.wms,
+        # The MapProxy layer name: the WMS name (KIEG convention), else the id.
+        "wmts_names": [layer.wms_name, layer.id],
+        "visible": layer.id in viewer.visible_layers,
+        "min_scale": layer.min_scale,
+        "max_scale": layer.max_scale,
+        "id_property": viewer.info_layers.get(layer.id),
+        "properties": [
+            {
+                "name": prop.name,
+                "alias": prop.alias,
+                "type": prop.type,
+                "title": getattr(prop.title, language),
+            }
+            for prop in layer.properties
+        ],
+    }

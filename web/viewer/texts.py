@@ -1,0 +1,42 @@
+"""UI texts of the viewer pages in Polish (first) and English, and the page language.
+
+The texts live in ``strings.yaml`` beside this module: one key, one ``pl`` and one ``en``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from flask import Request
+
+LANGUAGES = ("pl", "en")
+DEFAULT_LANGUAGE = "pl"
+LOCALES = {"pl": "pl-PL", "en": "en-GB"}
+STRINGS_FILE = Path(__file__).with_name("strings.yaml")
+
+
+def page_language(request: Request) -> str:
+    """``?lang=`` when it names a language we have, else Accept-Language, else Polish.
+
+    Anything else in ``lang`` is ignored, so it never reaches the page.
+    """
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, str]]:
+    raw = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    for key, texts in raw.items():
+        if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):
+            raise ValueError(f"{STRINGS_FILE.name}: {key!r} needs exactly {LANGUAGES}")
+    return raw
+
+
+def strings(language: str) -> dict[str, str]:
+    """Every UI text in one language."""
+    return {key: texts[language] for key, texts in _catalogue().items()}
