@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import psycopg
 from psycopg import sql
@@ -49,12 +49,15 @@ def _role_params(settings: Settings, role_name: str) -> dict[str, str]:
                    "dbname": settings.database_name, "user": role_name}  # fmt: skip
         return params
     url = urlsplit(settings.database_url or "")
+    query = dict(parse_qsl(url.query))  # libpq URIs may name a socket: ?host=/run/postgresql
     params |= {
-        "host": url.hostname or "localhost",
-        "port": str(url.port or 5432),
+        "host": url.hostname or query.get("host", "localhost"),
+        "port": str(url.port or query.get("port", 5432)),
         "dbname": url.path.lstrip("/") or settings.database_name,
         "user": role_name,
     }
+    # Only the owner's password may come from the URL; the other roles authenticate the
+    # libpq way (~/.pgpass, peer, certificates), so no file of ours holds their secrets.
     if role_name == settings.roles.owner and url.password:
         params["password"] = unquote(url.password)
     return params

@@ -3,6 +3,7 @@
 #   scripts/bootstrap.sh          system packages, Python venv, frontend bundle
 #   scripts/bootstrap.sh --test   the same plus Chromium for browser tests
 # Not root and packages missing: print the exact apt-get line and stop.
+# GEOPORTAL_EXTRA_PACKAGES: more Debian packages a site wants installed alongside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +14,7 @@ command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)
 [[ "${1:-}" == "--test" ]] && PACKAGES+=(chromium chromium-driver)
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
+mapfile -t missing < <(scripts/missing-packages.sh "${PACKAGES[@]}" ${GEOPORTAL_EXTRA_PACKAGES:-})
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "geoportal: missing Debian packages. Run as root:" >&2
