@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from etl.demo import ensure_demo
 from geoportal.catalog import Catalog
 from geoportal.database import ensure_database, stop_database
+from geoportal.db import connect
 from geoportal.settings import Settings
 from web.server import start_gunicorn, stop_gunicorn, wait_ready
 
@@ -19,6 +20,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def county_centre(settings: Settings) -> tuple[float, float]:
+    """Longitude and latitude of the centre of the loaded parcels."""
+    with connect(settings, "public") as conn:
+        row = conn.execute(
+            "SELECT ST_X(pt), ST_Y(pt) FROM (SELECT ST_Transform(ST_SetSRID("
+            "ST_Centroid(ST_Extent(geom)::geometry), 2180), 4326) AS pt FROM publish.parcels) c"
+        ).fetchone()
+    assert row is not None
+    return float(row[0]), float(row[1])
 
 
 @contextmanager

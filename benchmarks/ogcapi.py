@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import requests
 
+from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.db import connect
 from geoportal.settings import Settings
@@ -20,13 +21,8 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
 
 
 def _bbox_with_about_100_parcels(settings: Settings) -> tuple[float, float, float, float]:
+    lon, lat = county_centre(settings)
     with connect(settings, "public") as conn:
-        row = conn.execute(
-            "WITH c AS (SELECT ST_Transform(ST_Centroid(ST_Extent(geom)::geometry), 4326) AS pt"
-            " FROM publish.parcels) SELECT ST_X(pt), ST_Y(pt) FROM c"
-        ).fetchone()
-        assert row is not None
-        lon, lat = row
         half = 0.002
         while half < 0.2:
             bbox = (lon - half, lat - half / 1.6, lon + half, lat + half / 1.6)

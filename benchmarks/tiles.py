@@ -11,27 +11,17 @@ from pathlib import Path
 import requests
 from owslib.wmts import WebMapTileService
 
-from benchmarks.instance import free_port
+from benchmarks.instance import county_centre, free_port
 from benchmarks.timing import median_ms, report
-from geoportal.db import connect
 from geoportal.settings import Settings
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like gunicorn
+    disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs (40 ms)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def _county_centre(settings: Settings) -> tuple[float, float]:
-    with connect(settings, "public") as conn:
-        row = conn.execute(
-            "SELECT ST_X(pt), ST_Y(pt) FROM (SELECT ST_Transform("
-            "ST_Centroid(ST_Extent(geom)::geometry), 4326) AS pt FROM publish.parcels) c"
-        ).fetchone()
-    assert row is not None
-    return float(row[0]), float(row[1])
 
 
 def _tile_url(settings: Settings, zoom: int) -> str:
@@ -39,7 +29,7 @@ def _tile_url(settings: Settings, zoom: int) -> str:
     name, layer = next(iter(wmts.contents.items()))
     matrix_set = next(key for key in layer.tilematrixsetlinks if "MERCATOR" in key.upper())
     template = next(url["template"] for url in layer.resourceURLs if url["resourceType"] == "tile")
-    lon, lat = _county_centre(settings)
+    lon, lat = county_centre(settings)
     n = 2**zoom
     col = int((lon + 180) / 360 * n)
     row = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
