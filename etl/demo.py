@@ -24,7 +24,9 @@ def demo_files(settings: Settings, progress: Progress) -> list[Path]:
         return [folder / name for name in json.loads(manifest.read_text())]
     progress(f"generating the demo county ({settings.demo_parcels:,} parcels) in {folder}")
     folder.mkdir(parents=True, exist_ok=True)
-    paths = generate_demo_county(folder, parcels=settings.demo_parcels, seed=settings.demo_seed)
+    paths = generate_demo_county(
+        folder, parcels=settings.demo_parcels, seed=settings.demo_seed, progress=progress
+    )
     manifest.write_text(json.dumps([path.relative_to(folder).as_posix() for path in paths]))
     return paths
 

@@ -89,7 +89,12 @@ def _load_in_transaction(
             if total % 50_000 == 0:
                 progress(f"  {path.name}: {total - before:,} objects read")
         progress(f"read {path.name}: {sum(writer.counts.values()) - before:,} objects")
-        reader_findings += [Finding(str(f), path.name, 1) for f in getattr(reader, "findings", [])]
+        reader_findings += [
+            Finding(
+                f"{found.code}: {found.message}", path.name, found.count, examples=found.examples
+            )
+            for found in reader.findings
+        ]
     tables = [table for table in TABLES if table in writer.counts]
     create_staging(conn, tables)
     writer.copy_into(conn)

@@ -18,7 +18,7 @@ import psycopg
 import shapely
 from psycopg import sql
 
-from etl.tables import TABLES, columns_of
+from etl.tables import JSON_COLUMNS, TABLES, columns_of
 
 _SPOOL_BYTES = 8 * 1024 * 1024
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -55,7 +55,13 @@ class StagingWriter:
             spool = self._spools[table] = tempfile.SpooledTemporaryFile(
                 max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8"
             )
-        spool.write("\t".join(_copy_text(record.get(column)) for column in columns) + "\n")
+        values = (
+            _json_text(record.get(column))
+            if column in JSON_COLUMNS
+            else _copy_text(record.get(column))
+            for column in columns
+        )
+        spool.write("\t".join(values) + "\n")
         self.counts[table] = self.counts.get(table, 0) + 1
 
     def copy_into(self, conn: psycopg.Connection) -> None:
@@ -92,6 +98,13 @@ def _copy_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return _array_literal(value).translate(_ESCAPES)
     return str(value).translate(_ESCAPES)
+
+
+def _json_text(value: Any) -> str:
+    """A jsonb value in COPY text format (an empty list stays a JSON array)."""
+    if value is None:
+        return "\\N"
+    return json.dumps(value, ensure_ascii=False, default=str).translate(_ESCAPES)
 
 
 def _array_literal(values: Iterable[Any]) -> str:

@@ -30,6 +30,7 @@ _OWN: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 TABLES: tuple[str, ...] = tuple(_OWN)
+JSON_COLUMNS = frozenset({"land_uses"})  # jsonb: written as JSON, not as an array literal
 SPATIAL = frozenset(table for table, columns in _OWN.items() if "geom" in columns)
 
 

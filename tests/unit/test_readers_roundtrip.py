@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 import shapely
+from pyproj import Transformer
 
 from etl.readers import READERS, detect
 from etl.synthetic.content import obreb_content
@@ -18,8 +19,9 @@ from etl.synthetic.plans import DESIGNATION
 from etl.synthetic.samples import sample_county
 from etl.tables import columns_of
 
-# the county around Łask in EPSG:2180 (easting x, northing y), computed with pyproj from
-# 51.59 N 19.13 E: x ≈ 509.0 km, y ≈ 413.7 km; the county spans about ±20 km around it
+# Łask (51.59 N, 19.13 E) is x ≈ 509.0 km, y ≈ 413.7 km in EPSG:2180 (pyproj); the county
+# reaches about 16 km from it, so x 480–540 km and y 380–440 km hold it with a margin
+CENTRE = Transformer.from_crs(4326, 2180, always_xy=True).transform(19.13, 51.59)
 X_RANGE, Y_RANGE = (480_000, 540_000), (380_000, 440_000)
 
 
@@ -39,6 +41,12 @@ def records(county):
             out[table].append(record)
         findings += [(path.name, str(f)) for f in reader.findings]
     return out, findings
+
+
+def test_the_window_is_around_lask():
+    assert CENTRE[0] == pytest.approx(509_003, abs=5) and CENTRE[1] == pytest.approx(413_731, abs=5)
+    assert X_RANGE[0] + 25_000 < CENTRE[0] < X_RANGE[1] - 25_000
+    assert Y_RANGE[0] + 25_000 < CENTRE[1] < Y_RANGE[1] - 25_000
 
 
 def test_files_are_detected(county):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from shapely.geometry import Point
 
-from etl.staging import _copy_text
+from etl.staging import _copy_text, _json_text
 
 
 def test_null_and_scalars():
@@ -26,8 +26,10 @@ def test_arrays_quote_their_items():
     assert _copy_text(["12/3", 'x"y', "a,b"]) == r'{"12/3","x\\"y","a,b"}'
 
 
-def test_json_lists_of_dicts():
-    assert _copy_text([{"ofu": "Ł", "area_ha": 1}]) == '[{"ofu": "Ł", "area_ha": 1}]'
+def test_json_columns_stay_json():
+    assert _json_text([{"ofu": "Ł", "area_ha": 1}]) == '[{"ofu": "Ł", "area_ha": 1}]'
+    assert _json_text([]) == "[]"  # a parcel without klasoużytki: an array, not '{}'
+    assert _json_text(None) == "\\N"
 
 
 def test_geometry_is_ewkb_with_srid_2180():
