@@ -30,19 +30,46 @@ class ClusterError(RuntimeError):
 
 @dataclass(frozen=True)
 class Cluster:
-    """A private PostgreSQL cluster: its data directory, socket directory and port."""
+    """A private PostgreSQL cluster kept in one directory: data, socket and log."""
 
-    data_dir: Path
-    log_file: Path
+    home: Path
     port: int = 5432
+
+    @classmethod
+    def under(cls, var_dir: Path, port: int = 5432) -> Cluster:
+        """The cluster of a ``var/`` directory.
+
+        As root the server runs as ``postgres``, which cannot enter a checkout under a
+        private home such as ``/root``. The cluster then lives in
+        ``/var/lib/geoportal/<hash of var_dir>`` and ``var/pg`` links to it.
+        """
+        home = var_dir / "pg"
+        if os.geteuid() == 0 and not _reachable_by_service_user(var_dir):
+            digest = hashlib.sha1(str(var_dir.resolve()).encode()).hexdigest()[:12]
+            home = Path("/var/lib/geoportal") / digest
+            var_dir.mkdir(parents=True, exist_ok=True)
+            link = var_dir / "pg"
+            if not link.is_symlink():
+                link.symlink_to(home, target_is_directory=True)
+        return cls(home=home, port=port)
+
+    @property
+    def data_dir(self) -> Path:
+        """PGDATA."""
+        return self.home / "data"
+
+    @property
+    def log_file(self) -> Path:
+        """Server log (written by the server user)."""
+        return self.home / "postgresql.log"
 
     @property
     def socket_dir(self) -> Path:
-        """Socket directory; under ``var/`` unless that path is too long for a socket."""
-        preferred = self.data_dir.parent / "pgsocket"
+        """Socket directory; in the cluster home unless that path is too long for a socket."""
+        preferred = self.home / "socket"
         if len(str(preferred)) <= _MAX_SOCKET_DIR:
             return preferred
-        digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:12]
+        digest = hashlib.sha1(str(self.home).encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f"geoportal-pg-{digest}"
 
     def exists(self) -> bool:
@@ -59,7 +86,7 @@ class Cluster:
 
     def init(self) -> None:
         """Create the cluster (about a second); trust auth over the private socket only."""
-        for directory in (self.data_dir, self.socket_dir, self.log_file.parent):
+        for directory in (self.home, self.data_dir, self.socket_dir):
             directory.mkdir(parents=True, exist_ok=True)
             _hand_over(directory)
         self._run_as_owner(
@@ -95,6 +122,12 @@ class Cluster:
                 [str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"]
             )
 
+    def destroy(self) -> None:
+        """Stop the server and delete the cluster (tests start from nothing)."""
+        self.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
+
     def conninfo(self, user: str, dbname: str) -> str:
         """libpq connection string for a role over the private socket."""
         return f"host={self.socket_dir} port={self.port} dbname={dbname} user={user}"
@@ -116,7 +149,18 @@ def _hand_over(directory: Path) -> None:
     if os.geteuid() != 0:
         return
     shutil.chown(directory, user=SERVICE_USER, group=SERVICE_USER)
-    directory.chmod(0o700 if directory.name == "pgdata" else 0o755)
+    directory.chmod(0o700 if directory.name == "data" else 0o755)
+
+
+def _reachable_by_service_user(directory: Path) -> bool:
+    """Whether the postgres user can create and enter ``directory`` (every parent +x)."""
+    probe = directory
+    while not probe.exists():
+        probe = probe.parent
+    result = subprocess.run(
+        ["runuser", "-u", SERVICE_USER, "--", "test", "-x", str(probe)], check=False
+    )
+    return result.returncode == 0
 
 
 def _tail(path: Path, lines: int = 15) -> str:

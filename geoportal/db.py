@@ -25,11 +25,7 @@ SERVICE_FILE_ENV = "PGSERVICEFILE"
 
 def cluster_for(settings: Settings) -> Cluster:
     """The embedded cluster described by the settings."""
-    return Cluster(
-        data_dir=settings.pg_dir,
-        log_file=settings.var_dir / "log" / "postgresql.log",
-        port=settings.pg_port,
-    )
+    return Cluster.under(settings.var_dir, port=settings.pg_port)
 
 
 def service_name(settings: Settings, role: str) -> str:

@@ -7,7 +7,6 @@ switches to an external database and skips the embedded cluster.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
@@ -57,11 +56,6 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Absolute URL of the application root, never taken from request headers."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
-
-    @cached_property
-    def pg_dir(self) -> Path:
-        """Data directory of the embedded cluster."""
-        return self.var_dir / "pgdata"
 
     @property
     def cache_dir(self) -> Path:

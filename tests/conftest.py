@@ -17,7 +17,7 @@ import pytest
 
 from geoportal.catalog import Catalog
 from geoportal.database import ensure_database, stop_database
-from geoportal.db import connect
+from geoportal.db import cluster_for, connect
 from geoportal.settings import PROJECT_ROOT, Settings
 from web.server import start_gunicorn, stop_gunicorn, wait_ready
 
@@ -35,8 +35,7 @@ def settings() -> Iterator[Settings]:
     test_settings = Settings(
         var_dir=TEST_VAR, pg_port=5433, port=TEST_PORT, demo_parcels=1500, workers=1, threads=8
     )
-    if test_settings.pg_dir.exists():
-        stop_database(test_settings)  # left over from an interrupted session
+    cluster_for(test_settings).destroy()  # left over from an interrupted session
     shutil.rmtree(TEST_VAR, ignore_errors=True)
     TEST_VAR.mkdir(parents=True)
     ensure_database(test_settings, Catalog.load(test_settings.layers_dir))

@@ -1,0 +1,24 @@
+"""Where the embedded cluster lives: under var/, or where the postgres user can reach it."""
+
+from __future__ import annotations
+
+import os
+
+from geoportal.cluster import Cluster
+
+
+def test_private_checkout_moves_the_cluster_out_for_postgres(tmp_path):
+    checkout = tmp_path / "private"
+    checkout.mkdir(mode=0o700)
+    cluster = Cluster.under(checkout / "var")
+    if os.geteuid() == 0:  # the server runs as postgres, which cannot enter checkout/
+        assert str(cluster.home).startswith("/var/lib/geoportal/")
+        assert (checkout / "var" / "pg").resolve() == cluster.home
+    else:  # the server runs as the current user, who owns the checkout
+        assert cluster.home == checkout / "var" / "pg"
+
+
+def test_long_paths_get_a_short_socket_directory(tmp_path):
+    cluster = Cluster(home=tmp_path / ("x" * 120))
+    assert len(str(cluster.socket_dir)) < 90
+    assert cluster.socket_dir != Cluster(home=tmp_path / ("y" * 120)).socket_dir
