@@ -12,7 +12,8 @@ PACKAGES=(postgresql-15-postgis-3 cgi-mapserver mapserver-bin python3-mapscript 
 # Node.js may come from elsewhere (NodeSource bundles npm): only ask Debian when absent.
 command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)
-[[ "${1:-}" == "--test" ]] && PACKAGES+=(chromium chromium-driver)
+# Browser tests: Debian's Chromium, driven by Playwright (its bundled node needs libatomic).
+[[ "${1:-}" == "--test" ]] && PACKAGES+=(chromium libatomic1)
 
 mapfile -t missing < <(scripts/missing-packages.sh "${PACKAGES[@]}" ${GEOPORTAL_EXTRA_PACKAGES:-})
 if ((${#missing[@]})); then

@@ -79,18 +79,6 @@ def test_owslib_bbox_crs_2180_in_authority_order(ogc_url, settings):
     assert first[0] < first[1]  # northing (~416 000) before easting (~509 000)
 
 
-def test_gdal_oapif_spatial_filter_matches_sql(ogc_url, settings):
-    ogr = pytest.importorskip("osgeo.ogr")
-    ogr.UseExceptions()
-    dataset = ogr.Open(f"OAPIF:{ogc_url}")
-    layer = dataset.GetLayerByName("parcels")
-    box = _crs84_box()
-    layer.SetSpatialFilterRect(*box)
-    served = sorted(feature.GetField("parcel_id") for feature in layer)
-    assert served == _expected_in_box(settings, box)
-    assert layer.GetFeatureCount() == len(served)
-
-
 def test_concurrent_requests_keep_their_own_bbox(ogc_url, settings):
     """The client's bbox travels in a context variable: threads must never mix them."""
     boxes = {

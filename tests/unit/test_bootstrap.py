@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from geoportal.settings import PROJECT_ROOT
 
@@ -22,10 +28,21 @@ def test_missing_packages_lists_only_what_is_absent():
     assert result.stdout.split() == [MISSING]
 
 
-def test_unprivileged_setup_prints_the_apt_get_line_and_stops():
+@pytest.fixture
+def readable_checkout() -> Iterator[Path]:
+    """The set-up scripts where an unprivileged user can read them (not under /root)."""
+    folder = Path(tempfile.mkdtemp(prefix="geoportal-bootstrap-"))
+    shutil.copytree(PROJECT_ROOT / "scripts", folder / "scripts")
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_unprivileged_setup_prints_the_apt_get_line_and_stops(readable_checkout):
     result = subprocess.run(
-        _as_unprivileged(["bash", str(PROJECT_ROOT / "scripts/bootstrap.sh")]),
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60,
+        _as_unprivileged(["bash", str(readable_checkout / "scripts/bootstrap.sh")]),
+        capture_output=True, text=True, cwd=readable_checkout, timeout=60,
         env={**os.environ, "GEOPORTAL_EXTRA_PACKAGES": MISSING},
     )  # fmt: skip
     assert result.returncode == 1
