@@ -12,8 +12,8 @@ from geoportal.settings import Settings
 
 def _print_result(result: LoadResult) -> None:
     for table, counts in result.counts.items():
-        print(f"{table:20} read {counts['read']:>8,}  new {counts['inserted']:>8,}"
-              f"  closed {counts['closed']:>8,}")  # fmt: skip
+        print(f"{table:20} read {counts['read']:>8,}  new versions {counts['inserted']:>8,}"
+              f"  superseded {counts['closed']:>8,}  ended {counts['ended']:>8,}")  # fmt: skip
     for finding in result.findings:
         examples = ", ".join(finding.examples[:3])
         print(f"finding: {finding.check} in {finding.table}: {finding.count} (e.g. {examples})")
@@ -21,7 +21,9 @@ def _print_result(result: LoadResult) -> None:
 
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        result = load_files(settings, [Path(name) for name in args.files])
+        result = load_files(
+            settings, [Path(name) for name in args.files], allow_mass_end=args.allow_mass_end
+        )
     except LoadError as exc:
         print(f"geoportal: load refused, nothing changed: {exc}", file=sys.stderr)
         return 1
@@ -58,6 +60,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     load = etl.add_parser("load", help="load EGiB GML / APP GML files as one snapshot")
     load.add_argument("files", nargs="+")
+    load.add_argument(
+        "--allow-mass-end",
+        action="store_true",
+        help="accept a snapshot that ends more than a fifth of the current objects",
+    )
     load.set_defaults(handler=_load)
 
     demo = commands.add_parser("demo", help="the demo county").add_subparsers(

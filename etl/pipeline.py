@@ -19,12 +19,14 @@ import psycopg
 from etl.checks import Finding, run_checks
 from etl.readers import READERS, detect
 from etl.staging import StagingWriter, create_staging
-from etl.swap import swap_table
+from etl.swap import current_versions, swap_table
 from etl.tables import TABLES
 from geoportal.db import connect
 from geoportal.settings import Settings
 
 Progress = Callable[[str], None]
+MASS_END_SHARE = 0.2
+MASS_END_MIN = 50
 
 
 class LoadError(RuntimeError):
@@ -46,17 +48,24 @@ def _stderr(message: str) -> None:
 
 
 def load_files(
-    settings: Settings, paths: Sequence[Path], progress: Progress = _stderr
+    settings: Settings,
+    paths: Sequence[Path],
+    progress: Progress = _stderr,
+    allow_mass_end: bool = False,
 ) -> LoadResult:
-    """Load exchange files (EGiB GML, APP GML) into ``data`` as one versioned snapshot."""
+    """Load exchange files (EGiB GML, APP GML) into ``data`` as one versioned snapshot.
+
+    Refused (nothing written) when the snapshot would end more than a fifth of the
+    current objects of a table, unless ``allow_mass_end``: that is what loading one
+    unit's file of a county-wide namespace would do.
+    """
     started = time.monotonic()
     kinds = [_reader_kind(path) for path in paths]
     with connect(settings, "owner") as conn:
         run_id = _start_run(conn, paths)
         try:
-            result = _load_in_transaction(
-                conn, run_id, list(zip(paths, kinds, strict=True)), progress
-            )
+            files = list(zip(paths, kinds, strict=True))
+            result = _load_in_transaction(conn, run_id, files, progress, allow_mass_end)
         except Exception as exc:
             conn.rollback()
             _finish_run(conn, run_id, "failed", {}, {"error": str(exc)[:500]})
@@ -76,40 +85,65 @@ def _reader_kind(path: Path) -> str:
 
 
 def _load_in_transaction(
-    conn: psycopg.Connection, run_id: int, files: list[tuple[Path, str]], progress: Progress
+    conn: psycopg.Connection,
+    run_id: int,
+    files: list[tuple[Path, str]],
+    progress: Progress,
+    allow_mass_end: bool,
 ) -> LoadResult:
     writer = StagingWriter()
-    reader_findings: list[Finding] = []
+    findings = _read_all(files, writer, progress)
+    tables = [table for table in TABLES if table in writer.counts]
+    create_staging(conn, tables)
+    writer.copy_into(conn)
+    progress(f"staged {writer.total:,} objects in {len(tables)} tables")
+    findings += run_checks(conn, tables)
+    fatal = [finding for finding in findings if finding.fatal]
+    if fatal:
+        raise LoadError("; ".join(f"{f.check} in {f.table}: {f.count}" for f in fatal))
+    at = dt.datetime.now(dt.UTC)
+    counts = {}
+    for table in tables:
+        current = current_versions(conn, table)
+        counts[table] = {"read": writer.counts[table], **swap_table(conn, table, run_id, at)}
+        if not allow_mass_end:
+            _refuse_mass_end(table, counts[table]["ended"], current)
+    report = {"findings": [finding.as_dict() for finding in findings]}
+    _finish_run(conn, run_id, "done", counts, report)
+    conn.commit()
+    return LoadResult(run_id=run_id, counts=counts, findings=findings)
+
+
+def _read_all(
+    files: list[tuple[Path, str]], writer: StagingWriter, progress: Progress
+) -> list[Finding]:
+    """Stream every file into the staging spools; return the readers' findings."""
+    findings: list[Finding] = []
     for path, kind in files:
         reader = READERS[kind](path)
-        before = sum(writer.counts.values())
+        before = writer.total
         for table, record in reader:
             writer.add(table, record)
-            total = sum(writer.counts.values())
-            if total % 50_000 == 0:
-                progress(f"  {path.name}: {total - before:,} objects read")
-        progress(f"read {path.name}: {sum(writer.counts.values()) - before:,} objects")
-        reader_findings += [
+            if writer.total % 100_000 == 0:
+                progress(f"  {path.name}: {writer.total - before:,} objects read")
+        progress(f"read {path.name}: {writer.total - before:,} objects")
+        findings += [
             Finding(
                 f"{found.code}: {found.message}", path.name, found.count, examples=found.examples
             )
             for found in reader.findings
         ]
-    tables = [table for table in TABLES if table in writer.counts]
-    create_staging(conn, tables)
-    writer.copy_into(conn)
-    progress(f"staged {sum(writer.counts.values()):,} objects in {len(tables)} tables")
-    findings = reader_findings + run_checks(conn, tables)
-    fatal = [finding for finding in findings if finding.fatal]
-    if fatal:
-        raise LoadError("; ".join(f"{f.check} in {f.table}: {f.count}" for f in fatal))
-    at = dt.datetime.now(dt.UTC)
-    counts = {table: {"read": writer.counts[table], **swap_table(conn, table, run_id, at)}
-              for table in tables}  # fmt: skip
-    report = {"findings": [finding.as_dict() for finding in findings]}
-    _finish_run(conn, run_id, "done", counts, report)
-    conn.commit()
-    return LoadResult(run_id=run_id, counts=counts, findings=findings)
+    return findings
+
+
+def _refuse_mass_end(table: str, ended: int, current: int) -> None:
+    """A snapshot that ends most objects is usually a partial delivery, not a change."""
+    if ended > max(MASS_END_MIN, MASS_END_SHARE * current):
+        raise LoadError(
+            f"{table}: this load would end {ended:,} of {current:,} current objects; "
+            "a load is a complete snapshot of its namespaces. If the files are complete, "
+            "repeat with --allow-mass-end."
+        )
 
 
 def _start_run(conn: psycopg.Connection, paths: Sequence[Path]) -> int:

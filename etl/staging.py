@@ -43,6 +43,7 @@ class StagingWriter:
     def __init__(self) -> None:
         self._spools: dict[str, IO[str]] = {}
         self.counts: dict[str, int] = {}
+        self.total = 0
 
     def add(self, table: str, record: Mapping[str, Any]) -> None:
         """Queue one record; unknown tables or columns fail loudly (a reader bug)."""
@@ -63,6 +64,7 @@ class StagingWriter:
         )
         spool.write("\t".join(values) + "\n")
         self.counts[table] = self.counts.get(table, 0) + 1
+        self.total += 1
 
     def copy_into(self, conn: psycopg.Connection) -> None:
         """COPY every spooled table into ``staging`` and release the spools."""

@@ -1,9 +1,10 @@
 """Swap staged objects into ``data`` while keeping every earlier version.
 
 A load is a complete snapshot of the namespaces it contains (``PL.PZGiK.1003.EGiB``…).
-In one transaction, per table: current versions that the snapshot no longer carries are
-closed (``version_end``; objects that vanished also get ``object_end``), then versions the
-data schema has not seen yet are inserted. Re-loading the same files changes nothing.
+In one transaction, per table: objects the snapshot no longer carries end
+(``version_end`` and ``object_end``), versions the snapshot replaced close when their
+successor starts, then versions the data schema has not seen yet are inserted.
+Re-loading the same files changes nothing.
 """
 
 from __future__ import annotations
@@ -19,32 +20,52 @@ from etl.tables import columns_of
 def swap_table(
     conn: psycopg.Connection, table: str, run_id: int, at: dt.datetime
 ) -> dict[str, int]:
-    """Close superseded versions and insert new ones for one table; return the counts."""
-    closed = _close_versions(conn, table, at)
+    """End vanished objects, close superseded versions, insert new ones; count each."""
+    ended = _end_vanished_objects(conn, table, at)
+    closed = _close_superseded_versions(conn, table)
     inserted = _insert_new_versions(conn, table, run_id)
-    return {"closed": closed, "inserted": inserted}
+    return {"ended": ended, "closed": closed, "inserted": inserted}
 
 
-def _close_versions(conn: psycopg.Connection, table: str, at: dt.datetime) -> int:
-    # A superseded version ends when its successor starts; a vanished object ends now.
+def current_versions(conn: psycopg.Connection, table: str) -> int:
+    """Current objects of a table in the namespaces being loaded."""
+    query = sql.SQL(
+        "SELECT count(*) FROM data.{t} WHERE version_end IS NULL AND object_end IS NULL"
+        " AND namespace IN (SELECT DISTINCT namespace FROM staging.{t})"
+    ).format(t=sql.Identifier(table))
+    row = conn.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _end_vanished_objects(conn: psycopg.Connection, table: str, at: dt.datetime) -> int:
+    # Objects of the loaded namespaces that the snapshot no longer carries end now.
     query = sql.SQL(
         """
-        UPDATE data.{t} AS d
-           SET version_end = coalesce(s.version_start, %(at)s),
-               object_end = CASE WHEN s.local_id IS NULL THEN %(at)s ELSE d.object_end END
-          FROM data.{t} AS cur
-          LEFT JOIN staging.{t} AS s
-                 ON s.namespace = cur.namespace AND s.local_id = cur.local_id
-         WHERE d.gid = cur.gid
-           AND cur.version_end IS NULL
-           AND cur.namespace IN (SELECT DISTINCT namespace FROM staging.{t})
-           AND NOT EXISTS (SELECT 1 FROM staging.{t} AS same
-                            WHERE same.namespace = cur.namespace
-                              AND same.local_id = cur.local_id
-                              AND same.version_id = cur.version_id)
+        UPDATE data.{t} AS d SET version_end = %(at)s, object_end = %(at)s
+         WHERE d.version_end IS NULL
+           AND d.namespace IN (SELECT DISTINCT namespace FROM staging.{t})
+           AND NOT EXISTS (SELECT 1 FROM staging.{t} AS s
+                            WHERE s.namespace = d.namespace AND s.local_id = d.local_id)
         """
     ).format(t=sql.Identifier(table))
     return conn.execute(query, {"at": at}).rowcount
+
+
+def _close_superseded_versions(conn: psycopg.Connection, table: str) -> int:
+    # A version the snapshot replaced ends when its successor starts.
+    query = sql.SQL(
+        """
+        UPDATE data.{t} AS d SET version_end = s.version_start
+          FROM staging.{t} AS s
+         WHERE d.version_end IS NULL
+           AND s.namespace = d.namespace AND s.local_id = d.local_id
+           AND s.version_id <> d.version_id
+           AND NOT EXISTS (SELECT 1 FROM staging.{t} AS same
+                            WHERE same.namespace = d.namespace AND same.local_id = d.local_id
+                              AND same.version_id = d.version_id)
+        """
+    ).format(t=sql.Identifier(table))
+    return conn.execute(query).rowcount
 
 
 def _insert_new_versions(conn: psycopg.Connection, table: str, run_id: int) -> int:

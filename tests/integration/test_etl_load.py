@@ -87,14 +87,14 @@ def test_history_is_kept_across_loads(settings, demo_loaded, tmp_path, test_name
     source = next(p for p in sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml")))
     header, members, footer = _cut(source, 3)
     first = load_files(settings, [_write(tmp_path / "v1.gml", header, members, footer)])
-    assert first.counts["parcel"] == {"read": 3, "inserted": 3, "closed": 0}
+    assert first.counts["parcel"] == {"read": 3, "inserted": 3, "closed": 0, "ended": 0}
 
     again = load_files(settings, [_write(tmp_path / "v1b.gml", header, members, footer)])
-    assert again.counts["parcel"] == {"read": 3, "inserted": 0, "closed": 0}
+    assert again.counts["parcel"] == {"read": 3, "inserted": 0, "closed": 0, "ended": 0}
 
     changed = [_new_version(members[0], "2026-05-04T10:00:00", "9.8765"), members[1]]
     second = load_files(settings, [_write(tmp_path / "v2.gml", header, changed, footer)])
-    assert second.counts["parcel"] == {"read": 2, "inserted": 1, "closed": 2}
+    assert second.counts["parcel"] == {"read": 2, "inserted": 1, "closed": 1, "ended": 1}
 
     versions = _versions(settings)
     histories = sorted(versions.values(), key=len)
@@ -121,6 +121,20 @@ def test_as_of_query_answers_the_past(settings, demo_loaded, tmp_path, test_name
         after = conn.execute(query, (TEST_NAMESPACE, "2026-06-01", "2026-06-01")).fetchall()
     assert len(before) == 1 and before[0][0] != "1.2345"
     assert after == [("1.2345",)]
+
+
+def test_partial_delivery_is_refused(settings, demo_loaded):
+    one_unit = sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml"))[0]
+    with connect(settings, "owner") as conn:
+        before = conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone()
+    with pytest.raises(LoadError, match="would end .* current objects"):
+        load_files(settings, [one_unit])
+    with connect(settings, "owner") as conn:
+        assert conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone() == before
+        current = conn.execute(
+            "SELECT count(*) FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
+        ).fetchone()
+    assert current == (before[0],)
 
 
 def test_failed_load_changes_nothing(settings, demo_loaded, tmp_path):
