@@ -167,10 +167,6 @@ class Catalog:
         """Layers keyed by their collection id."""
         return {layer.id: layer for layer in self.layers}
 
-    def layers_with_views(self) -> list[Layer]:
-        """Layers in view-creation order (one view per layer)."""
-        return self.layers
-
     def for_service(self, service: Literal["wms", "wfs", "ogcapi", "tiles"]) -> list[Layer]:
         """Layers a given service publishes, in drawing order."""
         return [layer for layer in self.layers if getattr(layer.services, service)]

@@ -45,7 +45,7 @@ def apply_views(conn: psycopg.Connection, catalog: Catalog) -> None:
     """Recreate every publish view from the catalog (dropped first: columns may change)."""
     conn.execute("DROP SCHEMA IF EXISTS publish CASCADE")
     conn.execute("CREATE SCHEMA publish")
-    for layer in catalog.layers_with_views():
+    for layer in catalog.layers:
         conn.execute(layer.view_sql().encode())
 
 

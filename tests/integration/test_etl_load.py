@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from etl.demo import demo_dir
 from etl.pipeline import LoadError, load_files
 from etl.tables import TABLES, columns_of
 from geoportal.db import connect
@@ -84,7 +85,7 @@ def test_namespace_cleanup(settings):
 
 
 def test_history_is_kept_across_loads(settings, demo_loaded, tmp_path, test_namespace_cleanup):
-    source = next(p for p in sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml")))
+    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
     header, members, footer = _cut(source, 3)
     first = load_files(settings, [_write(tmp_path / "v1.gml", header, members, footer)])
     assert first.counts["parcel"] == {"read": 3, "inserted": 3, "closed": 0, "ended": 0}
@@ -107,7 +108,7 @@ def test_history_is_kept_across_loads(settings, demo_loaded, tmp_path, test_name
 
 
 def test_as_of_query_answers_the_past(settings, demo_loaded, tmp_path, test_namespace_cleanup):
-    source = next(p for p in sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml")))
+    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
     header, members, footer = _cut(source, 1)
     load_files(settings, [_write(tmp_path / "a.gml", header, members, footer)])
     newer = [_new_version(members[0], "2026-05-04T10:00:00", "1.2345")]
@@ -124,7 +125,7 @@ def test_as_of_query_answers_the_past(settings, demo_loaded, tmp_path, test_name
 
 
 def test_partial_delivery_is_refused(settings, demo_loaded):
-    one_unit = sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml"))[0]
+    one_unit = sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml"))[0]
     with connect(settings, "owner") as conn:
         before = conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone()
     with pytest.raises(LoadError, match="would end .* current objects"):
@@ -138,7 +139,7 @@ def test_partial_delivery_is_refused(settings, demo_loaded):
 
 
 def test_failed_load_changes_nothing(settings, demo_loaded, tmp_path):
-    source = next(p for p in sorted(Path(demo_loaded_dir(settings)).glob("egib/EGIB_1*_*.gml")))
+    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
     header, members, footer = _cut(source, 2)
     duplicate = _write(tmp_path / "dup.gml", header, [members[0], members[0]], footer)
     with connect(settings, "owner") as conn:
@@ -167,12 +168,6 @@ def test_unrecognised_files_are_refused(settings, tmp_path, content, message):
 def test_missing_file_is_refused(settings, tmp_path):
     with pytest.raises(LoadError, match="no such file"):
         load_files(settings, [tmp_path / "absent.gml"])
-
-
-def demo_loaded_dir(settings) -> Path:
-    from etl.demo import demo_dir
-
-    return demo_dir(settings)
 
 
 def test_public_role_sees_only_current_versions(settings, demo_loaded):

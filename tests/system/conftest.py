@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 
-pytestmark = pytest.mark.system
-
 
 @pytest.fixture(scope="session")
 def http() -> requests.Session:
