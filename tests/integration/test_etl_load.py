@@ -85,7 +85,7 @@ def test_namespace_cleanup(settings):
 
 
 def test_history_is_kept_across_loads(settings, demo_loaded, tmp_path, test_namespace_cleanup):
-    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
+    source = sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml"))[0]
     header, members, footer = _cut(source, 3)
     first = load_files(settings, [_write(tmp_path / "v1.gml", header, members, footer)])
     assert first.counts["parcel"] == {"read": 3, "inserted": 3, "closed": 0, "ended": 0}
@@ -108,7 +108,7 @@ def test_history_is_kept_across_loads(settings, demo_loaded, tmp_path, test_name
 
 
 def test_as_of_query_answers_the_past(settings, demo_loaded, tmp_path, test_namespace_cleanup):
-    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
+    source = sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml"))[0]
     header, members, footer = _cut(source, 1)
     load_files(settings, [_write(tmp_path / "a.gml", header, members, footer)])
     newer = [_new_version(members[0], "2026-05-04T10:00:00", "1.2345")]
@@ -124,34 +124,39 @@ def test_as_of_query_answers_the_past(settings, demo_loaded, tmp_path, test_name
     assert after == [("1.2345",)]
 
 
+def _parcel_state(settings) -> tuple:
+    """Rows, highest gid and current rows of data.parcel: any write changes one of them."""
+    with connect(settings, "owner") as conn:
+        return conn.execute(
+            "SELECT count(*), max(gid), count(*) FILTER"
+            " (WHERE version_end IS NULL AND object_end IS NULL) FROM data.parcel"
+        ).fetchone()
+
+
+def _last_run_status(settings) -> str:
+    with connect(settings, "owner") as conn:
+        row = conn.execute("SELECT status FROM ops.etl_run ORDER BY run_id DESC LIMIT 1").fetchone()
+    return row[0]
+
+
 def test_partial_delivery_is_refused(settings, demo_loaded):
     one_unit = sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml"))[0]
-    with connect(settings, "owner") as conn:
-        before = conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone()
+    before = _parcel_state(settings)
     with pytest.raises(LoadError, match="would end .* current objects"):
         load_files(settings, [one_unit])
-    with connect(settings, "owner") as conn:
-        assert conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone() == before
-        current = conn.execute(
-            "SELECT count(*) FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
-        ).fetchone()
-    assert current == (before[0],)
+    assert _parcel_state(settings) == before
+    assert _last_run_status(settings) == "failed"
 
 
 def test_failed_load_changes_nothing(settings, demo_loaded, tmp_path):
-    source = next(p for p in sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml")))
+    source = sorted(demo_dir(settings).glob("egib/EGIB_1*_*.gml"))[0]
     header, members, footer = _cut(source, 2)
     duplicate = _write(tmp_path / "dup.gml", header, [members[0], members[0]], footer)
-    with connect(settings, "owner") as conn:
-        before = conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone()
+    before = _parcel_state(settings)
     with pytest.raises(LoadError, match="duplicate_version"):
         load_files(settings, [duplicate])
-    with connect(settings, "owner") as conn:
-        assert conn.execute("SELECT count(*), max(gid) FROM data.parcel").fetchone() == before
-        status = conn.execute(
-            "SELECT status FROM ops.etl_run ORDER BY run_id DESC LIMIT 1"
-        ).fetchone()
-    assert status == ("failed",)
+    assert _parcel_state(settings) == before
+    assert _last_run_status(settings) == "failed"
 
 
 @pytest.mark.parametrize(
