@@ -21,14 +21,18 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from mapproxy.wsgiapp import make_wsgi_app
 
 from geoportal.settings import Settings
+from services.configgen.mapfile import MAX_SIZE
 
 CONFIG_NAME = "mapproxy.yaml"
+# Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms).
+_SOURCE_FAILURE_MARKERS = (b"from URL", b"Could not get any sources", b"No response from",
+                           b"source", b"timed out")  # fmt: skip
 _SPOOFABLE = ("HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR",
               "HTTP_X_SCRIPT_NAME", "HTTP_FORWARDED")  # fmt: skip
 
@@ -84,30 +88,71 @@ class MapProxyEdge:
         environ["HTTP_HOST"] = self.host
         environ["wsgi.url_scheme"] = self.scheme
         environ["SCRIPT_NAME"] = self.prefix + environ.get("SCRIPT_NAME", "")
-        if environ.get("PATH_INFO", "").rstrip("/") != "/wmts":
-            return self.app(environ, start_response)
-        environ["PATH_INFO"] = "/service"
-        if "SERVICE=" not in environ.get("QUERY_STRING", "").upper():
-            environ["QUERY_STRING"] = "SERVICE=WMTS&" + environ.get("QUERY_STRING", "")
-        return self._kvp(environ, start_response)
-
-    def _kvp(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/wms"):
+            refusal = _image_size_refusal(environ.get("QUERY_STRING", ""))
+            if refusal is not None:
+                headers = [("Content-Type", "application/vnd.ogc.se_xml"),
+                           ("Content-Length", str(len(refusal)))]  # fmt: skip
+                start_response("400 Bad Request", headers)
+                return [refusal]
+        kvp = environ.get("PATH_INFO", "").rstrip("/") == "/wmts"
+        if kvp:
+            environ["PATH_INFO"] = "/service"
+            if "SERVICE=" not in environ.get("QUERY_STRING", "").upper():
+                environ["QUERY_STRING"] = "SERVICE=WMTS&" + environ.get("QUERY_STRING", "")
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
             captured.update(status=status, headers=headers)
 
-        body = b"".join(self.app(environ, capture))
-        body = body.replace(*self._kvp_links)
-        if (
-            captured["status"].startswith("500")
-            and "REQUEST=" not in environ["QUERY_STRING"].upper()
-        ):
-            captured["status"] = "400 Bad Request"  # MapProxy answers a missing REQUEST with 500
+        body_parts = self.app(environ, capture)
+        if not kvp and not captured["status"].startswith("500"):
+            start_response(captured["status"], captured["headers"])
+            return body_parts  # tiles stream through untouched
+        body = b"".join(body_parts)
+        status, headers = captured["status"], captured["headers"]
+        if kvp:
+            body = body.replace(*self._kvp_links)
+        if status.startswith("500"):
+            status, headers, body = _classify_failure(headers, body)
         headers = [(k, str(len(body)) if k.lower() == "content-length" else v)
-                   for k, v in captured["headers"]]  # fmt: skip
-        start_response(captured["status"], headers)
+                   for k, v in headers]  # fmt: skip
+        start_response(status, headers)
         return [body]
+
+
+def _image_size_refusal(query: str) -> bytes | None:
+    """WMS exception for WIDTH/HEIGHT outside 1…MAX_SIZE; MapProxy caps only the pixel count.
+
+    Without it ``WIDTH=100000&HEIGHT=10`` renders a 100,000-pixel-wide image.
+    """
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name.upper() in ("WIDTH", "HEIGHT") and not (
+            value.isdigit() and 1 <= int(value) <= MAX_SIZE
+        ):
+            text = f"{name.upper()} must be a whole number from 1 to {MAX_SIZE}"
+            return (
+                '<?xml version="1.0"?>\n<ServiceExceptionReport version="1.1.1">'
+                f'<ServiceException code="InvalidParameterValue">{text}</ServiceException>'
+                "</ServiceExceptionReport>"
+            ).encode()
+    return None
+
+
+def _classify_failure(
+    headers: list[tuple[str, str]], body: bytes
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """MapProxy answers every error with 500; tell a client's mistake from an outage.
+
+    Errors from the tile source (our MapServer) carry the source's messages and URL: those
+    become 503 with a message that names no internal address. Everything else MapProxy
+    refuses is a problem with the request: 400, its OGC exception kept.
+    """
+    if any(marker in body for marker in _SOURCE_FAILURE_MARKERS):
+        message = b"Map source temporarily unavailable / Zrodlo mapy chwilowo niedostepne"
+        return "503 Service Unavailable", [("Content-Type", "text/plain"),
+                                           ("Retry-After", "5")], message  # fmt: skip
+    return "400 Bad Request", headers, body
 
 
 def make_mapproxy_app(settings: Settings, ows_url: str | None = None) -> MapProxyEdge:

@@ -66,3 +66,29 @@ def test_unknown_path_is_a_plain_404(live_server, http):
     response = http.get(f"{live_server}/static/..%2f..%2fetc/passwd")
     assert response.status_code == 404
     assert "root:" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/wmts/no_such_layer/GLOBAL_WEBMERCATOR/13/1/1.png", 400),
+        ("/wmts/dzialki/GLOBAL_WEBMERCATOR/99/1/1.png", 400),
+        ("/wmts?REQUEST=Bogus", 400),
+        ("/tiles/no_such_layer/GLOBAL_WEBMERCATOR/1/1/1.png", 404),
+        ("/tms/1.0.0/dzialki/PL1992/xx/1/1.png", 404),
+        ("/tiles/..%2f..%2fetc/passwd", 404),
+        ("/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=no_such_layer&STYLES="
+         "&SRS=EPSG:2180&BBOX=500000,400000,501000,401000&WIDTH=10&HEIGHT=10"
+         "&FORMAT=image/png", 400),
+        ("/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=dzialki&STYLES="
+         "&SRS=EPSG:2180&BBOX=500000,400000,501000,401000&WIDTH=100000&HEIGHT=10"
+         "&FORMAT=image/png", 400),
+        ("/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&LAYERS=dzialki"
+         "&QUERY_LAYERS=dzialki&SRS=EPSG:2180&BBOX=500000,400000,501000,401000&WIDTH=10"
+         "&HEIGHT=10&X=5&Y=5&STYLES=", 400),
+    ],
+)  # fmt: skip
+def test_tile_services_bad_input(live_server, http, path, status):
+    response = http.get(f"{live_server}{path}")
+    assert response.status_code == status
+    assert not any(leak in response.text for leak in LEAKS)

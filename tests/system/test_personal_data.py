@@ -77,15 +77,29 @@ def test_subject_tables_are_not_services(live_server, http, name):
     assert http.get(f"{live_server}/ogc/collections/{name}/items").status_code == 404
 
 
-def test_capabilities_and_schemas_name_no_subject_columns(live_server, http):
-    answers = [
-        http.get(f"{live_server}/ows", params={"SERVICE": "WFS", "VERSION": "2.0.0",
-                                                "REQUEST": "DescribeFeatureType"}).text,
-        http.get(f"{live_server}/ows", params={"SERVICE": "WMS",
-                                                "REQUEST": "GetCapabilities"}).text,
-        http.get(f"{live_server}/ogc/collections", params={"f": "json"}).text,
-        http.get(f"{live_server}/ogc/collections/parcels/queryables", params={"f": "json"}).text,
-    ]  # fmt: skip
-    for body in answers:
+def test_metadata_and_tile_services_carry_no_personal_data(
+    live_server, http, known_parcel, secrets
+):
+    x, y = known_parcel.x, known_parcel.y
+    mapproxy_info = {"SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetFeatureInfo",
+                     "LAYERS": "dzialki", "QUERY_LAYERS": "dzialki", "SRS": "EPSG:2180",
+                     "BBOX": f"{x - 50},{y - 50},{x + 50},{y + 50}", "WIDTH": "101",
+                     "HEIGHT": "101", "X": "50", "Y": "50", "STYLES": ""}  # fmt: skip
+    answers = {
+        "WFS DescribeFeatureType": http.get(f"{live_server}/ows", params={
+            "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "DescribeFeatureType"}),
+        "WMS capabilities": http.get(f"{live_server}/ows", params={
+            "SERVICE": "WMS", "REQUEST": "GetCapabilities"}),
+        "OGC API collections": http.get(f"{live_server}/ogc/collections", params={"f": "json"}),
+        "OGC API queryables": http.get(f"{live_server}/ogc/collections/parcels/queryables",
+                                       params={"f": "json"}),
+        "OGC API OpenAPI": http.get(f"{live_server}/ogc/openapi", params={"f": "json"}),
+        "WMTS capabilities": http.get(f"{live_server}/wmts/1.0.0/WMTSCapabilities.xml"),
+        "MapProxy WMS GetFeatureInfo": http.get(f"{live_server}/wms", params=mapproxy_info),
+        "TMS": http.get(f"{live_server}/tms/1.0.0/"),
+    }  # fmt: skip
+    for where, response in answers.items():
+        assert response.status_code < 500, where
+        _assert_clean(response.text, secrets, where)
         for column in ("pesel", "surname", "first_name", "subject_local_id", "regon"):
-            assert column not in body.lower()
+            assert column not in response.text.lower(), f"{where} names {column}"
