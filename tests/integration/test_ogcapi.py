@@ -86,15 +86,25 @@ def test_openapi_advertises_page_sizes(ogc):
     assert limit["schema"]["default"] == 100 and limit["schema"]["maximum"] == 10000
 
 
-def test_bbox_crs84_matches_sql(ogc, settings):
+def _lonlat_box() -> tuple[float, float, float, float]:
+    """West, south, east, north of a 100 m square among the test parcels."""
     west, south = TO_LONLAT.transform(E0 + 50, N0 + 50)
     east, north = TO_LONLAT.transform(E0 + 150, N0 + 150)
-    body = items(ogc, f"bbox={west},{south},{east},{north}&limit=1000")
-    expected = sql_parcel_ids(
+    return west, south, east, north
+
+
+def _expected_in_lonlat_box(settings, box: tuple[float, float, float, float]) -> list[str]:
+    return sql_parcel_ids(
         settings,
         "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
-        (west, south, east, north),
+        box,
     )
+
+
+def test_bbox_crs84_matches_sql(ogc, settings):
+    west, south, east, north = _lonlat_box()
+    body = items(ogc, f"bbox={west},{south},{east},{north}&limit=1000")
+    expected = _expected_in_lonlat_box(settings, (west, south, east, north))
     assert len(expected) >= 4 and ids(body) == expected
     assert body["numberMatched"] == len(expected)
 
@@ -119,14 +129,9 @@ def test_bbox_crs_abbreviation_is_accepted(ogc, ogc_parcels):
 
 
 def test_bbox_in_epsg4326_is_latitude_first(ogc, settings):
-    west, south = TO_LONLAT.transform(E0 + 50, N0 + 50)
-    east, north = TO_LONLAT.transform(E0 + 150, N0 + 150)
+    west, south, east, north = _lonlat_box()
     body = items(ogc, f"bbox={south},{west},{north},{east}&bbox-crs={EPSG4326}&limit=1000")
-    expected = sql_parcel_ids(
-        settings,
-        "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
-        (west, south, east, north),
-    )
+    expected = _expected_in_lonlat_box(settings, (west, south, east, north))
     assert ids(body) == expected
 
 
