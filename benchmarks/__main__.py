@@ -18,9 +18,9 @@ from benchmarks.tiles import bench_cached_tile
 def main() -> int:
     """Start an instance, run every benchmark, print one ratio line each."""
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    with running_instance() as settings:
-        bench_cached_tile(settings, repeat)
-        bench_ogcapi_bbox(settings, repeat)
+    with running_instance() as instance:
+        bench_cached_tile(instance, repeat)
+        bench_ogcapi_bbox(instance, repeat)
     return 0
 
 

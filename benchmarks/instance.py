@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from etl.demo import ensure_demo
-from geoportal.catalog import Catalog
-from geoportal.database import ensure_database, stop_database
-from geoportal.db import connect
+from geoportal.database import Database
+from geoportal.instance import Instance
+from geoportal.provision import ensure_database, stop_database
 from geoportal.settings import Settings
 from web.server import start_gunicorn, stop_gunicorn, wait_ready
 
@@ -22,9 +22,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def county_centre(settings: Settings) -> tuple[float, float]:
+def county_centre(database: Database) -> tuple[float, float]:
     """Longitude and latitude of the centre of the loaded parcels."""
-    with connect(settings, "public") as conn:
+    with database.connect("public") as conn:
         row = conn.execute(
             "SELECT ST_X(pt), ST_Y(pt) FROM (SELECT ST_Transform(ST_SetSRID("
             "ST_Centroid(ST_Extent(geom)::geometry), 2180), 4326) AS pt FROM publish.parcels) c"
@@ -34,17 +34,18 @@ def county_centre(settings: Settings) -> tuple[float, float]:
 
 
 @contextmanager
-def running_instance() -> Iterator[Settings]:
+def running_instance() -> Iterator[Instance]:
     """Database (with the demo county) and gunicorn, stopped again afterwards."""
-    settings = Settings(port=free_port())
-    settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{settings.port}"})
-    started_db = ensure_database(settings, Catalog.load(settings.layers_dir))
-    ensure_demo(settings, lambda message: print(message, file=sys.stderr))
+    port = free_port()
+    instance = Instance(Settings(port=port, public_url=f"http://127.0.0.1:{port}"))
+    settings, database = instance.settings, instance.database
+    started_db = ensure_database(database, instance.catalog)
+    ensure_demo(database, lambda message: print(message, file=sys.stderr))
     server = start_gunicorn(settings, settings.var_dir / "log" / "bench")
     try:
         wait_ready(settings, server)
-        yield settings
+        yield instance
     finally:
         stop_gunicorn(server)
         if started_db:
-            stop_database(settings)
+            stop_database(database)

@@ -6,8 +6,8 @@ import requests
 
 from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
-from geoportal.db import connect
-from geoportal.settings import Settings
+from geoportal.database import Database
+from geoportal.instance import Instance
 
 PLAIN_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
@@ -20,9 +20,9 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
 """
 
 
-def _bbox_with_about_100_parcels(settings: Settings) -> tuple[float, float, float, float]:
-    lon, lat = county_centre(settings)
-    with connect(settings, "public") as conn:
+def _bbox_with_about_100_parcels(database: Database) -> tuple[float, float, float, float]:
+    lon, lat = county_centre(database)
+    with database.connect("public") as conn:
         half = 0.002
         while half < 0.2:
             bbox = (lon - half, lat - half / 1.6, lon + half, lat + half / 1.6)
@@ -37,15 +37,15 @@ def _bbox_with_about_100_parcels(settings: Settings) -> tuple[float, float, floa
     raise RuntimeError("no bbox with 100 parcels in the demo county")
 
 
-def bench_ogcapi_bbox(settings: Settings, repeat: int) -> None:
+def bench_ogcapi_bbox(instance: Instance, repeat: int) -> None:
     """Print medians of the OGC API items request and of the plain SQL, and their ratio."""
-    bbox = _bbox_with_about_100_parcels(settings)
-    url = f"{settings.base_url}/ogc/collections/parcels/items"
+    bbox = _bbox_with_about_100_parcels(instance.database)
+    url = f"{instance.settings.base_url}/ogc/collections/parcels/items"
     params = {"bbox": ",".join(f"{value:.6f}" for value in bbox), "limit": "100", "f": "json"}
     session = requests.Session()
     features = session.get(url, params=params, timeout=30).json()["features"]
     assert len(features) == 100, len(features)
     ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
-    with connect(settings, "public") as conn:
+    with instance.database.connect("public") as conn:
         plain = median_ms(lambda: conn.execute(PLAIN_SQL, bbox).fetchone(), repeat)
     report("OGC API items, bbox, 100 parcels", ours, plain, "plain SQL")

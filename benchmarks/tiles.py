@@ -13,7 +13,7 @@ from owslib.wmts import WebMapTileService
 
 from benchmarks.instance import county_centre, free_port
 from benchmarks.timing import median_ms, report
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -24,12 +24,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def _tile_url(settings: Settings, zoom: int) -> str:
-    wmts = WebMapTileService(f"{settings.base_url}/wmts/1.0.0/WMTSCapabilities.xml")
+def _tile_url(instance: Instance, zoom: int) -> str:
+    wmts = WebMapTileService(f"{instance.settings.base_url}/wmts/1.0.0/WMTSCapabilities.xml")
     name, layer = next(iter(wmts.contents.items()))
     matrix_set = next(key for key in layer.tilematrixsetlinks if "MERCATOR" in key.upper())
     template = next(url["template"] for url in layer.resourceURLs if url["resourceType"] == "tile")
-    lon, lat = county_centre(settings)
+    lon, lat = county_centre(instance.database)
     n = 2**zoom
     col = int((lon + 180) / 360 * n)
     row = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
@@ -46,12 +46,12 @@ def _cached_file(cache_dir: Path, body: bytes) -> Path:
     raise RuntimeError("the tile was not found in the cache directory")
 
 
-def bench_cached_tile(settings: Settings, repeat: int) -> None:
+def bench_cached_tile(instance: Instance, repeat: int) -> None:
     """Print medians of a cache hit through our app and from a static server, and the ratio."""
     session = requests.Session()
-    url = _tile_url(settings, zoom=15)
+    url = _tile_url(instance, zoom=15)
     body = session.get(url, timeout=60).content  # the first request fills the cache
-    tile = _cached_file(settings.cache_dir, body)
+    tile = _cached_file(instance.settings.cache_dir, body)
     handler = functools.partial(_QuietHandler, directory=str(tile.parent))
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from etl.tables import SPATIAL
+from geoportal.tables import SPATIAL
 
 # Strict form of a parcel identifier (domain.md §1); county data may be lenient: reported.
 PARCEL_ID_PATTERN = r"^(\d{2})(\d{2})(\d{2})_([1-589])\.(\d{4})(?:\.AR_(\d+))?\.(\d+(?:/\d+)?)$"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from etl.pipeline import LoadError, LoadResult, load_files
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 
 
 def _print_result(result: LoadResult) -> None:
@@ -19,10 +19,12 @@ def _print_result(result: LoadResult) -> None:
         print(f"finding: {finding.check} in {finding.table}: {finding.count} (e.g. {examples})")
 
 
-def _load(args: argparse.Namespace, settings: Settings) -> int:
+def _load(args: argparse.Namespace, instance: Instance) -> int:
     try:
         result = load_files(
-            settings, [Path(name) for name in args.files], allow_mass_end=args.allow_mass_end
+            instance.database,
+            [Path(name) for name in args.files],
+            allow_mass_end=args.allow_mass_end,
         )
     except LoadError as exc:
         print(f"geoportal: load refused, nothing changed: {exc}", file=sys.stderr)
@@ -31,7 +33,7 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _demo_generate(args: argparse.Namespace, settings: Settings) -> int:
+def _demo_generate(args: argparse.Namespace, instance: Instance) -> int:
     from etl.synthetic import generate_demo_county
 
     for path in generate_demo_county(args.out, parcels=args.parcels, seed=args.seed):
@@ -39,13 +41,13 @@ def _demo_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _demo_load(args: argparse.Namespace, settings: Settings) -> int:
+def _demo_load(args: argparse.Namespace, instance: Instance) -> int:
     from etl.demo import ensure_demo
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    result = ensure_demo(settings, progress)
+    result = ensure_demo(instance.database, progress)
     if result is None:
         print("demo county already loaded")
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from etl.pipeline import LoadResult, Progress, load_files
 from etl.synthetic import generate_demo_county
-from geoportal.db import connect
+from geoportal.database import Database
 from geoportal.settings import Settings
 
 
@@ -31,10 +31,10 @@ def demo_files(settings: Settings, progress: Progress) -> list[Path]:
     return paths
 
 
-def ensure_demo(settings: Settings, progress: Progress) -> LoadResult | None:
+def ensure_demo(database: Database, progress: Progress) -> LoadResult | None:
     """Load the demo county if no parcel is loaded yet; return the load, or None if skipped."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         row = conn.execute("SELECT EXISTS (SELECT 1 FROM data.parcel)").fetchone()
     if row and row[0]:
         return None
-    return load_files(settings, demo_files(settings, progress), progress)
+    return load_files(database, demo_files(database.settings, progress), progress)

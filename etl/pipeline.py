@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from etl.checks import Finding, run_checks
 from etl.readers import READERS, detect
 from etl.staging import StagingWriter, create_staging
 from etl.swap import current_versions, swap_table
-from etl.tables import TABLES
-from geoportal.db import connect
-from geoportal.settings import Settings
+from geoportal.database import Database
+from geoportal.tables import TABLES
 
 Progress = Callable[[str], None]
 MASS_END_SHARE = 0.2
@@ -48,7 +48,7 @@ def _stderr(message: str) -> None:
 
 
 def load_files(
-    settings: Settings,
+    database: Database,
     paths: Sequence[Path],
     progress: Progress = _stderr,
     allow_mass_end: bool = False,
@@ -61,7 +61,7 @@ def load_files(
     """
     started = time.monotonic()
     kinds = [_reader_kind(path) for path in paths]
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         run_id = _start_run(conn, paths)
         try:
             files = list(zip(paths, kinds, strict=True))
@@ -70,6 +70,7 @@ def load_files(
             conn.rollback()
             _finish_run(conn, run_id, "failed", {}, {"error": str(exc)[:500]})
             raise
+        _analyze(conn, result.counts)
         result.seconds = time.monotonic() - started
         progress(f"load {run_id} done in {result.seconds:.1f} s")
         return result
@@ -134,6 +135,18 @@ def _read_all(
             for found in reader.findings
         ]
     return findings
+
+
+def _analyze(conn: psycopg.Connection, counts: dict[str, dict[str, int]]) -> None:
+    """Fresh statistics for the tables a load changed.
+
+    Without them the first queries after a load plan as if the tables were empty: an
+    OGC API bbox request took 178 ms instead of 12 ms until autovacuum caught up.
+    """
+    for table, count in counts.items():
+        if count["inserted"] or count["closed"] or count["ended"]:
+            conn.execute(sql.SQL("ANALYZE data.{}").format(sql.Identifier(table)))
+    conn.commit()
 
 
 def _refuse_mass_end(table: str, ended: int, current: int) -> None:

@@ -18,7 +18,8 @@ import psycopg
 import shapely
 from psycopg import sql
 
-from etl.tables import JSON_COLUMNS, TABLES, columns_of
+from geoportal.crs import STORAGE_EPSG
+from geoportal.tables import JSON_COLUMNS, TABLES, columns_of
 
 _SPOOL_BYTES = 8 * 1024 * 1024
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -86,7 +87,8 @@ def _copy_text(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, shapely.Geometry):
-        return str(shapely.to_wkb(shapely.set_srid(value, 2180), hex=True, include_srid=True))
+        geometry = shapely.set_srid(value, STORAGE_EPSG)
+        return str(shapely.to_wkb(geometry, hex=True, include_srid=True))
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (int, float, Decimal)):

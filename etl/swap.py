@@ -14,7 +14,7 @@ import datetime as dt
 import psycopg
 from psycopg import sql
 
-from etl.tables import columns_of
+from geoportal.tables import columns_of
 
 
 def swap_table(

@@ -15,15 +15,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from geoportal.text import Text
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-
-
-class Text(BaseModel):
-    """A text in Polish (first) and English."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    pl: str
-    en: str
 
 
 class Property(BaseModel):

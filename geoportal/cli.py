@@ -1,7 +1,8 @@
 """``geoportal`` command line.
 
-Core commands (database, catalog) live here; ``etl``, ``services`` and ``web`` add their
-own through the ``geoportal.commands`` entry-point group, so the core imports none of them.
+Core commands (database, catalog, site) live here; ``etl``, ``services`` and ``web`` add
+their own through the ``geoportal.commands`` entry-point group, so the core imports none
+of them. Every handler receives the parsed arguments and the one :class:`Instance`.
 """
 
 from __future__ import annotations
@@ -11,29 +12,37 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from geoportal.catalog import Catalog, CatalogError
+from geoportal.catalog import CatalogError
 from geoportal.cluster import ClusterError
-from geoportal.database import ensure_database, stop_database
-from geoportal.settings import Settings
+from geoportal.database import DatabaseUnavailable
+from geoportal.instance import Instance
+from geoportal.provision import ensure_database, stop_database
+from geoportal.site import SiteError
 
-Handler = Callable[[argparse.Namespace, Settings], int]
+Handler = Callable[[argparse.Namespace, Instance], int]
 
 
-def _db_up(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_database(settings, Catalog.load(settings.layers_dir))
-    print(f"database ready ({'embedded' if settings.embedded else 'external'})")
+def _db_up(args: argparse.Namespace, instance: Instance) -> int:
+    ensure_database(instance.database, instance.catalog)
+    print(f"database ready ({'embedded' if instance.settings.embedded else 'external'})")
     return 0
 
 
-def _db_stop(args: argparse.Namespace, settings: Settings) -> int:
-    stop_database(settings)
+def _db_stop(args: argparse.Namespace, instance: Instance) -> int:
+    stop_database(instance.database)
     return 0
 
 
-def _catalog_check(args: argparse.Namespace, settings: Settings) -> int:
-    catalog = Catalog.load(settings.layers_dir)
-    for layer in catalog.layers:
+def _catalog_check(args: argparse.Namespace, instance: Instance) -> int:
+    for layer in instance.catalog.layers:
         print(f"{layer.id:16} {layer.wms_name:16} {layer.qualified_view}")
+    return 0
+
+
+def _site_check(args: argparse.Namespace, instance: Instance) -> int:
+    site = instance.site
+    print(f"{site.label()} (TERYT {site.county.teryt}), {site.organ.office.pl}")
+    print(f"extent EPSG:2180 {list(site.extent)}, CRS84 {list(site.lonlat_extent)}")
     return 0
 
 
@@ -51,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("catalog", help="validate and list the layer catalog").set_defaults(
         handler=_catalog_check
     )
+    commands.add_parser("site", help="validate and show the site file").set_defaults(
+        handler=_site_check
+    )
     for plugin in entry_points(group="geoportal.commands"):
         plugin.load()(commands)
     return parser
@@ -59,10 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``geoportal`` command."""
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    instance = Instance()
     try:
-        return int(args.handler(args, settings))
-    except (CatalogError, ClusterError) as exc:
+        return int(args.handler(args, instance))
+    except (CatalogError, ClusterError, SiteError, DatabaseUnavailable) as exc:
         print(f"geoportal: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -34,23 +34,20 @@ class Cluster:
 
     home: Path
     port: int = 5432
+    link: Path | None = None  # var/pg, when the cluster lives elsewhere (see ``under``)
 
     @classmethod
     def under(cls, var_dir: Path, port: int = 5432) -> Cluster:
-        """The cluster of a ``var/`` directory.
+        """The cluster of a ``var/`` directory (where it is; nothing is created).
 
         As root the server runs as ``postgres``, which cannot enter a checkout under a
         private home such as ``/root``. The cluster then lives in
-        ``/var/lib/geoportal/<hash of var_dir>`` and ``var/pg`` links to it.
+        ``/var/lib/geoportal/<hash of var_dir>`` and ``init`` links ``var/pg`` to it.
         """
         home = var_dir / "pg"
         if os.geteuid() == 0 and not _reachable_by_service_user(var_dir):
             digest = hashlib.sha1(str(var_dir.resolve()).encode()).hexdigest()[:12]
-            home = Path("/var/lib/geoportal") / digest
-            var_dir.mkdir(parents=True, exist_ok=True)
-            link = var_dir / "pg"
-            if not link.is_symlink():
-                link.symlink_to(home, target_is_directory=True)
+            return cls(home=Path("/var/lib/geoportal") / digest, port=port, link=home)
         return cls(home=home, port=port)
 
     @property
@@ -86,6 +83,9 @@ class Cluster:
 
     def init(self) -> None:
         """Create the cluster (about a second); trust auth over the private socket only."""
+        if self.link is not None and not self.link.is_symlink():
+            self.link.parent.mkdir(parents=True, exist_ok=True)
+            self.link.symlink_to(self.home, target_is_directory=True)
         for directory in (self.home, self.data_dir, self.socket_dir):
             directory.mkdir(parents=True, exist_ok=True)
             _hand_over(directory)

@@ -1,33 +1,135 @@
-"""Make the database usable: embedded cluster up, roles, PostGIS, schema, views, grants."""
+"""The geoportal's PostgreSQL: where it is, which roles there are, their connections.
+
+One :class:`Database` is built by the composition root of the web application and one by
+the command line; everything that talks to PostgreSQL gets it from there. Connecting
+never starts, creates or writes anything: bringing the database up is
+``geoportal.provision``'s job, and an unreachable server is :class:`DatabaseUnavailable`.
+
+Roles (``settings.roles``): ``owner`` runs migrations and loads, ``app`` serves the staff
+side, ``public`` may read only the ``publish`` views (every anonymous service connects as
+it), ``staff`` may read personal data. Engines configured by file (MapServer's
+``CONNECTION``, pygeoapi's provider block) name a role by its libpq *service*; the
+service file that defines those names is written from the same parameters
+(:meth:`Database.service_file_text`), so committed configurations never hold a host,
+path or password.
+"""
 
 from __future__ import annotations
 
-from geoportal.catalog import Catalog
-from geoportal.db import bootstrap_embedded, cluster_for
-from geoportal.schema import migrate
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from geoportal.cluster import Cluster
+from geoportal.pool import ConnectionPool
 from geoportal.settings import Settings
 
-
-def ensure_database(settings: Settings, catalog: Catalog) -> bool:
-    """Bring the database to the current schema; return True if we started a server."""
-    started = settings.embedded and _start_embedded(settings)
-    migrate(settings, catalog)  # also writes the service file the other components use
-    return started
+ROLE_KEYS = ("owner", "app", "public", "staff")
+SERVICE_FILE_ENV = "PGSERVICEFILE"
+CONNECT_TIMEOUT_S = 3
 
 
-def _start_embedded(settings: Settings) -> bool:
-    """Create and start the embedded cluster as needed, then its roles and database."""
-    cluster = cluster_for(settings)
-    if not cluster.exists():
-        cluster.init()
-    started = not cluster.is_running()
-    if started:
-        cluster.start()
-    bootstrap_embedded(settings)
-    return started
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached now; the caller may retry later."""
 
 
-def stop_database(settings: Settings) -> None:
-    """Stop the embedded cluster (no-op for an external database)."""
-    if settings.embedded:
-        cluster_for(settings).stop()
+class Database:
+    """Connection settings, roles and connection pools of one geoportal database."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.name = settings.database_name
+        self.roles: dict[str, str] = settings.roles.model_dump()
+        self._pools: dict[str, ConnectionPool] = {}
+
+    @property
+    def embedded(self) -> bool:
+        """True when the database is the private cluster under ``var/``."""
+        return self.settings.embedded
+
+    @cached_property
+    def cluster(self) -> Cluster:
+        """The embedded cluster (only meaningful when :attr:`embedded`)."""
+        return Cluster.under(self.settings.var_dir, port=self.settings.pg_port)
+
+    def role(self, key: str) -> str:
+        """The PostgreSQL role name behind a role key (``public`` → ``geoportal_public``)."""
+        try:
+            return self.roles[key]
+        except KeyError:
+            raise ValueError(f"unknown role {key!r}; one of {', '.join(ROLE_KEYS)}") from None
+
+    def params(self, key: str) -> dict[str, str]:
+        """libpq connection parameters of one role."""
+        options = (
+            f"-c statement_timeout={self.settings.statement_timeout_ms}"
+            " -c max_parallel_workers_per_gather=0"  # stable row order: identical renders
+        )
+        common = {
+            "connect_timeout": str(CONNECT_TIMEOUT_S),
+            "options": options,
+            "application_name": "geoportal",
+        }
+        return common | self._location(self.role(key))
+
+    def conninfo(self, key: str) -> str:
+        """libpq connection string of one role."""
+        return make_conninfo(**self.params(key))
+
+    @contextmanager
+    def connect(self, key: str = "app", **kwargs: Any) -> Iterator[psycopg.Connection]:
+        """A new connection as one role, closed (and committed) when the block ends."""
+        try:
+            conn = psycopg.connect(self.conninfo(key), **kwargs)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(f"database unreachable as {key}: {exc}") from exc
+        with conn:
+            yield conn
+
+    def pool(self, key: str) -> ConnectionPool:
+        """The process's pool of autocommit connections for one role (created on first use)."""
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools.setdefault(key, ConnectionPool(self.conninfo(key)))
+        return pool
+
+    def close(self) -> None:
+        """Close every pooled connection (tests, shutdown)."""
+        for pool in self._pools.values():
+            pool.close()
+
+    def service_name(self, key: str) -> str:
+        """The libpq service name under which engines reach a role (the role's name)."""
+        return self.role(key)
+
+    def service_file_text(self) -> str:
+        """``pg_service.conf`` defining one service per role."""
+        lines: list[str] = []
+        for key in ROLE_KEYS:
+            lines.append(f"[{self.service_name(key)}]")
+            lines += [f"{name}={value}" for name, value in self.params(key).items()]
+            lines.append("")
+        return "\n".join(lines)
+
+    def _location(self, role_name: str) -> dict[str, str]:
+        if self.embedded:
+            return {"host": str(self.cluster.socket_dir), "port": str(self.cluster.port),
+                    "dbname": self.name, "user": role_name}  # fmt: skip
+        url = urlsplit(self.settings.database_url or "")
+        query = dict(parse_qsl(url.query))  # libpq URIs may name a socket: ?host=/run/postgresql
+        params = {
+            "host": url.hostname or query.get("host", "localhost"),
+            "port": str(url.port or query.get("port", 5432)),
+            "dbname": url.path.lstrip("/") or self.name,
+            "user": role_name,
+        }
+        # Only the owner's password may come from the URL; the other roles authenticate the
+        # libpq way (~/.pgpass, peer, certificates), so no file of ours holds their secrets.
+        if role_name == self.role("owner") and url.password:
+            params["password"] = unquote(url.password)
+        return params

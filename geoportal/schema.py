@@ -16,17 +16,19 @@ from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
+from geoportal.cadastre.tables import PERSONAL
 from geoportal.catalog import Catalog
-from geoportal.db import sqlalchemy_url, write_service_file
-from geoportal.settings import Settings
+from geoportal.database import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def migrate(settings: Settings, catalog: Catalog) -> None:
+def migrate(database: Database, catalog: Catalog) -> None:
     """Run Alembic migrations, then (re)create publish views and grants, in one transaction."""
-    write_service_file(settings)
-    engine = create_engine(sqlalchemy_url(settings, "owner"), poolclass=NullPool)
+    conninfo = database.conninfo("owner")
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: psycopg.connect(conninfo), poolclass=NullPool
+    )
     with engine.begin() as sa_conn:
         sa_conn.exec_driver_sql("SET lock_timeout = '30s'")
         sa_conn.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS ops")  # Alembic's version table
@@ -37,7 +39,7 @@ def migrate(settings: Settings, catalog: Catalog) -> None:
         conn = sa_conn.connection.driver_connection
         assert isinstance(conn, psycopg.Connection)
         apply_views(conn, catalog)
-        apply_grants(conn, settings)
+        apply_grants(conn, database)
     engine.dispose()
 
 
@@ -49,23 +51,20 @@ def apply_views(conn: psycopg.Connection, catalog: Catalog) -> None:
         conn.execute(layer.view_sql().encode())
 
 
-def apply_grants(conn: psycopg.Connection, settings: Settings) -> None:
+def apply_grants(conn: psycopg.Connection, database: Database) -> None:
     """Grant each role exactly what it needs; the public reader sees only ``publish``."""
-    roles = settings.roles
-    ident = sql.Identifier
+    public, app, staff = (sql.Identifier(database.role(key)) for key in ("public", "app", "staff"))
+    personal = sql.SQL(", ").join(sql.Identifier(t.schema or "", t.name) for t in PERSONAL)
     statements: list[bytes | sql.Composed] = [
         b"REVOKE ALL ON ALL TABLES IN SCHEMA data, ops, staging FROM PUBLIC",
         b"REVOKE ALL ON SCHEMA data, ops, staging, publish FROM PUBLIC",
-        sql.SQL("GRANT USAGE ON SCHEMA publish TO {}, {}, {}").format(
-            ident(roles.public), ident(roles.app), ident(roles.staff)),
+        sql.SQL("GRANT USAGE ON SCHEMA publish TO {}, {}, {}").format(public, app, staff),
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA publish TO {}, {}, {}").format(
-            ident(roles.public), ident(roles.app), ident(roles.staff)),
-        sql.SQL("GRANT USAGE ON SCHEMA data, ops TO {}, {}").format(
-            ident(roles.app), ident(roles.staff)),
-        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA data, ops TO {}, {}").format(
-            ident(roles.app), ident(roles.staff)),
+            public, app, staff),
+        sql.SQL("GRANT USAGE ON SCHEMA data, ops TO {}, {}").format(app, staff),
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA data, ops TO {}, {}").format(app, staff),
         # Subjects and shares are personal data: staff only (art. 24 ust. 5 PGiK).
-        sql.SQL("REVOKE ALL ON data.subject, data.share FROM {}").format(ident(roles.app)),
+        sql.SQL("REVOKE ALL ON {} FROM {}").format(personal, app),
     ]  # fmt: skip
     for statement in statements:
         conn.execute(statement)

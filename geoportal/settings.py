@@ -32,8 +32,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GEOPORTAL_")
 
     var_dir: Path = PROJECT_ROOT / "var"
+    site_file: Path = PROJECT_ROOT / "site.yaml"  # the county: geoportal/site.py
     layers_dir: Path = PROJECT_ROOT / "layers"
-    config_dir: Path = PROJECT_ROOT / "config"
+    config_dir: Path = PROJECT_ROOT  # generated engine configurations, where users look
+    run_dir: Path | None = None  # generated run-time files; default var/run
+    tile_cache_dir: Path | None = None  # MapProxy's file cache; default var/cache
     database_url: str | None = None  # external database: migration-owner URL
     database_name: str = "geoportal"
     pg_port: int = 5432  # port number of the embedded cluster's socket file
@@ -60,9 +63,20 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         """Tile cache of MapProxy."""
-        return self.var_dir / "cache"
+        return self.tile_cache_dir or self.var_dir / "cache"
 
     @property
     def runtime_dir(self) -> Path:
         """Generated run-time files (service file, patched engine configs)."""
-        return self.var_dir / "run"
+        return self.run_dir or self.var_dir / "run"
+
+    def environment(self) -> dict[str, str]:
+        """These settings as ``GEOPORTAL_*`` variables, for a child process (gunicorn)."""
+        env = {}
+        for name, value in self.model_dump(exclude={"roles"}).items():
+            if value is not None:
+                env[f"GEOPORTAL_{name.upper()}"] = str(value)
+        for name, value in self.roles.model_dump().items():
+            env[f"GEOPORTAL_ROLE_{name.upper()}"] = value
+        env["GEOPORTAL_PUBLIC_URL"] = self.base_url
+        return env

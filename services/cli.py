@@ -10,25 +10,26 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geoportal.catalog import Catalog
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``config`` and ``cache`` command groups to the ``geoportal`` parser."""
-    config = commands.add_parser("config", help="engine configurations generated from layers/")
+    config = commands.add_parser(
+        "config", help="engine configurations generated from layers/ and site.yaml"
+    )
     config_commands = config.add_subparsers(dest="config_command", required=True)
     config_commands.add_parser(
-        "build", help="write config/geoportal.map, mapproxy.yaml, pygeoapi-config.yml"
+        "build", help="write geoportal.map, mapproxy.yaml, pygeoapi-config.yml"
     ).set_defaults(handler=config_build)
     config_commands.add_parser(
-        "check", help="exit 1 if a committed configuration differs from the catalog"
+        "check", help="exit 1 if a committed configuration differs from layers/ and site.yaml"
     ).set_defaults(handler=config_check)
 
     cache = commands.add_parser("cache", help="MapProxy tile cache")
     cache_commands = cache.add_subparsers(dest="cache_command", required=True)
     seed = cache_commands.add_parser(
-        "seed", help="seed the loaded area (the web server must be running: make run)"
+        "seed", help="seed the site's seeding area (the web server must be running: make run)"
     )
     seed.add_argument(
         "--layers", help="comma-separated MapProxy layers (default: base map, dzialki)"
@@ -37,37 +38,37 @@ def register(commands: argparse._SubParsersAction) -> None:
     seed.set_defaults(handler=cache_seed)
 
 
-def config_build(args: argparse.Namespace, settings: Settings) -> int:
+def config_build(args: argparse.Namespace, instance: Instance) -> int:
     """Render every generated configuration into ``settings.config_dir``."""
     from services.configgen import write_all
+    from services.configgen.sources import sources_of
 
-    for path in write_all(Catalog.load(settings.layers_dir), settings):
+    for path in write_all(sources_of(instance), instance.settings.config_dir):
         print(f"wrote {path.name}")
     return 0
 
 
-def config_check(args: argparse.Namespace, settings: Settings) -> int:
+def config_check(args: argparse.Namespace, instance: Instance) -> int:
     """List drifted files; exit status 1 if there is any."""
     from services.configgen import check
+    from services.configgen.sources import sources_of
 
-    drifted = check(Catalog.load(settings.layers_dir), settings)
+    drifted = check(sources_of(instance), instance.settings.config_dir)
     for name in drifted:
-        print(f"drifted: {settings.config_dir.name}/{name} (run `geoportal config build`)")
+        print(f"drifted: {name} (run `geoportal config build`)")
     if not drifted:
-        print("configurations match the layer catalog")
+        print("configurations match layers/ and site.yaml")
     return 1 if drifted else 0
 
 
-def cache_seed(args: argparse.Namespace, settings: Settings) -> int:
-    """Seed the tile caches over the loaded area and report time and tile counts."""
-    from geoportal.db import write_service_file
-    from services.mapproxy.seed import DEFAULT_LAYERS, SeedError, SeedPlan, demo_area, seed
+def cache_seed(args: argparse.Namespace, instance: Instance) -> int:
+    """Seed the tile caches over the site's seeding area; report time and tile counts."""
+    from services.mapproxy.seed import DEFAULT_LAYERS, SeedError, SeedPlan, seed
 
-    write_service_file(settings)
     layers = tuple(args.layers.split(",")) if args.layers else DEFAULT_LAYERS
     try:
-        plan = SeedPlan(bbox=demo_area(settings), layers=layers)
-        report = seed(settings, plan, concurrency=args.concurrency)
+        plan = SeedPlan(bbox=instance.site.seed_area, layers=layers)
+        report = seed(instance.settings, plan, concurrency=args.concurrency)
     except SeedError as exc:
         print(f"geoportal: {exc}", file=sys.stderr)
         return 2

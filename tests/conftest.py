@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from geoportal.catalog import Catalog
-from geoportal.database import ensure_database, stop_database
-from geoportal.db import cluster_for, connect
+from geoportal.database import Database
+from geoportal.instance import Instance
+from geoportal.provision import ensure_database, stop_database
 from geoportal.settings import PROJECT_ROOT, Settings
+from geoportal.site import Site
 from web.server import start_gunicorn, stop_gunicorn, wait_ready
 
 if TYPE_CHECKING:
@@ -29,33 +31,56 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TEST_PORT = 18765
 
 
-@pytest.fixture(scope="session")
-def settings() -> Iterator[Settings]:
+def test_settings() -> Settings:
     """Settings of the test instance: its own cluster, socket and port."""
-    test_settings = Settings(
+    return Settings(
         var_dir=TEST_VAR, pg_port=5433, port=TEST_PORT, demo_parcels=1500, workers=1, threads=8
     )
-    cluster_for(test_settings).destroy()  # left over from an interrupted session
+
+
+@pytest.fixture(scope="session")
+def instance() -> Iterator[Instance]:
+    """The test instance with its database up and migrated (a fresh cluster)."""
+    test_instance = Instance(test_settings())
+    test_instance.database.cluster.destroy()  # left over from an interrupted session
     shutil.rmtree(TEST_VAR, ignore_errors=True)
     TEST_VAR.mkdir(parents=True)
-    ensure_database(test_settings, Catalog.load(test_settings.layers_dir))
-    yield test_settings
-    stop_database(test_settings)
+    ensure_database(test_instance.database, test_instance.catalog)
+    yield test_instance
+    stop_database(test_instance.database)
 
 
 @pytest.fixture(scope="session")
-def catalog(settings: Settings) -> Catalog:
+def settings(instance: Instance) -> Settings:
+    """Settings of the test instance (its database is up)."""
+    return instance.settings
+
+
+@pytest.fixture(scope="session")
+def database(instance: Instance) -> Database:
+    """The one database object of the test instance."""
+    return instance.database
+
+
+@pytest.fixture(scope="session")
+def catalog(instance: Instance) -> Catalog:
     """The committed layer catalog."""
-    return Catalog.load(settings.layers_dir)
+    return instance.catalog
 
 
 @pytest.fixture(scope="session")
-def demo_loaded(settings: Settings) -> LoadResult:
+def site(instance: Instance) -> Site:
+    """The committed site file (the demo county)."""
+    return instance.site
+
+
+@pytest.fixture(scope="session")
+def demo_loaded(database: Database) -> LoadResult:
     """The small demo county, generated as GML and loaded by the real ETL."""
     from etl.demo import demo_files  # the generator is only needed by tests that use it
     from etl.pipeline import load_files
 
-    return load_files(settings, demo_files(settings, progress=lambda message: None))
+    return load_files(database, demo_files(database.settings, progress=lambda message: None))
 
 
 @dataclass(frozen=True)
@@ -71,9 +96,9 @@ class KnownParcel:
 
 
 @pytest.fixture(scope="session")
-def known_parcel(settings: Settings, demo_loaded: LoadResult) -> KnownParcel:
+def known_parcel(database: Database, demo_loaded: LoadResult) -> KnownParcel:
     """A divided parcel (``q/p`` number) in the town, with an interior point."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         row = conn.execute(
             """
             SELECT parcel_id, gid, ST_X(pt), ST_Y(pt),

@@ -1,15 +1,15 @@
 """Composition root: the one WSGI application the web process serves.
 
 Flask answers ``/`` (viewer, health); pygeoapi ``/ogc``; MapServer ``/ows``;
-MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``.
+MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``. The instance (settings, database,
+site, layer catalog) is built here once and handed to every part.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from geoportal.catalog import Catalog
-from geoportal.db import write_service_file
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from web.dispatch import PrefixDispatcher, WSGIApp
 from web.health import health_blueprint
@@ -18,11 +18,11 @@ from web.viewer import viewer_blueprint
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
 
 
-def create_flask_app(settings: Settings, catalog: Catalog) -> Flask:
+def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Flask:
     """The Flask part: viewer pages and health endpoints."""
     app = Flask(__name__)
-    app.config["GEOPORTAL_SETTINGS"] = settings
-    app.config["GEOPORTAL_CATALOG"] = catalog
+    app.extensions["geoportal"] = instance
+    app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     return app
@@ -34,16 +34,14 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     from services.mapserver.app import make_mapserver_app
     from services.pygeoapi.app import make_pygeoapi_app
 
-    settings = settings or Settings()
-    write_service_file(settings)
-    catalog = Catalog.load(settings.layers_dir)
-    flask_app = create_flask_app(settings, catalog)
+    instance = Instance(settings or Settings())
+    settings, database = instance.settings, instance.database
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(settings),
-        "/ows": make_mapserver_app(settings),
+        "/ogc": make_pygeoapi_app(settings, database),
+        "/ows": make_mapserver_app(settings, instance.catalog, database),
     }
-    flask_app.config["GEOPORTAL_ENGINES"] = sorted([*engines, *MAPPROXY_PREFIXES])
+    flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
     return PrefixDispatcher(
         default=flask_app.wsgi_app,
         mounted=engines,

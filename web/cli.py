@@ -8,8 +8,8 @@ import sys
 import time
 from types import FrameType
 
-from geoportal.catalog import Catalog
-from geoportal.database import ensure_database, stop_database
+from geoportal.instance import Instance
+from geoportal.provision import ensure_database, stop_database
 from geoportal.settings import Settings
 from web.links import service_links
 from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
@@ -23,38 +23,39 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM takes the same clean path as Ctrl-C
 
 
-def _prepare(settings: Settings) -> bool:
+def _prepare(instance: Instance) -> bool:
     """Database, demo data and configuration check; True if we started the cluster."""
     from etl.demo import ensure_demo
     from services.configgen import check
+    from services.configgen.sources import sources_of
 
-    catalog = Catalog.load(settings.layers_dir)
     _say("==> database")
-    started = ensure_database(settings, catalog)
+    started = ensure_database(instance.database, instance.catalog)
     _say("==> demo county")
-    ensure_demo(settings, _say)
-    drifted = check(catalog, settings)
+    ensure_demo(instance.database, _say)
+    drifted = check(sources_of(instance), instance.settings.config_dir)
     if drifted:
         raise ServerError(f"generated configuration out of date: {', '.join(drifted)}; "
                           "run `geoportal config build` and commit the result")  # fmt: skip
     return started
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from services.mapproxy.seed import SeedError, seed
+def _run(args: argparse.Namespace, instance: Instance) -> int:
+    from services.mapproxy.seed import SeedError, SeedPlan, seed
 
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     started_db = False
     server = None
+    settings = instance.settings
     try:
-        started_db = _prepare(settings)
+        started_db = _prepare(instance)
         _say(f"==> web server on {settings.base_url}")
         server = start_gunicorn(settings, settings.var_dir / "log")
         wait_ready(settings, server)
         if not args.no_seed:
             _say("==> tile cache (only missing tiles are rendered)")
-            report = seed(settings, out=sys.stderr)
+            report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
         _print_links(settings)
@@ -72,7 +73,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if server is not None:
             stop_gunicorn(server)
         if started_db or args.stop_db:
-            stop_database(settings)
+            stop_database(instance.database)
 
 
 def _print_links(settings: Settings) -> None:

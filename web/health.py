@@ -6,7 +6,8 @@ import psycopg
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from geoportal.db import connect
+from geoportal.database import DatabaseUnavailable
+from web.instance import current_instance
 
 health_blueprint = Blueprint("health", __name__)
 
@@ -20,12 +21,11 @@ def health() -> ResponseReturnValue:
 @health_blueprint.get("/ready")
 def ready() -> ResponseReturnValue:
     """Readiness: the public reader can query ``publish`` and every engine is mounted."""
-    settings = current_app.config["GEOPORTAL_SETTINGS"]
     engines = current_app.config.get("GEOPORTAL_ENGINES", [])
     try:
-        with connect(settings, "public", connect_timeout=3) as conn:
+        with current_instance().database.connect("public") as conn:
             conn.execute("SELECT 1 FROM publish.parcels LIMIT 1")
-    except psycopg.Error:
+    except (DatabaseUnavailable, psycopg.Error):
         response = jsonify(status="unavailable", database="unreachable", engines=engines)
         response.status_code = 503
         response.headers["Retry-After"] = "5"

@@ -41,13 +41,7 @@ def start_gunicorn(settings: Settings, log_dir: Path) -> subprocess.Popen[bytes]
         "--access-logfile", str(log_dir / "access.log"),
         "--error-logfile", str(log_dir / "gunicorn.log"),
     ]  # fmt: skip
-    env = os.environ | {
-        "GEOPORTAL_VAR_DIR": str(settings.var_dir),
-        "GEOPORTAL_PG_PORT": str(settings.pg_port),
-        "GEOPORTAL_HOST": settings.host,
-        "GEOPORTAL_PORT": str(settings.port),
-        "GEOPORTAL_PUBLIC_URL": settings.base_url,
-    }
+    env = os.environ | settings.environment()
     # Own process group: Ctrl-C in the terminal reaches us, and we stop gunicorn in order.
     return subprocess.Popen(argv, env=env, process_group=0)
 

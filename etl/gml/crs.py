@@ -13,78 +13,33 @@ what counts there; in PL-2000 zones the check is decisive (false easting 5–8 m
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 
 import numpy as np
-from pyproj import CRS, Transformer
 
-TARGET_EPSG = 2180
-# Poland with a generous margin (lon, lat)
-POLAND_LONLAT = (13.5, 48.7, 24.6, 55.2)
-
-_AUTHORITY = [
-    re.compile(r"^urn:(?:x-)?ogc:def:crs:EPSG:[\d.]*:(\d+)$", re.I),
-    re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/[^/]+/(\d+)$", re.I),
-]
-_LEGACY = [
-    re.compile(r"^EPSG:(\d+)$", re.I),
-    re.compile(r"^https?://www\.opengis\.net/gml/srs/epsg\.xml#(\d+)$", re.I),
-]
-_CRS84 = re.compile(r"(?:urn:ogc:def:crs:OGC:[\d.]*:CRS84|/def/crs/OGC/[\d.]+/CRS84)$", re.I)
-
-
-@dataclass(frozen=True)
-class SrsName:
-    """What an srsName says: the EPSG code and whether its convention lists northing first."""
-
-    text: str
-    epsg: int | None
-    northing_first: bool
-    form: str  # 'authority', 'legacy', 'crs84', 'unknown'
-
-
-@functools.lru_cache(maxsize=64)
-def _authority_northing_first(epsg: int) -> bool:
-    axes = CRS.from_epsg(epsg).axis_info
-    return bool(axes) and axes[0].direction.lower() in ("north", "south")
-
-
-@functools.lru_cache(maxsize=256)
-def parse_srs_name(text: str | None) -> SrsName:
-    """Interpret an srsName; unknown forms give ``epsg=None``."""
-    value = (text or "").strip()
-    for pattern in _AUTHORITY:
-        if match := pattern.match(value):
-            epsg = int(match.group(1))
-            return SrsName(value, epsg, _authority_northing_first(epsg), "authority")
-    for pattern in _LEGACY:
-        if match := pattern.match(value):
-            return SrsName(value, int(match.group(1)), False, "legacy")
-    if _CRS84.search(value):
-        return SrsName(value, 4326, False, "crs84")
-    return SrsName(value, None, False, "unknown")
-
-
-@functools.lru_cache(maxsize=32)
-def _transformer(source: int, target: int) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
+from geoportal.crs import (
+    POLAND_LONLAT,
+    STORAGE_EPSG,
+    WGS84_EPSG,
+    CrsName,
+    northing_first,
+    transformer,
+)
 
 
 def to_lonlat(xy: np.ndarray, epsg: int) -> np.ndarray:
     """Easting-first coordinates of ``epsg`` to (lon, lat)."""
-    if epsg == 4326:
+    if epsg == WGS84_EPSG:
         return xy
-    lon, lat = _transformer(epsg, 4326).transform(xy[:, 0], xy[:, 1])
+    lon, lat = transformer(epsg, WGS84_EPSG).transform(xy[:, 0], xy[:, 1])
     return np.column_stack([lon, lat])
 
 
 def to_target(xy: np.ndarray, epsg: int) -> np.ndarray:
     """Easting-first coordinates of ``epsg`` to EPSG:2180 (easting, northing)."""
-    if epsg == TARGET_EPSG:
+    if epsg == STORAGE_EPSG:
         return xy
-    x, y = _transformer(epsg, TARGET_EPSG).transform(xy[:, 0], xy[:, 1])
+    x, y = transformer(epsg, STORAGE_EPSG).transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
 
 
@@ -110,7 +65,7 @@ class AxisDecision:
     finding: str | None = None
 
 
-def decide_axis(srs: SrsName, sample: np.ndarray, default_epsg: int = TARGET_EPSG) -> AxisDecision:
+def decide_axis(srs: CrsName, sample: np.ndarray, default_epsg: int = STORAGE_EPSG) -> AxisDecision:
     """Decide the axis order for ``sample`` (raw file order, shape (n, 2)).
 
     The srsName convention is tried first; if its result is not in Poland and the other
@@ -121,7 +76,7 @@ def decide_axis(srs: SrsName, sample: np.ndarray, default_epsg: int = TARGET_EPS
     if epsg is None:
         epsg = default_epsg
         finding = f"srsName {srs.text!r} not understood; assumed EPSG:{epsg}, EPSG axis order"
-        conventional = _authority_northing_first(epsg)
+        conventional = northing_first(epsg)
     else:
         conventional = srs.northing_first
     sample = np.asarray(sample, dtype=float)[:, :2]

@@ -20,12 +20,11 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from etl.gml import crs
 from etl.gml import namespaces as ns
 from etl.readers.base import Findings, local
+from geoportal.crs import POLAND_2180, parse_crs_name
 
 G = f"{{{ns.GML}}}"
 _SURFACES = {"Polygon", "Surface", "MultiSurface", "CompositeSurface", "MultiPolygon",
              "PolygonPatch", "OrientableSurface"}  # fmt: skip
-# EPSG:2180 extent of Poland with a margin (easting, northing)
-_EXTENT_2180 = (100_000.0, 100_000.0, 950_000.0, 850_000.0)
 
 
 class GeometryReader:
@@ -123,7 +122,7 @@ class GeometryReader:
         key = srs or self.default_srs or ""
         decision = self.decisions.get(key)
         if decision is None:
-            parsed = crs.parse_srs_name(key or None)
+            parsed = parse_crs_name(key or None)
             sample = raw[np.linspace(0, len(raw) - 1, min(len(raw), 12)).astype(int)]
             decision = crs.decide_axis(parsed, sample)
             self.decisions[key] = decision
@@ -133,7 +132,7 @@ class GeometryReader:
 
     def _check(self, geom: shapely.Geometry, ident: str) -> None:
         minx, miny, maxx, maxy = geom.bounds
-        x0, y0, x1, y1 = _EXTENT_2180
+        x0, y0, x1, y1 = POLAND_2180
         if not (x0 <= minx and maxx <= x1 and y0 <= miny and maxy <= y1):
             self.findings.add("outside_poland", "geometry outside Poland's EPSG:2180 extent", ident)
         if not geom.is_valid:

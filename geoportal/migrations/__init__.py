@@ -1,1 +1,1 @@
-"""Alembic migrations of the geoportal schema (run with ``geoportal db migrate``)."""
+"""Alembic migrations of the geoportal schema (run by ``geoportal db up``)."""

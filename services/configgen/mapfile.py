@@ -1,41 +1,30 @@
-"""MapServer mapfile generated from the layer catalog (``config/geoportal.map``).
+"""MapServer mapfile generated from the layer catalog and the site (``geoportal.map``).
 
-The catalog is engine-neutral (titles, properties with their KIEG aliases, style); this
-module turns it into the template context of ``mapfile.map.j2``. Everything that differs
-between machines stays out of the output: the database is a libpq service name, the
-online resource URL is set per request, relative paths point next to the run-time copy.
+The catalog is engine-neutral (titles, properties with their KIEG aliases, style) and the
+site names the county; this module turns both into the context of ``mapfile.map.j2``.
+Everything that differs between machines stays out of the output: the database is a libpq
+service name, the online resource URL is set per request, relative paths point next to the
+run-time copy.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any
 
-from geoportal.catalog import Catalog, Layer, Style, StyleClass, Text
+from geoportal.catalog import Layer, Style, StyleClass
+from geoportal.text import Text
+from services.configgen.metadata import service_metadata
+from services.configgen.sources import Sources
 from services.configgen.templating import mapfile_string, render
 
-# Powiat łaski in EPSG:2180 (easting, northing), rounded out generously: the advertised
-# extent and the default view. Data outside it are still served.
-COUNTY_EXTENT = (470000, 380000, 545000, 440000)
 SRS = ("EPSG:2180", "EPSG:4326", "EPSG:3857", "EPSG:2177", "EPSG:2178", "CRS:84")
 # MapServer 8.0 advertises CRS84 in WFS 2.0 but rejects it as SRSNAME: not listed.
 WFS_SRS = SRS[:-1]
 MAX_SIZE = 4096
 MAX_FEATURES = 10_000  # WFS CountDefault: GDAL and QGIS page with it
 FONT = "dejavu"  # name in the run-time fontset (DejaVu Sans from fonts-dejavu-core)
-SERVICE = {
-    "title": Text(
-        pl="Geoportal powiatowy – usługi WMS/WFS (EGiB, MPZP)",
-        en="County geoportal – WMS/WFS services (cadastre, local plans)",
-    ),
-    "abstract": Text(
-        pl="Dane ewidencji gruntów i budynków oraz planów miejscowych powiatu, "
-        "w układzie PL-1992. Bez danych osobowych.",
-        en="Land and building register and local spatial plans of the county, "
-        "in the PL-1992 system. No personal data.",
-    ),
-    "keywords": ["EGiB", "KIEG", "MPZP", "działki", "budynki"],
-}
+SERVICE = Text(pl="usługi WMS/WFS (EGiB, MPZP)", en="WMS/WFS services (cadastre, local plans)")
 _GEOMETRY = {
     "polygon": ("POLYGON", "multipolygon", 0),
     "line": ("LINE", "multilinestring", 3),
@@ -45,27 +34,26 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
-class SettingsLike(Protocol):
-    """What the generator needs from the settings: only the public role name."""
-
-    @property
-    def roles(self) -> Any: ...
-
-
-def build_mapfile(catalog: Catalog, settings: SettingsLike) -> str:
+def build_mapfile(sources: Sources) -> str:
     """The complete mapfile text for every layer published by WMS or WFS."""
     layers = [
-        layer_context(layer) for layer in catalog.layers if layer.services.wms or layer.services.wfs
+        layer_context(layer)
+        for layer in sources.catalog.layers
+        if layer.services.wms or layer.services.wfs
     ]
+    site = sources.site
     return render(
         "mapfile.map.j2",
-        extent=COUNTY_EXTENT,
+        extent=[_num(value) for value in site.extent],
         max_size=MAX_SIZE,
         max_features=MAX_FEATURES,
         srs=SRS,
         wfs_srs=WFS_SRS,
-        service=SERVICE,
-        connection=f"service={settings.roles.public}",
+        service=service_metadata(site, SERVICE),
+        organ=site.organ,
+        contact=site.contact,
+        voivodeship=site.county.voivodeship,
+        connection=f"service={sources.public_service}",
         layers=layers,
     )
 

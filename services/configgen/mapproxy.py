@@ -1,29 +1,26 @@
-"""MapProxy configuration generated from the layer catalog (``config/mapproxy.yaml``).
+"""MapProxy configuration generated from the layer catalog and the site (``mapproxy.yaml``).
 
 One combined base map (every layer with ``services.tiles``, in drawing order) and one
 cache per tiled layer, each in two grids: PL-1992 (EPSG:2180) for Polish GIS clients and
 GLOBAL_WEBMERCATOR for web maps. Tiles come from our MapServer over HTTP (a ``wms``
 source), which renders them byte-identical to ``/ows`` and twice as fast as MapProxy's
 CGI ``mapserver`` source. File caches with 4x4 metatiles: SQLite-based caches lock under
-concurrent seeding.
+concurrent seeding. Every source covers the site's extent only: the layers' extents in
+the capabilities are the county, not Poland, and nothing outside it is requested.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from geoportal.catalog import Catalog, Layer, Text
-from services.configgen.mapfile import SERVICE, SRS
+from geoportal.catalog import Layer
+from geoportal.text import Text
+from services.configgen.mapfile import SRS
+from services.configgen.metadata import service_metadata
+from services.configgen.sources import Sources
 from services.configgen.templating import render
 
-TILE_SERVICE = {
-    "title": Text(
-        pl="Geoportal powiatowy – kafelki WMTS/TMS (EGiB, MPZP)",
-        en="County geoportal – WMTS/TMS tiles (cadastre, local plans)",
-    ),
-    "abstract": SERVICE["abstract"],
-    "keywords": SERVICE["keywords"],
-}
+TILE_SERVICE = Text(pl="kafelki WMTS/TMS (EGiB, MPZP)", en="WMTS/TMS tiles (cadastre, local plans)")
 BASE_LAYER = "mapa_ewidencyjna"
 BASE_TITLE = {"pl": "Mapa ewidencyjna (wszystkie warstwy)", "en": "Cadastral map (all layers)"}
 GRID_2180 = "PL1992"
@@ -45,23 +42,27 @@ def grid_resolutions() -> list[float]:
     return [top / 2**level for level in range(GRID_LEVELS)]
 
 
-def build_mapproxy(catalog: Catalog) -> str:
+def build_mapproxy(sources: Sources) -> str:
     """The complete mapproxy.yaml text."""
-    tiled = catalog.for_service("tiles")
+    tiled = sources.catalog.for_service("tiles")
     if not tiled:
         raise ValueError("no layer is published as tiles")
-    sources = [{"name": "ows_" + BASE_LAYER, "layers": [layer.wms_name for layer in tiled]}]
-    sources += [{"name": "ows_" + layer.wms_name, "layers": [layer.wms_name]} for layer in tiled]
+    ows = [{"name": "ows_" + BASE_LAYER, "layers": [layer.wms_name for layer in tiled]}]
+    ows += [{"name": "ows_" + layer.wms_name, "layers": [layer.wms_name]} for layer in tiled]
     layers = [_base_layer(tiled)] + [_tile_layer(layer) for layer in tiled]
     caches = [{"name": layer["cache"], "source": "ows_" + layer["name"]} for layer in layers]
+    site = sources.site
     return render(
         "mapproxy.yaml.j2",
-        service=TILE_SERVICE,
+        service=service_metadata(site, TILE_SERVICE),
+        organ=site.organ,
+        contact=site.contact,
+        coverage=[round(value) for value in site.extent],
         wms_srs=list(SRS),
         grid={"name": GRID_2180, "bbox": GRID_BBOX, "res": grid_resolutions(),
               "comment": "PL-1992, 800 km square over Poland, levels 0-15: 3125 to 0.095 m/px"},
         grids=GRIDS,
-        sources=sources,
+        sources=ows,
         caches=caches,
         layers=layers,
         placeholder_cache_dir=PLACEHOLDER_CACHE_DIR,

@@ -1,6 +1,6 @@
 """MapProxy as a WSGI application (``/wms``, ``/wmts``, ``/tiles``, ``/tms``).
 
-The committed ``config/mapproxy.yaml`` holds placeholders for everything that depends on
+The committed ``mapproxy.yaml`` holds placeholders for everything that depends on
 the machine; :func:`runtime_config` writes a patched copy into ``var/run/mapproxy`` with
 the cache directory from the settings and the URL of our own ``/ows`` as the tile source.
 
@@ -16,8 +16,6 @@ header cannot change the links handed to clients.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 from mapproxy.wsgiapp import make_wsgi_app
 
+from geoportal.files import write_atomic
 from geoportal.settings import Settings
 from services.configgen.mapfile import MAX_SIZE
 
@@ -56,13 +55,9 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
     )
     for source in conf["sources"].values():
         source["req"]["url"] = ows_url or internal_ows_url(settings)
-    path = settings.runtime_dir / "mapproxy" / CONFIG_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        yaml.safe_dump(conf, tmp, allow_unicode=True, sort_keys=False)
-    os.replace(tmp.name, path)
-    return path
+    text = yaml.safe_dump(conf, allow_unicode=True, sort_keys=False)
+    return write_atomic(settings.runtime_dir / "mapproxy" / CONFIG_NAME, text)
 
 
 class MapProxyEdge:

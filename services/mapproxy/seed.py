@@ -1,8 +1,8 @@
 """Seed the tile caches for the loaded area, with MapProxy's own seeder.
 
 Uncached tiles are slow under load (a metatile render per miss), so the levels people
-open first are rendered ahead. The area is the extent of the loaded obręby (read as the
-public role), so seeding follows the data rather than a configured box.
+open first are rendered ahead, over the seeding area of the site file (``tiles.seed_area``,
+by default the site's extent).
 
 Levels (scales as MapServer computes them, 72 dpi):
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from geoportal.db import connect
+from geoportal.files import write_atomic
 from geoportal.settings import Settings
 from services.configgen.mapproxy import BASE_LAYER, GRID_2180, WEBMERCATOR, cache_name
 from services.configgen.templating import render
@@ -42,11 +42,10 @@ from services.mapproxy.app import internal_ows_url, runtime_config
 
 DEFAULT_LAYERS = (BASE_LAYER, "dzialki")
 DEFAULT_LEVELS = {GRID_2180: (0, 10), WEBMERCATOR: (0, 15)}
-MARGIN_M = 200.0  # labels and boundaries at the edge of the area still get their tiles
 
 
 class SeedError(RuntimeError):
-    """Seeding cannot start (no data loaded, server not running); the message says why."""
+    """Seeding cannot start (the server is not running); the message says why."""
 
 
 @dataclass
@@ -72,20 +71,6 @@ class SeedReport:
         return self.tiles_after - self.tiles_before
 
 
-def demo_area(settings: Settings) -> tuple[float, float, float, float]:
-    """Extent of ``publish.districts`` plus a margin, as the public role sees it."""
-    query = (
-        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)"
-        " FROM (SELECT ST_Extent(geom) AS e FROM publish.districts) AS extent"
-    )
-    with connect(settings, "public") as conn:
-        row = conn.execute(query).fetchone()
-    if row is None or row[0] is None:
-        raise SeedError("no obręby in publish.districts: load data before seeding")
-    x1, y1, x2, y2 = (float(value) for value in row)
-    return (x1 - MARGIN_M, y1 - MARGIN_M, x2 + MARGIN_M, y2 + MARGIN_M)
-
-
 def write_seed_conf(settings: Settings, plan: SeedPlan) -> Path:
     """Write ``var/run/mapproxy/seed.yaml`` for the plan (one task per cache and grid)."""
     tasks = [
@@ -95,9 +80,7 @@ def write_seed_conf(settings: Settings, plan: SeedPlan) -> Path:
         for grid, (first, last) in plan.levels.items()
     ]  # fmt: skip
     path = settings.runtime_dir / "mapproxy" / "seed.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render("mapproxy_seed.yaml.j2", bbox=list(plan.bbox), tasks=tasks))
-    return path
+    return write_atomic(path, render("mapproxy_seed.yaml.j2", bbox=list(plan.bbox), tasks=tasks))
 
 
 def count_tiles(cache_dir: Path) -> int:
@@ -112,12 +95,12 @@ def count_tiles(cache_dir: Path) -> int:
 
 def seed(
     settings: Settings,
-    plan: SeedPlan | None = None,
+    plan: SeedPlan,
     concurrency: int = 2,
     out: TextIO = sys.stdout,
     ows_url: str | None = None,
 ) -> SeedReport:
-    """Seed the plan (default: demo area, base map and parcels, both grids)."""
+    """Seed the plan: render the tiles of its area missing from the cache."""
     from mapproxy.config.loader import load_configuration
     from mapproxy.seed.config import load_seed_tasks_conf
     from mapproxy.seed.seeder import seed as run_tasks
@@ -125,7 +108,6 @@ def seed(
 
     ows_url = ows_url or internal_ows_url(settings)
     check_source(ows_url)
-    plan = plan or SeedPlan(bbox=demo_area(settings))
     conf_path = runtime_config(settings, ows_url)
     seed_path = write_seed_conf(settings, plan)
     before, started = count_tiles(settings.cache_dir), time.monotonic()

@@ -21,6 +21,7 @@ from typing import Any
 import mapscript
 
 from geoportal.catalog import Catalog
+from geoportal.database import Database
 from geoportal.settings import Settings
 from services.mapserver.answers import Answer, edge_exception, finish
 from services.mapserver.edge import OwsRequest, Rejected, read_request, service_of
@@ -69,9 +70,9 @@ class MapServerApp:
         return finish(content_type, body, version)
 
 
-def make_mapserver_app(settings: Settings) -> MapServerApp:
+def make_mapserver_app(settings: Settings, catalog: Catalog, database: Database) -> MapServerApp:
     """Prepare the run-time files and load the mapfile once for this process."""
-    mapfile, config_file = prepare_runtime(settings, Catalog.load(settings.layers_dir))
+    mapfile, config_file = prepare_runtime(settings, catalog, database)
     return MapServerApp(str(mapfile), str(config_file), settings.base_url + "/ows?")
 
 

@@ -1,20 +1,22 @@
 """Run-time files MapServer needs next to the mapfile, written into ``var/run/mapserver``.
 
-The committed ``config/geoportal.map`` names its helpers by relative paths (fontset,
+The committed ``geoportal.map`` names its helpers by relative paths (fontset,
 GetFeatureInfo HTML templates); MapServer resolves them against the directory of the
 mapfile it loaded. So the process loads a byte-identical copy from the run-time folder,
 with the helpers written beside it, and a MapServer 8 config file that allows exactly
-that mapfile. Nothing machine-specific ever lands in the committed configuration.
+that mapfile. Its ``CONNECTION`` names a libpq service, so the service file defining it
+is written here too. Nothing machine-specific ever lands in the committed configuration.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from geoportal.catalog import Catalog
+from geoportal.database import SERVICE_FILE_ENV, Database
+from geoportal.files import write_atomic
 from geoportal.settings import Settings
 from services.configgen.templating import render
 
@@ -30,23 +32,26 @@ def runtime_folder(settings: Settings) -> Path:
     return settings.runtime_dir / "mapserver"
 
 
-def prepare_runtime(settings: Settings, catalog: Catalog) -> tuple[Path, Path]:
-    """Write mapfile copy, fontset, query templates and config file; return both paths.
+def prepare_runtime(settings: Settings, catalog: Catalog, database: Database) -> tuple[Path, Path]:
+    """Write mapfile copy, fontset, query templates, config and service file.
 
-    Safe to run from several worker processes at once: each file is replaced atomically.
+    Returns the mapfile and config file paths. Safe to run from several worker processes
+    at once: each file is replaced atomically.
     """
     folder = runtime_folder(settings)
     source = settings.config_dir / MAPFILE_NAME
     if not source.is_file():
         raise FileNotFoundError(f"{source.name} is missing: run `geoportal config build`")
-    mapfile = folder / MAPFILE_NAME
-    _write(mapfile, source.read_text())
-    _write(folder / "fontset.txt", fontset_text())
+    mapfile = write_atomic(folder / MAPFILE_NAME, source.read_text())
+    write_atomic(folder / "fontset.txt", fontset_text())
     for name, text in featureinfo_templates(catalog).items():
-        _write(folder / "featureinfo" / name, text)
+        write_atomic(folder / "featureinfo" / name, text)
     config = folder / "mapserver.conf"
-    _write(config, render("mapfile_mapserver.conf.j2", map_pattern=_exact_pattern(mapfile)))
+    write_atomic(config, render("mapfile_mapserver.conf.j2", map_pattern=_exact_pattern(mapfile)))
+    service_file = write_atomic(folder / "pg_service.conf", database.service_file_text(), 0o600)
+    # libpq (inside MapServer) reads both from the environment of this process.
     os.environ[CONFIG_ENV] = str(config)
+    os.environ[SERVICE_FILE_ENV] = str(service_file)
     return mapfile, config
 
 
@@ -75,10 +80,3 @@ def featureinfo_templates(catalog: Catalog) -> dict[str, str]:
 
 def _exact_pattern(path: Path) -> str:
     return "^" + re.escape(str(path)) + "$"
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)

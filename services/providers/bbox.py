@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
-from services.providers.crs import STORAGE_EPSG, ServedCrs, served_crs
+from geoportal.crs import STORAGE_EPSG
+from services.providers.crs import ServedCrs, served_crs
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,3})?$")
 _PROJECTED_LIMIT = 1e8  # metres: beyond any projected CRS we serve

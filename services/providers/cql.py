@@ -16,7 +16,8 @@ from typing import Any
 from psycopg import sql
 from pygeofilter import ast, values
 
-from services.providers.crs import CRS84, STORAGE_EPSG, normalize_crs, served_crs
+from geoportal.crs import STORAGE_EPSG
+from services.providers.crs import CRS84, normalize_crs, served_crs
 from services.providers.fields import FieldValueError, coerce
 from services.providers.sqlquery import Clause, QueryError, column
 from services.providers.view import ViewSpec

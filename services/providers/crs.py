@@ -7,33 +7,28 @@ first. PostGIS always stores x = easting, so a "northing first" CRS means one sw
 edge. GDAL >= 3.7 (``SERVER_FEATURE_AXIS_ORDER=AUTHORITY_COMPLIANT`` by default) and QGIS
 expect exactly that; OWSLib passes numbers through untouched.
 
-Lookups are dictionary hits: pyproj is asked once per CRS, because resolving a CRS per
-request (``to_epsg()`` on a WKT) was the single largest cost of the stock provider.
+The facts (codes, names, axis order) come from ``geoportal.crs``; this module holds only
+what the API serves. Lookups are dictionary hits after the first request per CRS.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
-import pyproj
-
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{code}"
-STORAGE_EPSG = 2180
-SERVED_EPSG = (4326, 2180, 3857)  # besides CRS84, in the order advertised
-
-_EPSG_FORMS = (
-    re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/0/(\d{1,6})$"),
-    re.compile(r"^\[?EPSG:(\d{1,6})\]?$", re.IGNORECASE),
-    re.compile(r"^urn:ogc:def:crs:EPSG:[0-9.]*:(\d{1,6})$", re.IGNORECASE),
+from geoportal.crs import (
+    CRS84_URI,
+    STORAGE_EPSG,
+    WEB_MERCATOR_EPSG,
+    WGS84_EPSG,
+    epsg_uri,
+    is_geographic,
+    northing_first,
+    parse_crs_name,
 )
-_CRS84_FORMS = (
-    re.compile(r"^https?://www\.opengis\.net/def/crs/OGC/1\.3/CRS84$"),
-    re.compile(r"^\[?OGC:CRS84\]?$", re.IGNORECASE),
-    re.compile(r"^urn:ogc:def:crs:OGC:1\.3:CRS84$", re.IGNORECASE),
-)
+
+CRS84 = CRS84_URI
+SERVED_EPSG = (WGS84_EPSG, STORAGE_EPSG, WEB_MERCATOR_EPSG)  # besides CRS84, as advertised
 
 
 @dataclass(frozen=True)
@@ -53,12 +48,12 @@ class ServedCrs:
 
 def served_uris() -> list[str]:
     """URIs of every CRS we serve, CRS84 first (the OGC API default)."""
-    return [CRS84, *(EPSG_URI.format(code=code) for code in SERVED_EPSG)]
+    return [CRS84, *(epsg_uri(code) for code in SERVED_EPSG)]
 
 
 def storage_uri() -> str:
     """URI of the CRS the data are stored in (``geom`` columns in ``publish``)."""
-    return EPSG_URI.format(code=STORAGE_EPSG)
+    return epsg_uri(STORAGE_EPSG)
 
 
 def normalize_crs(text: str) -> str | None:
@@ -73,33 +68,24 @@ def normalize_crs(text: str) -> str | None:
     >>> normalize_crs("EPSG:4326;DROP") is None
     True
     """
-    text = text.strip()
-    if any(form.match(text) for form in _CRS84_FORMS):
+    name = parse_crs_name(text)
+    if name.form == "crs84":
         return CRS84
-    for form in _EPSG_FORMS:
-        match = form.match(text)
-        if match and int(match.group(1)) in SERVED_EPSG:
-            return EPSG_URI.format(code=int(match.group(1)))
+    if name.epsg in SERVED_EPSG:
+        return epsg_uri(name.epsg)
     return None
 
 
 def served_crs(uri: str) -> ServedCrs | None:
     """SRID and axis order for a canonical URI; None if we do not serve it."""
     if uri == CRS84:
-        return ServedCrs(CRS84, 4326, northing_first=False, geographic=True)
+        return ServedCrs(CRS84, WGS84_EPSG, northing_first=False, geographic=True)
     for code in SERVED_EPSG:
-        if uri == EPSG_URI.format(code=code):
+        if uri == epsg_uri(code):
             return _epsg(code)
     return None
 
 
 @cache
 def _epsg(code: int) -> ServedCrs:
-    crs = pyproj.CRS.from_epsg(code)
-    first_axis = crs.axis_info[0].direction.lower()
-    return ServedCrs(
-        uri=EPSG_URI.format(code=code),
-        srid=code,
-        northing_first=first_axis in ("north", "south"),
-        geographic=crs.is_geographic,
-    )
+    return ServedCrs(epsg_uri(code), code, northing_first(code), is_geographic(code))

@@ -12,8 +12,12 @@ Enabled by dotted path in the pygeoapi configuration::
     providers:
       - type: feature
         name: services.providers.postgis.PublishViewProvider
-        data: {service: geoportal_public, schema: publish, view: parcels, fields: {...}}
+        data: {role: public, schema: publish, view: parcels, fields: {...}}
         id_field: gid
+
+pygeoapi builds providers itself, from the dotted path, so it cannot hand them the
+application's :class:`~geoportal.database.Database`: the composition root binds it once
+with :func:`use_database`, and every provider takes its pooled connections from there.
 """
 
 from __future__ import annotations
@@ -35,12 +39,12 @@ from pygeoapi.provider.base import (
     ProviderQueryError,
 )
 
+from geoportal.database import Database
 from services.providers import sqlquery as sq
 from services.providers.bbox import BBoxError, Envelope, parse_bbox
 from services.providers.cql import cql_clause
 from services.providers.crs import CRS84, ServedCrs, served_crs
 from services.providers.fields import json_schema
-from services.providers.pool import pool_for
 from services.providers.scope import current_scope
 from services.providers.view import ViewConfigError, view_spec
 
@@ -48,6 +52,21 @@ LOGGER = logging.getLogger(__name__)
 MAX_OFFSET = 2**31 - 1
 _ITEM_ID = re.compile(r"^[1-9][0-9]{0,17}$")  # gid: no sign, no spaces, no "1abc"
 T = TypeVar("T")
+
+
+_database: Database | None = None
+
+
+def use_database(database: Database) -> None:
+    """Bind the application's database; providers built afterwards connect through it."""
+    global _database
+    _database = database
+
+
+def _bound_database() -> Database:
+    if _database is None:
+        raise ProviderConnectionError("no database bound: build the app with use_database()")
+    return _database
 
 
 class DatabaseUnavailableError(ProviderConnectionError):
@@ -153,7 +172,7 @@ class PublishViewProvider(BaseProvider):
         """Run on a pooled connection; a stale pooled connection gets one retry."""
         for attempt in (1, 2):
             try:
-                with pool_for(self.spec.service).connection() as conn:
+                with _bound_database().pool(self.spec.role).connection() as conn:
                     return work(conn)
             except psycopg.errors.QueryCanceled as exc:
                 raise DatabaseUnavailableError() from exc

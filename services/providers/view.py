@@ -1,10 +1,10 @@
 """What a provider serves: one ``publish`` view, read from its pygeoapi provider block.
 
 The block is generated from the layer catalog (``services/configgen/pygeoapi.py``), and
-names a libpq service, never a host or password::
+names a database role, never a host or password::
 
     name: services.providers.postgis.PublishViewProvider
-    data: {service: geoportal_public, schema: publish, view: parcels,
+    data: {role: public, schema: publish, view: parcels,
            fields: {parcel_id: string, area_ha: number, data_date: date}}
     id_field: gid
     geom_field: geom
@@ -24,7 +24,7 @@ from services.providers.crs import CRS84, served_crs
 from services.providers.fields import FIELD_TYPES
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_SERVICE = re.compile(r"^[A-Za-z0-9_.-]{1,63}$")
+_ROLE = re.compile(r"^(?:public|app|staff)$")  # never the owner: services only read
 MAX_FIELDS = 45  # json_build_object takes at most 100 arguments (key + value each)
 
 
@@ -36,7 +36,7 @@ class ViewConfigError(ValueError):
 class ViewSpec:
     """A publish view: where it is, its id and geometry columns, its typed properties."""
 
-    service: str
+    role: str  # key of a role of geoportal.database.Database
     schema: str
     view: str
     id_column: str
@@ -53,10 +53,10 @@ def view_spec(provider_def: dict[str, Any]) -> ViewSpec:
     """Validate a provider block and return the view it describes."""
     data = provider_def.get("data")
     if not isinstance(data, dict):
-        raise ViewConfigError("provider data must be a mapping with service/schema/view")
+        raise ViewConfigError("provider data must be a mapping with role/schema/view")
     fields = data.get("fields") or {}
     spec = ViewSpec(
-        service=_checked(_SERVICE, data.get("service"), "service"),
+        role=_checked(_ROLE, data.get("role"), "role"),
         schema=_checked(_IDENTIFIER, data.get("schema"), "schema"),
         view=_checked(_IDENTIFIER, data.get("view"), "view"),
         id_column=_checked(_IDENTIFIER, provider_def.get("id_field"), "id_field"),

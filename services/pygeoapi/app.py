@@ -4,7 +4,7 @@
 imported, so this module (and only this one) sets them and then imports it. The result
 is wrapped in ``OgcApiGuard``, which refuses bad input before pygeoapi sees it.
 
->>> app = make_pygeoapi_app(Settings())  # doctest: +SKIP
+>>> app = make_pygeoapi_app(Settings(), Database(Settings()))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from types import ModuleType
 import pygeoapi
 import pyproj
 
-from geoportal.db import SERVICE_FILE_ENV, write_service_file
+from geoportal.database import Database
 from geoportal.settings import Settings
+from services.providers.postgis import use_database
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
 from services.pygeoapi.rules import collections_from_config
 from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
@@ -30,10 +31,9 @@ FLASK_MODULE = "pygeoapi.flask_app"
 _loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
 
 
-def make_pygeoapi_app(settings: Settings) -> WSGIApp:
+def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
     """Write the run-time config and OpenAPI document, import pygeoapi, wrap it."""
-    if SERVICE_FILE_ENV not in os.environ:
-        write_service_file(settings)  # providers connect with service=geoportal_public
+    use_database(database)  # our providers take their connections from it
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()

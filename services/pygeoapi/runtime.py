@@ -1,6 +1,6 @@
 """The run-time copies pygeoapi reads: its configuration and its OpenAPI document.
 
-The committed ``config/pygeoapi-config.yml`` is machine-independent; the copy under
+The committed ``pygeoapi-config.yml`` is machine-independent; the copy under
 ``settings.runtime_dir`` has this instance's public URL. The OpenAPI document is derived
 from that copy (``pygeoapi openapi generate``) and regenerated only when the copy or the
 pygeoapi version changed, recorded by a hash next to it. Files are replaced atomically,
@@ -10,8 +10,6 @@ because several gunicorn workers may start at the same moment.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import pygeoapi
 import yaml
 
+from geoportal.files import write_atomic, write_if_changed
 from geoportal.settings import Settings
 
 CONFIG_NAME = "pygeoapi-config.yml"
@@ -50,7 +49,7 @@ def prepare_runtime(settings: Settings) -> RuntimeFiles:
     runtime = settings.runtime_dir
     runtime.mkdir(parents=True, exist_ok=True)
     config_path = runtime / CONFIG_NAME
-    _write_if_changed(config_path, text)
+    write_if_changed(config_path, text)
     openapi_path = runtime / OPENAPI_NAME
     _ensure_openapi(config_path, openapi_path, text)
     return RuntimeFiles(config_path, openapi_path, config)
@@ -75,18 +74,5 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str) -> 
     if openapi_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return
     document = generate_openapi_document(config_path, "json")
-    _write_atomic(openapi_path, document)
-    _write_atomic(stamp, digest)
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        _write_atomic(path, text)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=path.name, delete=False
-    ) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
+    write_atomic(openapi_path, document)
+    write_atomic(stamp, digest)

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from werkzeug.serving import make_server
 
-from geoportal.catalog import Catalog
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from tests.browser.pages import ViewerPage, open_page, screenshot
 from web.app import create_flask_app
@@ -29,8 +29,7 @@ ENGINE_PATHS = ("/wmts/", "/ows", "/ogc/")
 @pytest.fixture(scope="module")
 def flask_only_server() -> Iterator[str]:
     """The Flask part of the application in a werkzeug thread; yields its base URL."""
-    settings = Settings()
-    app = create_flask_app(settings, Catalog.load(settings.layers_dir))
+    app = create_flask_app(Instance(Settings()))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -68,7 +67,7 @@ def test_layer_switcher_lists_layers_and_toggles_them(
 ) -> None:
     page = viewer_page.page
     page.goto(flask_only_server + "/")
-    catalog = Catalog.load(Settings().layers_dir)
+    catalog = Instance().catalog
     items = page.locator("#layer-list li")
     expect(items).to_have_count(len(catalog.layers))
     for layer in catalog.layers:

@@ -23,10 +23,11 @@ from PIL import Image
 from pyproj import Transformer
 from werkzeug.serving import make_server
 
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
 from services.mapproxy.app import make_mapproxy_app
-from services.mapproxy.seed import SeedError, SeedPlan, check_source, demo_area, seed
+from services.mapproxy.seed import SeedError, SeedPlan, check_source, seed
 from services.mapserver.app import make_mapserver_app
 from tests.integration.test_mapserver_data import (
     EXTENT,
@@ -52,15 +53,16 @@ def _not_found(environ, start_response):
 
 
 @pytest.fixture(scope="module")
-def served(settings: Settings) -> Iterator[Settings]:
+def served(instance: Instance) -> Iterator[Settings]:
     """Settings of a running server (its own port and an empty tile cache)."""
-    load_ows_fixture(settings)
-    local = settings.model_copy(update={"port": _free_port()})
+    database = instance.database
+    load_ows_fixture(database)
+    local = instance.settings.model_copy(update={"port": _free_port()})
     shutil.rmtree(local.cache_dir, ignore_errors=True)
     mapproxy = make_mapproxy_app(local)
     app = PrefixDispatcher(
         default=_not_found,
-        mounted={"/ows": make_mapserver_app(local)},
+        mounted={"/ows": make_mapserver_app(local, instance.catalog, database)},
         passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
     )
     server = make_server("127.0.0.1", local.port, app, threaded=True)
@@ -69,7 +71,7 @@ def served(settings: Settings) -> Iterator[Settings]:
     yield local
     server.shutdown()
     thread.join(timeout=5)
-    delete_ows_fixture(settings)
+    delete_ows_fixture(database)
 
 
 def _tile_2180(level: int, x: float, y: float) -> tuple[int, int]:
@@ -171,11 +173,6 @@ def test_seeding_is_incremental(served):
     assert second.new_tiles == 0
     assert _cached_files(served.cache_dir) == files  # no tile re-rendered
     print(f"seeded {first.new_tiles} tiles in {first.seconds:.1f} s; reseed {second.seconds:.2f} s")
-
-
-def test_demo_area_is_the_extent_of_the_obreby(served):
-    x1, y1, x2, y2 = demo_area(served)
-    assert x1 <= EXTENT[0] and y1 <= EXTENT[1] and x2 >= EXTENT[2] and y2 >= EXTENT[3]
 
 
 def test_seeding_without_a_running_server_says_so(served):

@@ -42,9 +42,9 @@ SLD = (
 
 
 @pytest.fixture(scope="module")
-def ows(settings):
+def ows(instance):
     """Client of the MapServer app over the fixture rows (removed after the module)."""
-    with ows_client(settings) as client:
+    with ows_client(instance) as client:
         yield client
 
 

@@ -1,7 +1,7 @@
 """A small, known EGiB/MPZP data set for the MapServer and MapProxy tests.
 
-It sits in the south-west corner of the advertised county extent (EPSG:2180 x 472000,
-y 382000), outside the synthetic demo county (about 20 km around Łask), in its own
+It sits in the south-west corner of the site's extent (EPSG:2180 x 494500,
+y 396500), outside the synthetic demo county's obręby, in its own
 namespace, so answers can be asserted exactly even when demo data are loaded into the
 same test database. Inside the extent on purpose: MapServer 8.0 filters a WFS GetFeature
 without BBOX by the layer extent. Loading is idempotent: each test module may call it.
@@ -19,12 +19,12 @@ from urllib.parse import urlencode
 
 from werkzeug.test import Client
 
-from geoportal.db import connect
-from geoportal.settings import Settings
+from geoportal.database import Database
+from geoportal.instance import Instance
 from services.mapserver.app import make_mapserver_app
 
 NAMESPACE = "PL.PZGiK.TEST.OWS"
-X0, Y0 = 472_000, 382_000
+X0, Y0 = 494_500, 396_500  # inside the site extent, in a corner without demo data
 COLUMNS, ROWS, CELL = 4, 3, 100
 EXTENT = (X0, Y0, X0 + COLUMNS * CELL, Y0 + ROWS * CELL)
 DISTRICT_ID = "129901_1.0001"
@@ -50,17 +50,17 @@ def box(x1: float, y1: float, x2: float, y2: float) -> str:
     return f"SRID=2180;MULTIPOLYGON((({ring})))"
 
 
-def load_ows_fixture(settings: Settings) -> None:
+def load_ows_fixture(database: Database) -> None:
     """Replace the fixture rows (owner role), so every call leaves the same data."""
-    delete_ows_fixture(settings)
-    with connect(settings, "owner") as conn:
+    delete_ows_fixture(database)
+    with database.connect("owner") as conn:
         rows = _district_rows(conn) + _parcel_rows(conn) + _other_rows(conn)
         assert rows > 0
 
 
-def delete_ows_fixture(settings: Settings) -> None:
+def delete_ows_fixture(database: Database) -> None:
     """Remove every fixture row, so other test modules see the database as before."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         for table in TABLES:
             conn.execute(f"DELETE FROM data.{table} WHERE namespace = %s", (NAMESPACE,))  # noqa: S608
 
@@ -116,13 +116,14 @@ def _other_rows(conn) -> int:
 
 
 @contextmanager
-def ows_client(settings: Settings) -> Iterator[Client]:
+def ows_client(instance: Instance) -> Iterator[Client]:
     """The fixture rows plus a client of the MapServer app (as mounted at ``/ows``)."""
-    load_ows_fixture(settings)
+    database = instance.database
+    load_ows_fixture(database)
     try:
-        yield Client(make_mapserver_app(settings))
+        yield Client(make_mapserver_app(instance.settings, instance.catalog, database))
     finally:
-        delete_ows_fixture(settings)
+        delete_ows_fixture(database)
 
 
 def wms_query(**params: object) -> str:

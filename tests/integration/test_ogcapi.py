@@ -17,7 +17,6 @@ import pyproj
 import pytest
 from werkzeug.test import Client
 
-from geoportal.db import connect
 from tests.integration.test_ogcapi_support import (
     E0,
     N0,
@@ -36,14 +35,14 @@ TO_LONLAT = pyproj.Transformer.from_crs(2180, 4326, always_xy=True)
 
 
 @pytest.fixture(scope="module")
-def ogc_parcels(settings) -> Iterator[list[str]]:
-    with known_parcels(settings) as parcel_ids:
+def ogc_parcels(database) -> Iterator[list[str]]:
+    with known_parcels(database) as parcel_ids:
         yield parcel_ids
 
 
 @pytest.fixture(scope="module")
-def ogc(settings, ogc_parcels) -> Client:
-    return Client(mounted(settings))
+def ogc(database, settings, ogc_parcels) -> Client:
+    return Client(mounted(settings, database))
 
 
 def get(client: Client, url: str) -> tuple[int, dict[str, Any]]:
@@ -93,28 +92,28 @@ def _lonlat_box() -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def _expected_in_lonlat_box(settings, box: tuple[float, float, float, float]) -> list[str]:
+def _expected_in_lonlat_box(database, box: tuple[float, float, float, float]) -> list[str]:
     return sql_parcel_ids(
-        settings,
+        database,
         "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
         box,
     )
 
 
-def test_bbox_crs84_matches_sql(ogc, settings):
+def test_bbox_crs84_matches_sql(ogc, database):
     west, south, east, north = _lonlat_box()
     body = items(ogc, f"bbox={west},{south},{east},{north}&limit=1000")
-    expected = _expected_in_lonlat_box(settings, (west, south, east, north))
+    expected = _expected_in_lonlat_box(database, (west, south, east, north))
     assert len(expected) >= 4 and ids(body) == expected
     assert body["numberMatched"] == len(expected)
 
 
-def test_bbox_in_epsg2180_is_northing_first(ogc, settings, ogc_parcels):
+def test_bbox_in_epsg2180_is_northing_first(ogc, database, ogc_parcels):
     """bbox-crs=EPSG:2180: minN,minE,maxN,maxE as the EPSG definition orders the axes."""
     east0, north0, east1, north1 = E0 + 50, N0 + 150, E0 + 250, N0 + 250
     body = items(ogc, f"bbox={north0},{east0},{north1},{east1}&bbox-crs={EPSG2180}&limit=1000")
     expected = sql_parcel_ids(
-        settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+        database, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
         (east0, north0, east1, north1),
     )  # fmt: skip
     assert set(ogc_parcels[3:9]) <= set(expected) and ids(body) == expected
@@ -128,15 +127,15 @@ def test_bbox_crs_abbreviation_is_accepted(ogc, ogc_parcels):
     assert ids(short) == ids(long_form) and ogc_parcels[0] in ids(short)
 
 
-def test_bbox_in_epsg4326_is_latitude_first(ogc, settings):
+def test_bbox_in_epsg4326_is_latitude_first(ogc, database):
     west, south, east, north = _lonlat_box()
     body = items(ogc, f"bbox={south},{west},{north},{east}&bbox-crs={EPSG4326}&limit=1000")
-    expected = _expected_in_lonlat_box(settings, (west, south, east, north))
+    expected = _expected_in_lonlat_box(database, (west, south, east, north))
     assert ids(body) == expected
 
 
-def _first_vertex(settings, parcel_id: str, expression: str) -> list[float]:
-    with connect(settings, "public") as conn:
+def _first_vertex(database, parcel_id: str, expression: str) -> list[float]:
+    with database.connect("public") as conn:
         text = conn.execute(
             f"SELECT ST_AsGeoJSON({expression}) FROM publish.parcels WHERE parcel_id = %s",  # noqa: S608
             (parcel_id,),
@@ -153,13 +152,13 @@ def _first_vertex(settings, parcel_id: str, expression: str) -> list[float]:
         (EPSG3857, "ST_Transform(geom, 3857)", 0.01),
     ],
 )
-def test_output_crs_and_axis_order(ogc, settings, ogc_parcels, crs, expression, tolerance):
+def test_output_crs_and_axis_order(ogc, database, ogc_parcels, crs, expression, tolerance):
     parcel_id = ogc_parcels[0]
     query = {"parcel_id": parcel_id} | ({"crs": crs} if crs else {})
     response = ogc.get(f"/ogc/collections/parcels/items?{urlencode(query)}")
     feature = json.loads(response.get_data(as_text=True))["features"][0]
     served = feature["geometry"]["coordinates"][0][0][0]
-    expected = _first_vertex(settings, parcel_id, expression)
+    expected = _first_vertex(database, parcel_id, expression)
     assert served == pytest.approx(expected, abs=tolerance)
     assert response.headers["Content-Crs"] == f"<{crs or CRS84}>"
 
@@ -170,8 +169,8 @@ def test_epsg2180_output_is_northing_then_easting(ogc, ogc_parcels):
     assert 395_000 < northing < 440_000 and 470_000 < easting < 545_000
 
 
-def test_item_by_id_and_parcel_id_property(ogc, settings, ogc_parcels):
-    gid = sql_gid(settings, ogc_parcels[4])
+def test_item_by_id_and_parcel_id_property(ogc, database, ogc_parcels):
+    gid = sql_gid(database, ogc_parcels[4])
     status, feature = get(ogc, f"/ogc/collections/parcels/items/{gid}")
     assert status == 200 and feature["id"] == gid
     assert feature["properties"]["parcel_id"] == ogc_parcels[4]
@@ -181,10 +180,10 @@ def test_item_by_id_and_parcel_id_property(ogc, settings, ogc_parcels):
     assert in_2180["geometry"]["coordinates"][0][0][0][0] == pytest.approx(N0 + SIZE)
 
 
-def test_paging_has_no_duplicates_or_gaps(ogc, settings):
+def test_paging_has_no_duplicates_or_gaps(ogc, database):
     bbox = f"bbox={N0 - 1},{E0 - 1},{N0 + 301},{E0 + 301}&bbox-crs=EPSG:2180"
     expected = sql_parcel_ids(
-        settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+        database, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
         (E0 - 1, N0 - 1, E0 + 301, N0 + 301),
     )  # fmt: skip
     limit = max(2, len(expected) // 4 + 1)  # four or five pages, the last one short
@@ -199,9 +198,9 @@ def test_paging_has_no_duplicates_or_gaps(ogc, settings):
     assert sorted(seen) == expected and len(seen) == len(set(seen)) and pages >= 4
 
 
-def test_huge_limit_is_clamped(ogc, settings):
+def test_huge_limit_is_clamped(ogc, database):
     body = items(ogc, f"limit={10**12}&skipGeometry=true&properties=parcel_id")
-    total = len(sql_parcel_ids(settings, "TRUE"))
+    total = len(sql_parcel_ids(database, "TRUE"))
     assert body["numberReturned"] == min(total, 10_000) and body["numberMatched"] == total
 
 
@@ -216,7 +215,7 @@ def test_properties_sortby_skipgeometry_hits(ogc, settings):
     assert hits["features"] == [] and hits["numberMatched"] == 10
 
 
-def test_cql_filters(ogc, settings, ogc_parcels):
+def test_cql_filters(ogc, database, ogc_parcels):
     one = items(ogc, {"filter": f"parcel_id = '{ogc_parcels[2]}'"})
     assert ids(one) == [ogc_parcels[2]]
     between = items(
@@ -228,7 +227,7 @@ def test_cql_filters(ogc, settings, ogc_parcels):
     polygon = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in ring) + "))"
     spatial = items(ogc, {"filter": f"INTERSECTS(geom, {polygon})", "limit": 1000})
     expected = sql_parcel_ids(
-        settings, "ST_Intersects(geom, ST_Transform(ST_GeomFromText(%s, 4326), 2180))", (polygon,)
+        database, "ST_Intersects(geom, ST_Transform(ST_GeomFromText(%s, 4326), 2180))", (polygon,)
     )
     assert ids(spatial) == expected and ogc_parcels[4] in expected
     literal = items(ogc, {"filter": "parcel_id = 'x\" OR 1=1; DROP TABLE x; --'"})

@@ -66,9 +66,9 @@ BAD_REQUESTS = [
 
 
 @pytest.fixture(scope="module")
-def ogc(settings) -> Iterator[Client]:
-    with known_parcels(settings):
-        yield Client(mounted(settings))
+def ogc(database, settings) -> Iterator[Client]:
+    with known_parcels(database):
+        yield Client(mounted(settings, database))
 
 
 def assert_clean_error(response, status: int) -> dict:
@@ -109,12 +109,12 @@ def test_methods_and_bodies(ogc, method, url, kwargs, status):
         assert "GET" in response.headers["Allow"] and body["code"] == "MethodNotAllowed"
 
 
-def test_cql_json_filter_by_post_works(ogc, settings):
+def test_cql_json_filter_by_post_works(ogc, database):
     document = {"op": "=", "args": [{"property": "parcel_id"}, "100899_9.0001.5/1"]}
     response = ogc.post(ITEMS, data=json.dumps(document), content_type="application/json")
     assert response.status_code == 200
     features = response.get_json()["features"]
-    assert [f["id"] for f in features] == [sql_gid(settings, "100899_9.0001.5/1")]
+    assert [f["id"] for f in features] == [sql_gid(database, "100899_9.0001.5/1")]
 
 
 def test_cql_json_deep_nesting_is_refused_quickly(ogc):

@@ -25,8 +25,8 @@ EPSG2180 = "http://www.opengis.net/def/crs/EPSG/0/2180"
 
 
 @pytest.fixture(scope="module")
-def ogc_url(settings) -> Iterator[str]:
-    with known_parcels(settings), http_server(settings) as url:
+def ogc_url(database, settings) -> Iterator[str]:
+    with known_parcels(database), http_server(settings, database) as url:
         yield url
 
 
@@ -36,9 +36,9 @@ def _crs84_box() -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def _expected_in_box(settings, box: tuple[float, float, float, float]) -> list[str]:
+def _expected_in_box(database, box: tuple[float, float, float, float]) -> list[str]:
     return sql_parcel_ids(
-        settings,
+        database,
         "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
         box,
     )
@@ -58,20 +58,20 @@ def test_owslib_reads_landing_page_and_collections(ogc_url):
     assert "parcel_id" in api.collection_queryables("parcels")["properties"]
 
 
-def test_owslib_bbox_items_match_sql(ogc_url, settings):
+def test_owslib_bbox_items_match_sql(ogc_url, database):
     box = _crs84_box()
     result = Features(ogc_url).collection_items("parcels", bbox=list(box), limit=1000)
     served = sorted(f["properties"]["parcel_id"] for f in result["features"])
-    assert served == _expected_in_box(settings, box) and len(served) >= 6
+    assert served == _expected_in_box(database, box) and len(served) >= 6
 
 
-def test_owslib_bbox_crs_2180_in_authority_order(ogc_url, settings):
+def test_owslib_bbox_crs_2180_in_authority_order(ogc_url, database):
     north0, east0, north1, east1 = N0 + 150, E0 + 50, N0 + 250, E0 + 250
     result = Features(ogc_url).collection_items(
         "parcels", bbox=[north0, east0, north1, east1], **{"bbox-crs": EPSG2180, "crs": EPSG2180}
     )
     expected = sql_parcel_ids(
-        settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+        database, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
         (east0, north0, east1, north1),
     )  # fmt: skip
     assert sorted(f["properties"]["parcel_id"] for f in result["features"]) == expected
@@ -79,7 +79,7 @@ def test_owslib_bbox_crs_2180_in_authority_order(ogc_url, settings):
     assert first[0] < first[1]  # northing (~416 000) before easting (~509 000)
 
 
-def test_concurrent_requests_keep_their_own_bbox(ogc_url, settings):
+def test_concurrent_requests_keep_their_own_bbox(ogc_url, database):
     """The client's bbox travels in a context variable: threads must never mix them."""
     boxes = {
         f"{N0 + 10},{E0 + 10},{N0 + 90},{E0 + 90}": (E0 + 10, N0 + 10, E0 + 90, N0 + 90),
@@ -87,7 +87,7 @@ def test_concurrent_requests_keep_their_own_bbox(ogc_url, settings):
     }
     expected = {
         text: sql_parcel_ids(
-            settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))", box
+            database, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))", box
         )
         for text, box in boxes.items()
     }

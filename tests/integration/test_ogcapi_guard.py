@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from pygeoapi.provider.base import ProviderItemNotFoundError
 from werkzeug.test import Client
 
-from geoportal.db import service_name
-from services.providers.pool import pool_for
-from services.providers.postgis import DatabaseUnavailableError, PublishViewProvider
+from geoportal.database import Database
+from services.providers.postgis import DatabaseUnavailableError, PublishViewProvider, use_database
 from services.pygeoapi.guard import OgcApiGuard
 from services.pygeoapi.rules import collections_from_config
 from tests.integration.test_ogcapi_support import E0, N0, known_parcels, sql_parcel_ids
@@ -55,20 +55,30 @@ def _provider(settings, **data) -> PublishViewProvider:
     return PublishViewProvider({**block, "data": {**block["data"], **data}})
 
 
-def test_provider_maps_missing_database_to_503(settings):
-    provider = _provider(settings, service="geoportal_no_such_service")
+@pytest.fixture
+def bound(database):
+    """The test database bound for providers (as the composition root does)."""
+    use_database(database)
+    return database
+
+
+def test_provider_maps_missing_database_to_503(settings, tmp_path, bound):
+    provider = _provider(settings)
+    use_database(Database(settings.model_copy(update={"var_dir": tmp_path, "pg_port": 1})))
     try:
         provider.query(limit=1)
     except DatabaseUnavailableError as exc:
         assert exc.http_status_code == 503 and "/" in exc.message
     else:
         raise AssertionError("expected DatabaseUnavailableError")
+    finally:
+        use_database(bound)
 
 
-def test_provider_survives_a_dropped_pooled_connection(settings):
+def test_provider_survives_a_dropped_pooled_connection(settings, bound):
     provider = _provider(settings)
     provider.query(limit=1)
-    pool = pool_for(service_name(settings, "public"))
+    pool = bound.pool("public")
     with pool.connection() as conn:
         victim = conn.info.backend_pid
     with pool.connection() as conn, pool.connection() as other:
@@ -100,13 +110,13 @@ def test_chunked_filter_body_needs_a_length(settings):
     assert statuses == ["411 Length Required"] and b"Content-Length" in b"".join(body)
 
 
-def test_provider_without_guard_reads_bbox_in_storage_axis_order(settings):
+def test_provider_without_guard_reads_bbox_in_storage_axis_order(database, settings, bound):
     """Called directly, the provider gets pygeoapi's bbox: EPSG:2180, northing first."""
-    with known_parcels(settings) as parcel_ids:
+    with known_parcels(database) as parcel_ids:
         box = [N0 + 150, E0 + 50, N0 + 250, E0 + 250]
         result = _provider(settings).query(bbox=box, limit=100)
         expected = sql_parcel_ids(
-            settings, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
+            database, "ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
             (E0 + 50, N0 + 150, E0 + 250, N0 + 250),
         )  # fmt: skip
     served = sorted(f["properties"]["parcel_id"] for f in result["features"])

@@ -16,7 +16,7 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
-from geoportal.db import connect
+from geoportal.database import Database
 from geoportal.settings import Settings
 from services.pygeoapi.app import make_pygeoapi_app
 from web.dispatch import PrefixDispatcher
@@ -35,10 +35,10 @@ def _grid() -> list[tuple[str, str, float, int, int]]:
     return rows
 
 
-def insert_parcels(settings: Settings) -> None:
+def insert_parcels(database: Database) -> None:
     """The unit, district and parcels above (replacing any left by an interrupted run)."""
-    delete_parcels(settings)
-    with connect(settings, "owner") as conn:
+    delete_parcels(database)
+    with database.connect("owner") as conn:
         common = "namespace, local_id, version_id, version_start"
         conn.execute(
             f"INSERT INTO data.cadastral_unit ({common}, unit_id, name, geom) VALUES "  # noqa: S608
@@ -62,16 +62,16 @@ def insert_parcels(settings: Settings) -> None:
             )  # fmt: skip
 
 
-def delete_parcels(settings: Settings) -> None:
+def delete_parcels(database: Database) -> None:
     """Remove everything ``insert_parcels`` added."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         for table in ("parcel", "cadastral_district", "cadastral_unit"):
             conn.execute(f"DELETE FROM data.{table} WHERE namespace = %s", (NAMESPACE,))  # noqa: S608
 
 
-def sql_parcel_ids(settings: Settings, where: str, params: tuple[Any, ...] = ()) -> list[str]:
+def sql_parcel_ids(database: Database, where: str, params: tuple[Any, ...] = ()) -> list[str]:
     """Parcel ids of ``publish.parcels`` matching a plain SQL condition, sorted."""
-    with connect(settings, "public") as conn:
+    with database.connect("public") as conn:
         rows = conn.execute(
             f"SELECT parcel_id FROM publish.parcels WHERE {where} ORDER BY parcel_id",  # noqa: S608
             params,
@@ -79,31 +79,31 @@ def sql_parcel_ids(settings: Settings, where: str, params: tuple[Any, ...] = ())
     return [row[0] for row in rows]
 
 
-def sql_gid(settings: Settings, parcel_id: str) -> int:
+def sql_gid(database: Database, parcel_id: str) -> int:
     """The ``gid`` of one parcel."""
-    with connect(settings, "public") as conn:
+    with database.connect("public") as conn:
         row = conn.execute("SELECT gid FROM publish.parcels WHERE parcel_id = %s", (parcel_id,))
         return int(row.fetchone()[0])
 
 
 @contextmanager
-def known_parcels(settings: Settings) -> Iterator[list[str]]:
+def known_parcels(database: Database) -> Iterator[list[str]]:
     """The known parcels, present while the block runs; yields their ids."""
-    insert_parcels(settings)
+    insert_parcels(database)
     try:
         yield [row[0] for row in _grid()]
     finally:
-        delete_parcels(settings)
+        delete_parcels(database)
 
 
-def mounted(settings: Settings) -> PrefixDispatcher:
+def mounted(settings: Settings, database: Database) -> PrefixDispatcher:
     """The pygeoapi app mounted at /ogc the way web/app.py mounts it."""
 
     def not_found(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not here"]
 
-    return PrefixDispatcher(not_found, {"/ogc": make_pygeoapi_app(settings)}, {})
+    return PrefixDispatcher(not_found, {"/ogc": make_pygeoapi_app(settings, database)}, {})
 
 
 def free_port() -> int:
@@ -114,11 +114,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def http_server(settings: Settings) -> Iterator[str]:
+def http_server(settings: Settings, database: Database) -> Iterator[str]:
     """A real threaded HTTP server for clients that fetch URLs; yields the /ogc root."""
     port = free_port()
     served = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
-    server = make_server("127.0.0.1", port, mounted(served), threaded=True)
+    server = make_server("127.0.0.1", port, mounted(served, database), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

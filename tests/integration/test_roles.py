@@ -3,8 +3,6 @@
 import psycopg
 import pytest
 
-from geoportal.db import connect
-
 
 @pytest.mark.parametrize(
     "query",
@@ -17,22 +15,22 @@ from geoportal.db import connect
         "CREATE TABLE publish.x (a int)",
     ],
 )
-def test_public_role_is_confined_to_publish(settings, query):
-    with connect(settings, "public") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+def test_public_role_is_confined_to_publish(database, query):
+    with database.connect("public") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute(query)
 
 
-def test_public_role_reads_publish_views(settings, catalog):
-    with connect(settings, "public") as conn:
+def test_public_role_reads_publish_views(database, catalog):
+    with database.connect("public") as conn:
         for layer in catalog.layers:
             conn.execute(f"SELECT * FROM {layer.qualified_view} LIMIT 1")  # noqa: S608
 
 
-def test_app_role_cannot_read_personal_data(settings):
-    with connect(settings, "app") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+def test_app_role_cannot_read_personal_data(database):
+    with database.connect("app") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("SELECT pesel FROM data.subject")
 
 
-def test_staff_role_reads_personal_data(settings):
-    with connect(settings, "staff") as conn:
+def test_staff_role_reads_personal_data(database):
+    with database.connect("staff") as conn:
         assert conn.execute("SELECT count(*) FROM data.subject").fetchone() is not None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from geoportal.db import connect
-from geoportal.settings import Settings
+from geoportal.database import Database
 
 
-def parcels_in_bbox_2180(settings: Settings, bbox: tuple[float, float, float, float]) -> set[str]:
+def parcels_in_bbox_2180(database: Database, bbox: tuple[float, float, float, float]) -> set[str]:
     """Current parcel ids whose geometry intersects an EPSG:2180 (easting, northing) box."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         rows = conn.execute(
             "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
             " AND ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 2180))",
@@ -17,9 +16,9 @@ def parcels_in_bbox_2180(settings: Settings, bbox: tuple[float, float, float, fl
     return {row[0] for row in rows}
 
 
-def parcels_in_bbox_lonlat(settings: Settings, bbox: tuple[float, float, float, float]) -> set[str]:
+def parcels_in_bbox_lonlat(database: Database, bbox: tuple[float, float, float, float]) -> set[str]:
     """Current parcel ids intersecting a CRS84 (lon, lat) box, densified before transforming."""
-    with connect(settings, "owner") as conn:
+    with database.connect("owner") as conn:
         rows = conn.execute(
             "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
             " AND ST_Intersects(geom, ST_Transform("

@@ -50,7 +50,7 @@ def test_ogcapi_bad_input(live_server, http, path, params, status):
     assert not any(leak in response.text for leak in LEAKS)
 
 
-def test_ogcapi_bbox_in_epsg_2180_is_northing_first(live_server, http, settings, known_parcel):
+def test_ogcapi_bbox_in_epsg_2180_is_northing_first(live_server, http, database, known_parcel):
     from tests.system.expected import box_around, parcels_in_bbox_2180
 
     x_min, y_min, x_max, y_max = box_around(known_parcel.x, known_parcel.y, 150)
@@ -59,7 +59,7 @@ def test_ogcapi_bbox_in_epsg_2180_is_northing_first(live_server, http, settings,
         "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/2180"})  # fmt: skip
     assert response.status_code == 200
     found = {feature["properties"]["parcel_id"] for feature in response.json()["features"]}
-    assert found == parcels_in_bbox_2180(settings, (x_min, y_min, x_max, y_max))
+    assert found == parcels_in_bbox_2180(database, (x_min, y_min, x_max, y_max))
 
 
 def test_unknown_path_is_a_plain_404(live_server, http):

@@ -62,17 +62,17 @@ def _wfs_parcel_ids(live_server: str, bbox: tuple) -> set[str]:
     return {feature["properties"]["ID_DZIALKI"] for feature in json.load(answer)["features"]}
 
 
-def test_wfs_bbox_in_epsg_2180(live_server, settings, known_parcel):
+def test_wfs_bbox_in_epsg_2180(live_server, database, known_parcel):
     box = box_around(known_parcel.x, known_parcel.y, 250)
-    expected = parcels_in_bbox_2180(settings, box)
+    expected = parcels_in_bbox_2180(database, box)
     assert known_parcel.parcel_id in expected
     assert _wfs_parcel_ids(live_server, (*box, URN_2180)) == expected
 
 
-def test_wfs_bbox_in_wgs84(live_server, settings, known_parcel):
+def test_wfs_bbox_in_wgs84(live_server, database, known_parcel):
     lon, lat = known_parcel.lon, known_parcel.lat
     box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
-    expected = parcels_in_bbox_lonlat(settings, box)
+    expected = parcels_in_bbox_lonlat(database, box)
     assert known_parcel.parcel_id in expected
     assert _wfs_parcel_ids(live_server, (*box, "urn:ogc:def:crs:EPSG::4326")) == expected
 
@@ -96,10 +96,10 @@ def _ogr_features(datasource: str, layer: str, box: tuple[float, ...]) -> list[s
     return result.stdout.split("OGRFeature(")[1:]
 
 
-def test_gdal_reads_wfs_as_multipolygons(live_server, settings, known_parcel):
+def test_gdal_reads_wfs_as_multipolygons(live_server, database, known_parcel):
     box = box_around(known_parcel.x, known_parcel.y, 200)
     features = _ogr_features(f"WFS:{live_server}/ows?VERSION=2.0.0", "geoportal:dzialki", box)
-    assert len(features) == len(parcels_in_bbox_2180(settings, box))
+    assert len(features) == len(parcels_in_bbox_2180(database, box))
     assert all("MULTIPOLYGON" in feature for feature in features)
     assert any(known_parcel.parcel_id in feature for feature in features)
 
@@ -134,20 +134,20 @@ def test_ogcapi_landing_page_and_collections(live_server, catalog):
     assert ids == {layer.id for layer in catalog.for_service("ogcapi")}
 
 
-def test_ogcapi_bbox_in_crs84(live_server, settings, known_parcel):
+def test_ogcapi_bbox_in_crs84(live_server, database, known_parcel):
     lon, lat = known_parcel.lon, known_parcel.lat
     box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
     api = Features(f"{live_server}/ogc")
     items = api.collection_items("parcels", bbox=list(box), limit=1000)
     found = {feature["properties"]["parcel_id"] for feature in items["features"]}
-    assert found == parcels_in_bbox_lonlat(settings, box)
+    assert found == parcels_in_bbox_lonlat(database, box)
     ring = items["features"][0]["geometry"]["coordinates"][0][0]
     assert 18 < ring[0][0] < 20 and 51 < ring[0][1] < 52  # longitude first
 
 
-def test_gdal_reads_ogcapi_features(live_server, settings, known_parcel):
+def test_gdal_reads_ogcapi_features(live_server, database, known_parcel):
     lon, lat = known_parcel.lon, known_parcel.lat
     box = (lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002)
     features = _ogr_features(f"OAPIF:{live_server}/ogc", "parcels", box)
-    assert len(features) == len(parcels_in_bbox_lonlat(settings, box))
+    assert len(features) == len(parcels_in_bbox_lonlat(database, box))
     assert any(known_parcel.parcel_id in feature for feature in features)

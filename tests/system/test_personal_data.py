@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from geoportal.db import connect
-
 pytestmark = pytest.mark.system
 
 
 @pytest.fixture(scope="module")
-def secrets(settings, demo_loaded) -> list[str]:
-    with connect(settings, "owner") as conn:
+def secrets(database, demo_loaded) -> list[str]:
+    with database.connect("owner") as conn:
         rows = conn.execute(
             "SELECT pesel, first_name || ' ' || surname FROM data.subject"
             " WHERE subject_kind = 'person' AND pesel IS NOT NULL ORDER BY local_id LIMIT 200"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from geoportal.db import cluster_for
+from geoportal.database import Database
 from geoportal.settings import PROJECT_ROOT, Settings
 from web.server import port_is_free
 
@@ -51,14 +51,14 @@ def _stop_with_ctrl_c(process: subprocess.Popen[str]) -> None:
 @pytest.fixture(scope="module")
 def run_env():
     settings = Settings(var_dir=RUN_VAR, pg_port=PG_PORT, port=PORT)
-    cluster_for(settings).destroy()
+    Database(settings).cluster.destroy()
     shutil.rmtree(RUN_VAR, ignore_errors=True)
     env = os.environ | {
         "GEOPORTAL_VAR_DIR": str(RUN_VAR), "GEOPORTAL_PG_PORT": str(PG_PORT),
         "GEOPORTAL_PORT": str(PORT), "GEOPORTAL_DEMO_PARCELS": "300",
     }  # fmt: skip
     yield settings, env
-    cluster_for(settings).destroy()
+    Database(settings).cluster.destroy()
     shutil.rmtree(RUN_VAR, ignore_errors=True)
 
 
@@ -72,7 +72,7 @@ def test_run_serves_stops_cleanly_and_restarts_from_what_exists(run_env):
         assert requests.get(f"http://127.0.0.1:{PORT}/ready", timeout=10).status_code == 200
     finally:
         _stop_with_ctrl_c(process)
-    assert not cluster_for(settings).is_running(), "PostgreSQL outlived Ctrl-C"
+    assert not Database(settings).cluster.is_running(), "PostgreSQL outlived Ctrl-C"
     assert port_is_free("127.0.0.1", PORT), "gunicorn outlived Ctrl-C"
 
     started = time.monotonic()
@@ -81,4 +81,4 @@ def test_run_serves_stops_cleanly_and_restarts_from_what_exists(run_env):
     _stop_with_ctrl_c(process)
     assert not any("generating the demo county" in line for line in lines)
     assert elapsed < 30, f"the second run took {elapsed:.0f} s to come up"
-    assert not cluster_for(settings).is_running()
+    assert not Database(settings).cluster.is_running()

@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geoportal.catalog import Catalog, StyleClass, Text
+from geoportal.catalog import Catalog, StyleClass
+from geoportal.instance import Instance
 from geoportal.settings import PROJECT_ROOT, Settings
+from geoportal.site import load_site
+from geoportal.text import Text
 from services.configgen import GENERATED, build_all, check, write_all
 from services.configgen.mapfile import build_mapfile, class_expression
 from services.configgen.mapproxy import build_mapproxy, grid_resolutions
+from services.configgen.sources import Sources, sources_of
 from services.configgen.templating import mapfile_string
 
-SETTINGS = Settings()
+INSTANCE = Instance()
 REQUIRED_IN_MAPFILE = (
     '"wms_sld_enabled"                 "false"',
     "MAXSIZE 4096",
@@ -31,84 +35,111 @@ REQUIRED_IN_MAPFILE = (
 
 
 @pytest.fixture(scope="module")
-def committed_catalog() -> Catalog:
-    return Catalog.load(SETTINGS.layers_dir)
+def sources() -> Sources:
+    return sources_of(INSTANCE)
+
+
+def _with_layers(sources: Sources, folder: Path) -> Sources:
+    return Sources(Catalog.load(folder), sources.site, sources.public_service)
 
 
 def _copy_layers(tmp_path: Path) -> Path:
     folder = tmp_path / "layers"
-    shutil.copytree(SETTINGS.layers_dir, folder)
+    shutil.copytree(INSTANCE.settings.layers_dir, folder)
     return folder
 
 
-def test_rendering_is_deterministic(committed_catalog):
-    assert build_all(committed_catalog, SETTINGS) == build_all(
-        Catalog.load(SETTINGS.layers_dir), SETTINGS
-    )
+def test_rendering_is_deterministic(sources):
+    assert build_all(sources) == build_all(sources_of(Instance()))
 
 
-def test_committed_files_match_the_catalog(committed_catalog):
-    assert check(committed_catalog, SETTINGS) == []
+def test_committed_files_match_the_catalog_and_site(sources):
+    assert check(sources, INSTANCE.settings.config_dir) == []
 
 
-def test_outputs_are_machine_independent(committed_catalog):
-    machine = Settings(var_dir=Path("/srv/elsewhere/var"), host="10.1.2.3", port=9999,
-                       public_url="https://geoportal.example.pl")  # fmt: skip
-    assert build_all(committed_catalog, machine) == build_all(committed_catalog, SETTINGS)
-    for name in ("geoportal.map", "mapproxy.yaml"):
-        text = build_all(committed_catalog, SETTINGS)[name]
-        assert str(PROJECT_ROOT) not in text and "/var/" not in text
-        assert not re.search(r"\b(host|port|password|dbname|user)=", text)
+def test_configurations_sit_at_the_repository_root():
+    assert INSTANCE.settings.config_dir == PROJECT_ROOT
+    for name in GENERATED:
+        assert (PROJECT_ROOT / name).is_file(), name
 
 
-def test_drift_is_reported(tmp_path, committed_catalog):
+def test_outputs_are_machine_independent(sources):
+    machine = Instance(
+        Settings(var_dir=Path("/srv/elsewhere/var"), host="10.1.2.3", port=9999,
+                 public_url="https://geoportal.example.pl")
+    )  # fmt: skip
+    assert build_all(sources_of(machine)) == build_all(sources)
+    for name, text in build_all(sources).items():
+        assert str(PROJECT_ROOT) not in text and "/var/" not in text, name
+        assert not re.search(r"\b(host|port|password|dbname|user)=", text), name
+
+
+def test_drift_is_reported(tmp_path, sources):
     layers = _copy_layers(tmp_path)
+    root = INSTANCE.settings.config_dir
     path = layers / "parcels" / "layer.yaml"
     path.write_text(path.read_text().replace('stroke: "#1e90ff"', 'stroke: "#ff0000"'))
-    assert check(Catalog.load(layers), SETTINGS) == ["geoportal.map"]
+    assert check(_with_layers(sources, layers), root) == ["geoportal.map"]
     path.write_text(path.read_text().replace("Działki ewidencyjne", "Działki"))
-    assert set(check(Catalog.load(layers), SETTINGS)) >= {"geoportal.map", "mapproxy.yaml"}
+    assert set(check(_with_layers(sources, layers), root)) >= {"geoportal.map", "mapproxy.yaml"}
 
 
-def test_missing_file_is_drift_and_write_all_fixes_it(tmp_path, committed_catalog):
-    local = Settings(config_dir=tmp_path / "config")
-    assert set(check(committed_catalog, local)) == set(build_all(committed_catalog, local))
-    written = write_all(committed_catalog, local)
-    assert {path.name for path in written} == set(build_all(committed_catalog, local))
-    assert check(committed_catalog, local) == []
+def test_a_change_of_site_is_drift_in_every_file(tmp_path, sources):
+    site_file = tmp_path / "site.yaml"
+    text = (PROJECT_ROOT / "site.yaml").read_text(encoding="utf-8")
+    site_file.write_text(text.replace("ul. Warszawska 14", "ul. Warszawska 15"), encoding="utf-8")
+    moved = Sources(sources.catalog, load_site(site_file), sources.public_service)
+    assert set(check(moved, INSTANCE.settings.config_dir)) == set(GENERATED)
+
+
+def test_missing_file_is_drift_and_write_all_fixes_it(tmp_path, sources):
+    folder = tmp_path / "config"
+    assert set(check(sources, folder)) == set(build_all(sources))
+    written = write_all(sources, folder)
+    assert {path.name for path in written} == set(build_all(sources))
+    assert check(sources, folder) == []
 
 
 def test_registry_names_every_generated_file():
-    assert {str(path) for path in GENERATED} >= {
-        "geoportal.map",
-        "mapproxy.yaml",
-        "pygeoapi-config.yml",
-    }
+    assert set(GENERATED) == {"geoportal.map", "mapproxy.yaml", "pygeoapi-config.yml"}
 
 
-def test_mapfile_has_the_required_service_settings(committed_catalog):
-    text = build_mapfile(committed_catalog, SETTINGS)
+def test_mapfile_has_the_required_service_settings(sources):
+    text = build_mapfile(sources)
     for required in REQUIRED_IN_MAPFILE:
         assert required in text, required
-    assert text.count("\n  LAYER\n") == len(committed_catalog.layers)
+    assert text.count("\n  LAYER\n") == len(sources.catalog.layers)
     numbers = text[text.index('NAME "numery_dzialek"') :]
     assert '"wfs_enable_request"        "!*"' in numbers[: numbers.index("\n  END\n")]
 
 
-def test_mapfile_follows_the_public_role_name(committed_catalog):
-    other = Settings(roles={"public": "county_reader"})
-    assert 'CONNECTION "service=county_reader"' in build_mapfile(committed_catalog, other)
+def test_mapfile_carries_the_site(sources):
+    text = build_mapfile(sources)
+    site = sources.site
+    assert "EXTENT 494000 396000 524000 431000" in text
+    assert f'"ows_contactelectronicmailaddress" "{site.contact.email}"' in text
+    assert '"ows_contactorganization"         "Starostwo Powiatowe w Łasku"' in text
+    assert '"ows_postcode"                    "98-100"' in text
+    assert "CC BY 4.0" in text and '"ows_fees"                        "brak"' not in text
 
 
-def test_mapproxy_yaml_is_valid_and_complete(committed_catalog):
-    conf = yaml.safe_load(build_mapproxy(committed_catalog))
-    tiled = [layer.wms_name for layer in committed_catalog.for_service("tiles")]
+def test_mapfile_follows_the_public_role_name(sources):
+    other = Sources(sources.catalog, sources.site, "county_reader")
+    assert 'CONNECTION "service=county_reader"' in build_mapfile(other)
+
+
+def test_mapproxy_yaml_is_valid_and_complete(sources):
+    conf = yaml.safe_load(build_mapproxy(sources))
+    tiled = [layer.wms_name for layer in sources.catalog.for_service("tiles")]
     assert [layer["name"] for layer in conf["layers"]] == ["mapa_ewidencyjna", *tiled]
     assert conf["sources"]["ows_mapa_ewidencyjna"]["req"]["layers"] == ",".join(tiled)
     assert conf["globals"]["cache"]["meta_size"] == [4, 4]
     assert all(cache["cache"]["type"] == "file" for cache in conf["caches"].values())
     assert conf["grids"]["PL1992"]["res"] == grid_resolutions()
     assert grid_resolutions()[-1] < 0.1 and len(grid_resolutions()) == 16
+    coverage = {"bbox": [494000, 396000, 524000, 431000], "srs": "EPSG:2180"}
+    assert all(source["coverage"] == coverage for source in conf["sources"].values())
+    assert conf["services"]["wmts"]["md"]["contact"]["email"] == sources.site.contact.email
 
 
 @pytest.mark.parametrize(
@@ -140,4 +171,4 @@ def test_bad_colour_is_refused(tmp_path):
     path = layers / "buildings" / "layer.yaml"
     path.write_text(path.read_text().replace('stroke: "#c00000"', 'stroke: "red\\" END"'))
     with pytest.raises(ValueError, match="colour"):
-        build_mapfile(Catalog.load(layers), SETTINGS)
+        build_mapfile(_with_layers(sources_of(INSTANCE), layers))

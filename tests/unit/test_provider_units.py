@@ -9,9 +9,9 @@ import pytest
 import yaml
 from pygeofilter.parsers.ecql import parse as parse_ecql
 
-from geoportal.catalog import Catalog
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 from services.configgen.pygeoapi import build_pygeoapi_config
+from services.configgen.sources import sources_of
 from services.providers.bbox import BBoxError, parse_bbox
 from services.providers.cql import cql_clause
 from services.providers.crs import CRS84, normalize_crs, served_crs
@@ -25,8 +25,7 @@ EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
 
 @pytest.fixture(scope="module")
 def config() -> dict:
-    settings = Settings()
-    return yaml.safe_load(build_pygeoapi_config(Catalog.load(settings.layers_dir), settings))
+    return yaml.safe_load(build_pygeoapi_config(sources_of(Instance())))
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +116,7 @@ def test_like_pattern_escapes_sql_wildcards(parcels_spec):
 
 def test_view_spec_refuses_unsafe_names(config):
     block = config["resources"]["parcels"]["providers"][0]
-    for key, value in [("view", "parcels; DROP"), ("schema", "Publish"), ("service", "a b")]:
+    for key, value in [("view", "parcels; DROP"), ("schema", "Publish"), ("role", "owner")]:
         with pytest.raises(ViewConfigError):
             view_spec({**block, "data": {**block["data"], key: value}})
 
@@ -141,14 +140,14 @@ def test_query_canonicalises_crs_for_pygeoapi(config):
 
 
 def test_generated_config_is_deterministic_and_committed():
-    settings = Settings()
-    catalog = Catalog.load(settings.layers_dir)
-    text = build_pygeoapi_config(catalog, settings)
-    assert text == build_pygeoapi_config(catalog, settings)
-    assert text == (settings.config_dir / "pygeoapi-config.yml").read_text(encoding="utf-8")
+    instance = Instance()
+    text = build_pygeoapi_config(sources_of(instance))
+    assert text == build_pygeoapi_config(sources_of(Instance()))
+    committed = instance.settings.config_dir / "pygeoapi-config.yml"
+    assert text == committed.read_text(encoding="utf-8")
     document = yaml.safe_load(text)
     assert document["server"]["limits"] == {"default_items": 100, "max_items": 10000,
                                             "on_exceed": "throttle"}  # fmt: skip
     for resource in document["resources"].values():
         data = resource["providers"][0]["data"]
-        assert set(data) == {"service", "schema", "view", "fields"}  # no host, no password
+        assert set(data) == {"role", "schema", "view", "fields"}  # no host, no password

@@ -14,6 +14,7 @@ from etl.gml import crs
 from etl.readers import READERS, AppGmlReader, EgibGmlReader, detect
 from etl.readers.base import Findings, children, iter_features
 from etl.readers.geometry import GeometryReader
+from geoportal.crs import parse_crs_name
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 HEL = FIXTURES / "egib_hel"
@@ -119,17 +120,17 @@ def test_prg_axis_order_2012_northing_first_2021_easting_first():
 
 def test_axis_detection_swaps_only_with_a_finding():
     # PL-2000 zone 6 coordinates of Hel written easting first under an authority URN
-    srs = crs.parse_srs_name("urn:ogc:def:crs:EPSG::2177")
+    srs = parse_crs_name("urn:ogc:def:crs:EPSG::2177")
     easting_first = np.array([[6551924.66, 6053434.46], [6551982.79, 6053379.17]])
     decision = crs.decide_axis(srs, easting_first)
     assert decision.swap is False and decision.finding and "swapped" in decision.finding
     proper = crs.decide_axis(srs, easting_first[:, ::-1])
     assert proper.swap is True and proper.finding is None
-    nowhere = crs.decide_axis(crs.parse_srs_name("EPSG:2180"), np.array([[5e6, 5e6]]))
+    nowhere = crs.decide_axis(parse_crs_name("EPSG:2180"), np.array([[5e6, 5e6]]))
     assert nowhere.finding and "outside Poland" in nowhere.finding
-    assert crs.parse_srs_name("http://www.opengis.net/def/crs/EPSG/0/2178").northing_first
-    assert not crs.parse_srs_name("EPSG:2178").northing_first
-    assert not crs.parse_srs_name("http://www.opengis.net/def/crs/EPSG/0/3857").northing_first
+    assert parse_crs_name("http://www.opengis.net/def/crs/EPSG/0/2178").northing_first
+    assert not parse_crs_name("EPSG:2178").northing_first
+    assert not parse_crs_name("http://www.opengis.net/def/crs/EPSG/0/3857").northing_first
 
 
 def test_registry_lists_both_readers():

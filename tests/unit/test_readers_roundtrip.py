@@ -17,7 +17,7 @@ from etl.synthetic.layout import build_layout
 from etl.synthetic.owners import build_pool
 from etl.synthetic.plans import DESIGNATION
 from etl.synthetic.samples import sample_county
-from etl.tables import columns_of
+from geoportal.tables import columns_of
 
 # Łask (51.59 N, 19.13 E) is x ≈ 509.0 km, y ≈ 413.7 km in EPSG:2180 (pyproj); the county
 # reaches about 16 km from it, so x 480–540 km and y 380–440 km hold it with a margin

@@ -15,11 +15,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from web.app import create_flask_app
 from web.viewer import CONTENT_SECURITY_POLICY, pageconfig
-from web.viewer.pageconfig import PARCEL_ID_PATTERN
 from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
@@ -48,8 +49,8 @@ def built_bundle(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(viewer_settings: Settings, viewer_catalog: Catalog, built_bundle: Path) -> Flask:
-    flask_app = create_flask_app(viewer_settings, viewer_catalog)
+def app(viewer_settings: Settings, built_bundle: Path) -> Flask:
+    flask_app = create_flask_app(Instance(viewer_settings))
     flask_app.config["VIEWER_BUILD_DIR"] = built_bundle
     return flask_app
 
@@ -253,25 +254,6 @@ def test_incomplete_bundle_counts_as_missing(app: Flask, built_bundle: Path) -> 
     assert app.test_client().get("/").status_code == 503
 
 
-@pytest.mark.parametrize(
-    ("parcel_id", "valid"),
-    [
-        ("061304_5.0012.809/1", True),
-        ("221101_1.0001.138/28", True),
-        ("306401_1.0052.AR_21.85/1", True),
-        ("100301_2.0001.123", True),
-        ("100301_6.0001.123", False),  # gmina type 6 does not exist
-        ("100301_2.001.123", False),
-        ("100301_2.0001.12a", False),
-        ("100301_2.0001.123/", False),
-        (" 100301_2.0001.123", False),
-        ("100301_2.0001.AR_.1", False),
-    ],
-)
-def test_parcel_id_pattern(parcel_id: str, valid: bool) -> None:
-    assert bool(re.match(PARCEL_ID_PATTERN, parcel_id)) is valid
-
-
 def test_viewer_yaml_names_only_catalog_layers(viewer_catalog: Catalog) -> None:
     viewer = pageconfig.viewer_settings()
     ids = set(viewer_catalog.by_id)
@@ -281,8 +263,13 @@ def test_viewer_yaml_names_only_catalog_layers(viewer_catalog: Catalog) -> None:
     for layer_id, id_property in viewer.info_layers.items():
         assert id_property in viewer_catalog.by_id[layer_id].property_names()
     assert viewer.search.property in viewer_catalog.by_id[viewer.search.layer].property_names()
-    minx, miny, maxx, maxy = viewer.county_extent
-    pminx, pminy, pmaxx, pmaxy = viewer.projection.extent
+
+
+def test_start_view_is_the_site_extent_inside_the_projection(client: FlaskClient) -> None:
+    config = _config(client.get("/").get_data(as_text=True))
+    minx, miny, maxx, maxy = config["extent"]
+    assert config["extent"] == [494000, 396000, 524000, 431000]  # site.yaml
+    pminx, pminy, pmaxx, pmaxy = config["projection"]["extent"]
     assert pminx < minx < maxx < pmaxx and pminy < miny < maxy < pmaxy
 
 

@@ -14,8 +14,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from geoportal.catalog import Catalog
-from geoportal.settings import Settings
+from web.instance import current_instance
 from web.links import service_links
 from web.viewer.assets import BUILD_COMMAND, BUILD_DIR, load_bundle
 from web.viewer.pageconfig import client_config
@@ -38,12 +37,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def _settings() -> Settings:
-    return current_app.config["GEOPORTAL_SETTINGS"]
-
-
-def _catalog() -> Catalog:
-    return current_app.config["GEOPORTAL_CATALOG"]
+@viewer_blueprint.context_processor
+def _site_name() -> dict[str, str]:
+    """Every page names the county (and says when its data are a demonstration)."""
+    return {"site_name": current_instance().site.label(page_language(request))}
 
 
 @viewer_blueprint.get("/")
@@ -59,7 +56,9 @@ def viewer_page() -> ResponseReturnValue:
         t=strings(language),
         bundle=bundle,
         build_command=BUILD_COMMAND,
-        config=client_config(_catalog(), language, request.script_root),
+        config=client_config(
+            current_instance().catalog, current_instance().site, language, request.script_root
+        ),
     )
     return html, 200 if bundle else 503
 
@@ -68,7 +67,8 @@ def viewer_page() -> ResponseReturnValue:
 def services_page() -> ResponseReturnValue:
     """Every service URL, absolute, built from the configured base URL only."""
     language = page_language(request)
-    settings = _settings()
+    instance = current_instance()
+    settings = instance.settings
     base_url = settings.base_url
     texts = strings(language)
     return render_template(
@@ -95,7 +95,7 @@ def services_page() -> ResponseReturnValue:
                     f"{base_url}/ogc/collections/{layer.id}" if layer.services.ogcapi else None
                 ),
             }
-            for layer in _catalog().layers
+            for layer in instance.catalog.layers
         ],
     )
 

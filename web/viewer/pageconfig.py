@@ -1,7 +1,8 @@
 """What the viewer page tells the browser: layers from the catalog, URLs, texts.
 
-Built from the layer catalog and ``viewer.yaml``; the page embeds it as JSON in a
-``<script type="application/json">`` block (never executed, so the CSP allows it).
+Built from the layer catalog, the site file (start view) and ``viewer.yaml`` (how layers
+are presented); the page embeds it as JSON in a ``<script type="application/json">``
+block (never executed, so the CSP allows it).
 """
 
 from __future__ import annotations
@@ -13,21 +14,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
+from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
+from geoportal.site import Site
 from web.viewer.texts import LOCALES, strings
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
-
-# Strict parcel-id pattern for what users type (domain reference §1); the viewer
-# checks input with it before any request is made.
-PARCEL_ID_PATTERN = r"^(\d{2})(\d{2})(\d{2})_([1-589])\.(\d{4})(?:\.AR_(\d+))?\.(\d+(?:/\d+)?)$"
-
-
-class Projection(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str
-    proj4: str
-    extent: tuple[float, float, float, float]
 
 
 class Search(BaseModel):
@@ -40,8 +33,6 @@ class ViewerSettings(BaseModel):
     """The contents of ``viewer.yaml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    projection: Projection
-    county_extent: tuple[float, float, float, float]
     extent_collection: str
     visible_layers: list[str]
     info_layers: dict[str, str]
@@ -54,11 +45,13 @@ def viewer_settings() -> ViewerSettings:
     return ViewerSettings.model_validate(yaml.safe_load(VIEWER_FILE.read_text(encoding="utf-8")))
 
 
-def client_config(catalog: Catalog, language: str, script_root: str) -> dict[str, Any]:
+def client_config(catalog: Catalog, site: Site, language: str, script_root: str) -> dict[str, Any]:
     """The JSON configuration of the viewer page.
 
     URLs are paths on this origin (under the WSGI script root), never built from the
-    Host header; the CSP allows only this origin anyway.
+    Host header; the CSP allows only this origin anyway. The parcel-id pattern is the
+    strict rule of ``geoportal.cadastre.identifiers``: the browser checks what a person
+    types with it before any request is made.
     """
     viewer = viewer_settings()
     search_layer = catalog.by_id[viewer.search.layer]
@@ -67,8 +60,12 @@ def client_config(catalog: Catalog, language: str, script_root: str) -> dict[str
         "lang": language,
         "locale": LOCALES[language],
         "strings": strings(language),
-        "projection": viewer.projection.model_dump(),
-        "extent": list(viewer.county_extent),
+        "projection": {
+            "code": f"EPSG:{STORAGE_EPSG}",
+            "proj4": proj4(STORAGE_EPSG),
+            "extent": list(projected_area_of_use(STORAGE_EPSG)),
+        },
+        "extent": list(site.extent),
         "urls": {
             "ows": f"{script_root}/ows",
             "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",

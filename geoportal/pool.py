@@ -1,10 +1,10 @@
-"""A few reusable database connections per libpq service, per process.
+"""A few reusable database connections per role, per process.
 
-pygeoapi builds a new provider object for every request, so connections cannot live on
-the provider: opening one costs more than the query it serves. This module keeps idle
-connections in a LIFO stack per service name. It is deliberately small (no background
-threads): a connection is checked out for one query, returned if healthy, and the stack
-forgets everything inherited across ``fork`` (gunicorn workers must not share sockets).
+pygeoapi builds a new provider object for every request, and opening a connection costs
+more than the query it serves, so connections live here instead. Deliberately small (no
+background threads): a connection is checked out for one query, returned if healthy, and
+the stack forgets everything inherited across ``fork`` (gunicorn workers must not share
+sockets).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import pq
 
-MAX_IDLE = 8  # per service and process: gunicorn runs a few threads per worker
+MAX_IDLE = 8  # per role and process: gunicorn runs a few threads per worker
 
 
 class ConnectionPool:
-    """Idle autocommit connections to one libpq service."""
+    """Idle autocommit connections to one libpq connection string."""
 
-    def __init__(self, service: str, max_idle: int = MAX_IDLE):
-        self.service = service
+    def __init__(self, conninfo: str, max_idle: int = MAX_IDLE):
+        self.conninfo = conninfo
         self.max_idle = max_idle
         self._idle: list[psycopg.Connection] = []
         self._lock = threading.Lock()
@@ -43,7 +43,7 @@ class ConnectionPool:
         # Custom plans (prepare_threshold=None): a generic plan cannot pick the wrong index
         # for a selective bbox. JIT off: PostGIS functions have high cost estimates, and
         # compiling took 15 ms for a query that runs in 2 ms.
-        conn = psycopg.connect(f"service={self.service}", autocommit=True, prepare_threshold=None)
+        conn = psycopg.connect(self.conninfo, autocommit=True, prepare_threshold=None)
         conn.execute("SET jit = off")
         return conn
 
@@ -67,15 +67,3 @@ class ConnectionPool:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
-
-
-_pools: dict[str, ConnectionPool] = {}
-_pools_lock = threading.Lock()
-
-
-def pool_for(service: str) -> ConnectionPool:
-    """The process-wide pool of one service name."""
-    with _pools_lock:
-        if service not in _pools:
-            _pools[service] = ConnectionPool(service)
-        return _pools[service]

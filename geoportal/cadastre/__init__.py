@@ -1,0 +1,1 @@
+"""The land and building register (EGiB): identifiers, data tables and the rules behind them."""

@@ -1,0 +1,1 @@
+"""Spatial planning: local plans (MPZP), the general plan and their zones (APP)."""

@@ -1,0 +1,27 @@
+"""What every generated engine configuration is made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geoportal.catalog import Catalog
+from geoportal.instance import Instance
+from geoportal.site import Site
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The layer catalog, the site file and the role name MapServer connects as.
+
+    Nothing else may reach a generated file: it is committed and compared byte for byte
+    (``geoportal config check``), so it must not depend on the machine.
+    """
+
+    catalog: Catalog
+    site: Site
+    public_service: str  # libpq service name of the public reader role
+
+
+def sources_of(instance: Instance) -> Sources:
+    """The sources of one instance's configurations."""
+    return Sources(instance.catalog, instance.site, instance.database.service_name("public"))
