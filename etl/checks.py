@@ -1,21 +1,23 @@
 """Quality checks and repairs run on ``staging`` before anything reaches ``data``.
 
-Each check returns a finding (a count and a few examples) for the quality report. Only a
-check marked ``fatal`` stops the load; the rest are reported, and geometry repairs are
-applied in staging so that ``data`` only ever holds valid geometries.
+``CHECKS`` is the registry, on one screen: a name, the tables a check applies to, and the
+function that runs it in SQL (PostGIS is faster than Python at this). Each returns a
+finding (a count and a few examples) for the quality report. Only a ``fatal`` finding
+stops the load; geometry repairs are applied in staging, so ``data`` only ever holds
+valid geometries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
 
-from geoportal.tables import SPATIAL
+from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN, IdentifierError, read_parcel_id
+from geoportal.tables import SPATIAL, TABLES
 
-# Strict form of a parcel identifier (domain.md §1); county data may be lenient: reported.
-PARCEL_ID_PATTERN = r"^(\d{2})(\d{2})(\d{2})_([1-589])\.(\d{4})(?:\.AR_(\d+))?\.(\d+(?:/\d+)?)$"
 AREA_TOLERANCE = 0.05  # report legal vs geometric area differences above 5 %
 
 
@@ -35,73 +37,100 @@ class Finding:
                 "fatal": self.fatal, "examples": self.examples}  # fmt: skip
 
 
+CheckFunction = Callable[[psycopg.Connection, str], tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: what it does to a staging table, where it applies, if it stops a load."""
+
+    run: CheckFunction
+    tables: frozenset[str]
+    fatal: bool = False
+
+
 def run_checks(conn: psycopg.Connection, tables: list[str]) -> list[Finding]:
-    """Run all checks on the loaded staging tables; repairs happen in place."""
-    findings: list[Finding] = []
-    for table in tables:
-        findings.append(_duplicates(conn, table))
-        if table in SPATIAL:
-            findings.append(_repair_invalid(conn, table))
-            findings.append(_drop_empty(conn, table))
-    if "parcel" in tables:
-        findings.append(_parcel_ids(conn))
-        findings.append(_area_differences(conn))
-    return [finding for finding in findings if finding.count]
+    """Run every registered check on the loaded staging tables; repairs happen in place."""
+    findings = []
+    for name, check in CHECKS.items():
+        for table in (t for t in tables if t in check.tables):
+            count, examples = check.run(conn, table)
+            if count:
+                findings.append(Finding(name, table, count, check.fatal, examples))
+    return findings
 
 
-def _examples(conn: psycopg.Connection, query: sql.Composable) -> tuple[int, list[str]]:
+def _examples(conn: psycopg.Connection, query: sql.Composed) -> tuple[int, list[str]]:
     rows = conn.execute(query).fetchall()
     return len(rows), [str(row[0]) for row in rows[:5]]
 
 
-def _duplicates(conn: psycopg.Connection, table: str) -> Finding:
+def duplicate_versions(conn: psycopg.Connection, table: str) -> tuple[int, list[str]]:
+    """The same object version twice: the snapshot is ambiguous."""
     query = sql.SQL(
         "SELECT local_id FROM staging.{} GROUP BY namespace, local_id, version_id"
         " HAVING count(*) > 1"
     ).format(sql.Identifier(table))
-    count, examples = _examples(conn, query)
-    return Finding("duplicate_version", table, count, fatal=True, examples=examples)
+    return _examples(conn, query)
 
 
-def _repair_invalid(conn: psycopg.Connection, table: str) -> Finding:
+def repair_invalid(conn: psycopg.Connection, table: str) -> tuple[int, list[str]]:
+    """Invalid geometries, repaired with ``ST_MakeValid`` (only those)."""
     ident = sql.Identifier(table)
-    count, examples = _examples(
+    found = _examples(
         conn, sql.SQL("SELECT local_id FROM staging.{} WHERE NOT ST_IsValid(geom)").format(ident)
     )
-    if count:
-        dimension = sql.SQL("ST_Dimension(geom)")
+    if found[0]:
         conn.execute(
             sql.SQL(
-                "UPDATE staging.{t} SET geom = CASE WHEN {d} = 2"
+                "UPDATE staging.{t} SET geom = CASE WHEN ST_Dimension(geom) = 2"
                 " THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))"
                 " ELSE ST_MakeValid(geom) END WHERE NOT ST_IsValid(geom)"
-            ).format(t=ident, d=dimension)
+            ).format(t=ident)
         )
-    return Finding("invalid_geometry_repaired", table, count, examples=examples)
+    return found
 
 
-def _drop_empty(conn: psycopg.Connection, table: str) -> Finding:
+def drop_empty(conn: psycopg.Connection, table: str) -> tuple[int, list[str]]:
+    """Objects without a geometry where the table needs one: dropped."""
     query = sql.SQL(
         "DELETE FROM staging.{} WHERE geom IS NULL OR ST_IsEmpty(geom) RETURNING local_id"
     ).format(sql.Identifier(table))
-    count, examples = _examples(conn, query)
-    return Finding("empty_geometry_dropped", table, count, examples=examples)
+    return _examples(conn, query)
 
 
-def _parcel_ids(conn: psycopg.Connection) -> Finding:
+def parcel_ids(conn: psycopg.Connection, table: str) -> tuple[int, list[str]]:
+    """Parcel ids outside the strict rule (domain reference §1), with the reason for each."""
     query = sql.SQL("SELECT parcel_id FROM staging.parcel WHERE parcel_id !~ {}").format(
         sql.Literal(PARCEL_ID_PATTERN)
     )
     count, examples = _examples(conn, query)
-    return Finding("parcel_id_not_strict", "parcel", count, examples=examples)
+    return count, [f"{example}: {_reasons(example)}" for example in examples]
 
 
-def _area_differences(conn: psycopg.Connection) -> Finding:
+def _reasons(parcel_id: str) -> str:
+    try:
+        return "; ".join(read_parcel_id(parcel_id).deviations)
+    except IdentifierError as exc:
+        return str(exc)
+
+
+def area_differences(conn: psycopg.Connection, table: str) -> tuple[int, list[str]]:
+    """Legal area differs from the geometric one by more than the tolerance (reported only)."""
     query = sql.SQL(
         "SELECT parcel_id || ': ' || area_ha || ' ha legal, '"
         " || round((ST_Area(geom) / 10000)::numeric, 4) || ' ha geometric'"
         " FROM staging.parcel WHERE area_ha > 0"
         " AND abs(ST_Area(geom) / 10000 - area_ha) / area_ha > {}"
     ).format(sql.Literal(AREA_TOLERANCE))
-    count, examples = _examples(conn, query)
-    return Finding("area_difference_over_5pct", "parcel", count, examples=examples)
+    return _examples(conn, query)
+
+
+PARCEL = frozenset({"parcel"})
+CHECKS: dict[str, Check] = {
+    "duplicate_version": Check(duplicate_versions, frozenset(TABLES), fatal=True),
+    "invalid_geometry_repaired": Check(repair_invalid, SPATIAL),
+    "empty_geometry_dropped": Check(drop_empty, SPATIAL),
+    "parcel_id_not_strict": Check(parcel_ids, PARCEL),
+    "area_difference_over_5pct": Check(area_differences, PARCEL),
+}

@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from geoportal.cadastre.identifiers import IdentifierError, parse_parcel_id
 from geoportal.crs import PL2000_EPSG, POLAND_2180, STORAGE_EPSG, lonlat_bounds
 from geoportal.text import LANGUAGES, Language, Text
 
@@ -169,12 +170,14 @@ class Site(_Strict):
     languages: tuple[Language, ...] = LANGUAGES
     data: DataPolicy
     tiles: Tiles = Tiles()
+    example_parcel: str | None = Field(default=None, description="a parcel id users are shown")
     demo: bool = Field(default=False, description="the data are synthetic: say so everywhere")
     source: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _consistent(self) -> Site:
         _check_bbox(self.extent, "extent", POLAND_2180, "Poland (EPSG:2180)")
+        _check_parcel_example(self.parcel_example, self.county.teryt)
         if self.tiles.seed_area is not None:
             _check_bbox(self.tiles.seed_area, "tiles.seed_area", self.extent, "the extent")
         if (
@@ -184,6 +187,11 @@ class Site(_Strict):
         ):
             raise ValueError("languages must start with pl and name each language once")
         return self
+
+    @property
+    def parcel_example(self) -> str:
+        """A parcel id of this county to show users (the site's, or one in its format)."""
+        return self.example_parcel or f"{self.county.teryt}01_1.0001.123/4"
 
     @property
     def seed_area(self) -> BBox:
@@ -226,6 +234,15 @@ def _describe(error: ValidationError) -> str:
         where = ".".join(str(part) for part in item["loc"]) or "(file)"
         problems.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(problems)
+
+
+def _check_parcel_example(parcel_id: str, teryt: str) -> None:
+    try:
+        parsed = parse_parcel_id(parcel_id)
+    except IdentifierError as exc:
+        raise ValueError(f"example_parcel: {exc}") from exc
+    if parsed.district.unit.teryt_county != teryt:
+        raise ValueError(f"example_parcel {parcel_id!r} is not in the county {teryt}")
 
 
 def _check_bbox(bbox: BBox, name: str, outer: BBox, outer_name: str) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from geoportal.database import DatabaseUnavailable
+from services.edge.failures import unavailable
 from web.instance import current_instance
 
 health_blueprint = Blueprint("health", __name__)
@@ -26,8 +27,9 @@ def ready() -> ResponseReturnValue:
         with current_instance().database.connect("public") as conn:
             conn.execute("SELECT 1 FROM publish.parcels LIMIT 1")
     except (DatabaseUnavailable, psycopg.Error):
+        refusal = unavailable()
         response = jsonify(status="unavailable", database="unreachable", engines=engines)
-        response.status_code = 503
-        response.headers["Retry-After"] = "5"
+        response.status_code = refusal.answer.status
+        response.headers.extend(refusal.headers())
         return response
     return jsonify(status="ready", database="ok", engines=engines)

@@ -80,7 +80,7 @@ class _NoNetwork(urllib.request.BaseHandler):
     def _refuse(self, request: urllib.request.Request) -> None:
         raise PermissionError(f"network access refused: {request.full_url}")
 
-    http_open = https_open = ftp_open = _refuse  # type: ignore[assignment]
+    http_open = https_open = ftp_open = _refuse
 
 
 _OPENER = urllib.request.build_opener(_NoNetwork())

@@ -1,35 +1,32 @@
-"""Streaming readers of county exchange files, yielding ``(table, record)`` tuples.
+"""Streaming readers of county exchange files: the registry, on one screen.
 
-``READERS`` maps a format name to a reader class (``Reader(path)`` is iterable and has a
-``findings`` list afterwards); ``detect(path)`` names the format of a file from the
-namespace of its first feature (or its root), or returns None.
+A reader (:class:`~etl.readers.base.Reader`) recognises its format from the start of a
+file (``sniff``), then streams ``(table, record)`` pairs whose keys are columns of the
+data tables (``geoportal.tables``), and lists what it noticed in ``findings``. Adding a
+format is adding a class and one line here; ``detect`` asks every registered reader in
+order and names the first that recognises the file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from etl.gml import namespaces as ns
 from etl.readers.app_gml import AppGmlReader
+from etl.readers.base import Reader
 from etl.readers.egib_gml import EgibGmlReader
 
-READERS = {"egib-gml": EgibGmlReader, "app-gml": AppGmlReader}
+READERS: dict[str, type[Reader]] = {
+    "egib-gml": EgibGmlReader,  # EGiB GML, 2021 and 2015 models
+    "app-gml": AppGmlReader,  # APP GML 1.0 / 2.0 and the project's MPZP zones
+}
 
 
 def detect(path: Path | str) -> str | None:
-    """'egib-gml', 'app-gml' or None (not XML, unknown, or refused as unsafe)."""
-    from etl.gml.schemas import sniff_namespaces
-
-    try:
-        root_ns, feature_ns = sniff_namespaces(path)
-    except Exception:  # not well-formed, DOCTYPE refused, unreadable
-        return None
-    for namespace in (feature_ns, root_ns):
-        if namespace in ns.EGIB_ALL:
-            return "egib-gml"
-        if namespace in ns.APP_ALL:
-            return "app-gml"
+    """The name of the reader for a file, or None (unknown, unreadable, refused as unsafe)."""
+    for name, reader in READERS.items():
+        if reader.sniff(Path(path)):
+            return name
     return None
 
 
-__all__ = ["READERS", "AppGmlReader", "EgibGmlReader", "detect"]
+__all__ = ["READERS", "AppGmlReader", "EgibGmlReader", "Reader", "detect"]

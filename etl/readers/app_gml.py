@@ -21,10 +21,14 @@ from typing import Any
 
 from lxml import etree
 
+from etl.gml import namespaces as ns
 from etl.readers.base import (
     GML_ID,
     XLINK_TITLE,
+    Finding,
     Findings,
+    GmlSniffer,
+    Record,
     children,
     date,
     decimal,
@@ -43,8 +47,10 @@ _PLAN_URI = re.compile(r"/AktPlanowaniaPrzestrzennego/(PL\.ZIPPZP\.[^/]+/[^/]+)/
 ZONE_CLASSES = ("StrefaPlanistyczna", "TerenMPZP")
 
 
-class AppGmlReader:
+class AppGmlReader(GmlSniffer):
     """``for table, record in AppGmlReader(path)``; then ``.findings``."""
+
+    NAMESPACES = ns.APP_ALL
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -55,10 +61,11 @@ class AppGmlReader:
         self.plan_ids: dict[str, str] = {}  # gml:identifier / gml:id -> plan_id
 
     @property
-    def findings(self) -> list:
+    def findings(self) -> list[Finding]:
+        """What reading noticed, by kind."""
         return self._findings.as_list()
 
-    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def __iter__(self) -> Iterator[Record]:
         self._index()
         skipped: dict[str, int] = {}
         for feature in iter_features(self.path, self.geometry.set_envelope):
@@ -227,6 +234,7 @@ def _document(kids: dict) -> dict[str, Any]:
                 when = date(element.text)
                 break
     journal = first_text(kids, "numerIdentyfikacyjny")
-    if journal is None and _first(kids, "dziennikUrzedowy") is not None:
-        journal = _first(kids, "dziennikUrzedowy").get(XLINK_TITLE)
+    journal_ref = _first(kids, "dziennikUrzedowy")
+    if journal is None and journal_ref is not None:
+        journal = journal_ref.get(XLINK_TITLE)
     return {"number": number, "date": when, "journal": journal}

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -46,6 +47,46 @@ class Finding:
         return f"{self.code}: {self.message}{times}{sample}"
 
 
+Record = tuple[str, dict[str, Any]]  # (data table, column -> value)
+
+
+class Reader(Protocol):
+    """What the load pipeline needs of a reader of one exchange format."""
+
+    def __init__(self, path: Path) -> None: ...
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        """True if the file is in this reader's format (read from its first bytes)."""
+        ...
+
+    def __iter__(self) -> Iterator[Record]:
+        """The file's records, streamed: memory does not grow with the file."""
+        ...
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What reading noticed (after iterating)."""
+        ...
+
+
+class GmlSniffer:
+    """``sniff`` for GML readers: the namespace of the first feature (or of the root)."""
+
+    NAMESPACES: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def sniff(cls, path: Path) -> bool:
+        """True if the first feature (or the collection) is in one of ``NAMESPACES``."""
+        from etl.gml.schemas import sniff_namespaces
+
+        try:
+            root_ns, feature_ns = sniff_namespaces(path)
+        except Exception:  # not well-formed, DOCTYPE refused, unreadable, not XML at all
+            return False
+        return bool({feature_ns, root_ns} & cls.NAMESPACES)
+
+
 class Findings:
     """Aggregates findings by code."""
 
@@ -71,7 +112,9 @@ def namespace(tag: object) -> str:
     return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
-def iter_features(path: Path | str, on_envelope=None) -> Iterator[etree._Element]:
+def iter_features(
+    path: Path | str, on_envelope: Callable[[etree._Element], None] | None = None
+) -> Iterator[etree._Element]:
     """Yield feature elements one by one, clearing each afterwards.
 
     ``on_envelope`` receives the collection's ``gml:Envelope`` (default srsName)."""

@@ -14,25 +14,37 @@ they are and reported as findings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
+from etl.gml import namespaces as ns
 from etl.readers import egib_records as rec
-from etl.readers.base import GML_ID, Findings, children, href_of, iter_features, local, ref_key
+from etl.readers.base import (
+    GML_ID,
+    Finding,
+    Findings,
+    GmlSniffer,
+    Record,
+    children,
+    href_of,
+    iter_features,
+    local,
+    ref_key,
+)
 from etl.readers.geometry import GeometryReader
+from geoportal.cadastre.identifiers import IdentifierError, read_parcel_id
 
-PARCEL_ID = re.compile(r"^(?P<district>\d{6}_\d\.\d{4})(?:\.AR_(?P<sheet>\d+))?\.(?P<ndz>.+)$")
 REGISTRATION = ("EGB_JednostkaRejestrowaGruntow", "EGB_JednostkaRejestrowaBudynkow",
                 "EGB_JednostkaRejestrowaLokali")  # fmt: skip
 
 
-class EgibGmlReader:
+class EgibGmlReader(GmlSniffer):
     """``for table, record in EgibGmlReader(path)``; then ``.findings``."""
+
+    NAMESPACES = ns.EGIB_ALL
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -44,13 +56,14 @@ class EgibGmlReader:
         self._seen: set[tuple] = set()
 
     @property
-    def findings(self) -> list:
+    def findings(self) -> list[Finding]:
+        """What reading noticed, by kind."""
         return self._findings.as_list()
 
     def note(self, code: str, message: str, example: object = None) -> None:
         self._findings.add(code, message, example)
 
-    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def __iter__(self) -> Iterator[Record]:
         self._build_index()
         handlers = rec.HANDLERS
         skipped: dict[str, int] = {}
@@ -112,19 +125,18 @@ class EgibGmlReader:
         return value
 
     def parcel_parts(self, parcel_id: str) -> tuple[str, str | None, str | None]:
-        """(number, sheet, district) from a parcel id; letters in NDZ are reported."""
-        match = PARCEL_ID.match(parcel_id)
-        if not match:
-            self.note(
-                "parcel_id_unparsed", "parcel id not in WWPPGG_R.XXXX[.AR_N].NDZ form", parcel_id
-            )
+        """(number, sheet, district) read leniently from a parcel id.
+
+        County data may deviate from the strict rule (letters in NDZ…): the value is read
+        and the deviation is reported by the ``parcel_id_not_strict`` check. An id whose
+        structure cannot be recognised at all is a finding here.
+        """
+        try:
+            parcel = read_parcel_id(parcel_id).value
+        except IdentifierError as exc:
+            self.note("parcel_id_unparsed", f"parcel id not understood: {exc}", parcel_id)
             return parcel_id.rsplit(".", 1)[-1], None, None
-        number = match.group("ndz")
-        if not re.fullmatch(r"\d+(?:/\d+)?", number):
-            self.note(
-                "ndz_not_numeric", "parcel number (NDZ) with letters or other signs", parcel_id
-            )
-        return number, match.group("sheet"), match.group("district")
+        return parcel.number, parcel.sheet, str(parcel.district)
 
     def once(self, key: tuple) -> bool:
         """True the first time a (table, namespace, local id, version) is seen."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import shapely
@@ -87,7 +88,7 @@ def _head(
     )
 
 
-def _open(path: Path, count: int, extra_ns: str) -> object:
+def _open(path: Path, count: int, extra_ns: str) -> TextIO:
     fh = open(path, "w", encoding="utf-8", newline="\n")
     fh.write(
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -184,7 +184,7 @@ def _village_addresses(
     op: ObrebParcels, main: list[Building], rng: np.random.Generator
 ) -> list[Address]:
     order = sorted(main, key=lambda b: op.frame.to_local(np.array(b.geom.centroid.coords[0]))[0])
-    out = []
+    out: list[Address] = []
     for n, b in enumerate(order, start=1):
         suffix = "A" if rng.random() < 0.03 else ""
         b.address = len(out)
@@ -205,7 +205,7 @@ def _town_addresses(
         ahead = road.line.interpolate(min(along + 1.0, road.line.length))
         side = (ahead.x - near.x) * (c.y - near.y) - (ahead.y - near.y) * (c.x - near.x)
         by_street.setdefault(names[id(road)], []).append((along, side, b))
-    out = []
+    out: list[Address] = []
     for street in sorted(by_street):
         counters = {True: 1, False: 2}
         for _, side, b in sorted(by_street[street], key=lambda t: t[0]):

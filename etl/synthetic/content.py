@@ -85,10 +85,10 @@ def obreb_content(obreb: Obreb, seed: int, pool: SubjectPool) -> ObrebContent:
         kw = kw_number(COURT, int(rng.integers(1, 60000))) if rng.random() < 0.75 else None
         for pi in unit.parcels:
             parcels[pi].jrg, parcels[pi].kw = j, kw
-    for kind, items in (("budynek", buildings), ("adres", addresses)):
-        for i, item in enumerate(items):
-            key = item.building_id if kind == "budynek" else f"{obreb.obreb_id}:{i}"
-            metas[f"{kind}:{i}"] = make_meta(seed, kind, key, rng)
+    for i, building in enumerate(buildings):
+        metas[f"budynek:{i}"] = make_meta(seed, "budynek", building.building_id, rng)
+    for i in range(len(addresses)):
+        metas[f"adres:{i}"] = make_meta(seed, "adres", f"{obreb.obreb_id}:{i}", rng)
     return ObrebContent(obreb, op, land, parcels, jrgs, buildings, addresses, metas)
 
 

@@ -160,7 +160,7 @@ def _contiguous_parts(cells: list[Polygon], owner: np.ndarray, n: int) -> list[P
             keep = max(parts, key=lambda p: p.area)
             for i in members:
                 if not keep.contains(cells[i].representative_point()):
-                    owner[i] = _neighbour_owner(cells, tree, owner, i, k)
+                    owner[i] = _neighbour_owner(cells, tree, owner, int(i), k)
                     moved = True
         if not moved:
             break

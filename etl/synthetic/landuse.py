@@ -106,9 +106,11 @@ def _rural_zones(op: ObrebParcels, rng: np.random.Generator) -> list[tuple[str, 
         (("Ls", 0.10, 0.8), ("Ls", 0.06, 0.5), ("Ps", 0.02, 0.4), ("Lz", 0.01, 0.3))
     ):
         if rng.random() < chance:
-            layers.append((ofu, _blob(*pts[i], area * share * rng.uniform(0.5, 1.5), rng)))
+            x, y = pts[i]
+            layers.append((ofu, _blob(x, y, area * share * rng.uniform(0.5, 1.5), rng)))
     if rng.random() < 0.25:
-        layers.append(("N", _blob(*pts[-1], rng.uniform(3e3, 2e4), rng)))
+        x, y = pts[-1]
+        layers.append(("N", _blob(x, y, rng.uniform(3e3, 2e4), rng)))
     if rng.random() < 0.15:
         x, y = pts[0] * 0.5 + np.array(centre.coords[0]) * 0.5
         layers.append(("Ws", _blob(x, y, rng.uniform(800, 4000), rng)))

@@ -99,7 +99,7 @@ class Plan:
 def select_plans(layout: CountyLayout) -> list[PlanSpec]:
     """Which obręby the plans cover (from the skeleton only, before any parcel exists)."""
     used: set[str] = set()
-    specs = []
+    specs: list[PlanSpec] = []
     for unit_id, mode, count, which in _SPECS:
         unit = next(u for u in layout.units if u.spec.unit_id == unit_id)
         free = [o for o in unit.obreby if o.obreb_id not in used]
@@ -175,7 +175,8 @@ def _number_zones(parts: list[tuple[str, Polygon]], rng: np.random.Generator) ->
     geoms = absorb_slivers([p for _, p in pieces], np.zeros(len(pieces), bool), 60.0)
     kept = [(s, g) for (s, _), g in zip(pieces, geoms, strict=True) if g is not None]
     kept.sort(key=lambda sg: (sg[0], -round(sg[1].centroid.y), round(sg[1].centroid.x)))
-    zones, counters = [], {}
+    zones: list[Zone] = []
+    counters: dict[str, int] = {}
     for symbol, geom in kept:
         counters[symbol] = counters.get(symbol, 0) + 1
         zones.append(_zone(f"{counters[symbol]}{symbol}", symbol, geom, len(zones) + 5, rng))

@@ -65,7 +65,11 @@ def _metadata(site: Site) -> dict[str, Any]:
             "url": PLACEHOLDER_ROOT + "/",
         },
         "license": {"name": licence.name, "url": licence.url},
-        "provider": {"name": site.organ.office.model_dump(), "url": PLACEHOLDER_ROOT + "/"},
+        "provider": {
+            "name": site.organ.office.model_dump(),
+            "url": PLACEHOLDER_ROOT + "/",
+            "email": site.contact.email,  # OpenAPI info.contact.email
+        },
         "contact": _contact(site),
     }
 

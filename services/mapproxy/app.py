@@ -26,7 +26,10 @@ from mapproxy.wsgiapp import make_wsgi_app
 
 from geoportal.files import write_atomic
 from geoportal.settings import Settings
+from geoportal.text import Text
 from services.configgen.mapfile import MAX_SIZE
+from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond, status_line
+from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
 
 CONFIG_NAME = "mapproxy.yaml"
 # Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms).
@@ -83,13 +86,12 @@ class MapProxyEdge:
         environ["HTTP_HOST"] = self.host
         environ["wsgi.url_scheme"] = self.scheme
         environ["SCRIPT_NAME"] = self.prefix + environ.get("SCRIPT_NAME", "")
-        if environ.get("PATH_INFO", "").startswith("/wms"):
-            refusal = _image_size_refusal(environ.get("QUERY_STRING", ""))
-            if refusal is not None:
-                headers = [("Content-Type", "application/vnd.ogc.se_xml"),
-                           ("Content-Length", str(len(refusal)))]  # fmt: skip
-                start_response("400 Bad Request", headers)
-                return [refusal]
+        dialect = _dialect(environ)
+        try:
+            if dialect.format == "wms":
+                _check_image_size(environ.get("QUERY_STRING", ""))
+        except Refusal as refusal:
+            return respond(start_response, refusal, dialect, environ.get("REQUEST_METHOD", ""))
         kvp = environ.get("PATH_INFO", "").rstrip("/") == "/wmts"
         if kvp:
             environ["PATH_INFO"] = "/service"
@@ -109,15 +111,45 @@ class MapProxyEdge:
         if kvp:
             body = body.replace(*self._kvp_links)
         if status.startswith("500"):
-            status, headers, body = _classify_failure(headers, body)
+            return self._failure(start_response, body, headers, dialect)
         headers = [(k, str(len(body)) if k.lower() == "content-length" else v)
                    for k, v in headers]  # fmt: skip
         start_response(status, headers)
         return [body]
 
+    @staticmethod
+    def _failure(
+        start_response: Callable[..., Any],
+        body: bytes,
+        headers: list[tuple[str, str]],
+        dialect: Dialect,
+    ) -> list[bytes]:
+        """MapProxy answers every error with 500; tell a client's mistake from an outage.
 
-def _image_size_refusal(query: str) -> bytes | None:
-    """WMS exception for WIDTH/HEIGHT outside 1…MAX_SIZE; MapProxy caps only the pixel count.
+        Errors from the tile source (our MapServer) carry the source's messages and URL:
+        those become the table's "source unavailable" with a document that names no
+        internal address. Everything else MapProxy refuses is a problem with the request:
+        its own OGC exception is kept, with the status of a bad parameter.
+        """
+        if any(marker in body for marker in _SOURCE_FAILURE_MARKERS):
+            return respond(start_response, unavailable(Failure.SOURCE_UNAVAILABLE), dialect)
+        status = ANSWERS[Failure.BAD_PARAMETER].status
+        headers = [(k, str(len(body)) if k.lower() == "content-length" else v)
+                   for k, v in headers]  # fmt: skip
+        start_response(status_line(status), headers)
+        return [body]
+
+
+def _dialect(environ: dict[str, Any]) -> Dialect:
+    """MapProxy's cached WMS writes WMS exceptions; WMTS and the tile paths OWS ones."""
+    if not environ.get("PATH_INFO", "").startswith("/wms"):
+        return WMTS_10
+    query = environ.get("QUERY_STRING", "")
+    return WMS_130 if "VERSION=1.3.0" in query.upper() else WMS_111
+
+
+def _check_image_size(query: str) -> None:
+    """WIDTH/HEIGHT must be 1…MAX_SIZE; MapProxy caps only the pixel count.
 
     Without it ``WIDTH=100000&HEIGHT=10`` renders a 100,000-pixel-wide image.
     """
@@ -125,29 +157,12 @@ def _image_size_refusal(query: str) -> bytes | None:
         if name.upper() in ("WIDTH", "HEIGHT") and not (
             value.isdigit() and 1 <= int(value) <= MAX_SIZE
         ):
-            text = f"{name.upper()} must be a whole number from 1 to {MAX_SIZE}"
-            return (
-                '<?xml version="1.0"?>\n<ServiceExceptionReport version="1.1.1">'
-                f'<ServiceException code="InvalidParameterValue">{text}</ServiceException>'
-                "</ServiceExceptionReport>"
-            ).encode()
-    return None
-
-
-def _classify_failure(
-    headers: list[tuple[str, str]], body: bytes
-) -> tuple[str, list[tuple[str, str]], bytes]:
-    """MapProxy answers every error with 500; tell a client's mistake from an outage.
-
-    Errors from the tile source (our MapServer) carry the source's messages and URL: those
-    become 503 with a message that names no internal address. Everything else MapProxy
-    refuses is a problem with the request: 400, its OGC exception kept.
-    """
-    if any(marker in body for marker in _SOURCE_FAILURE_MARKERS):
-        message = b"Map source temporarily unavailable / Zrodlo mapy chwilowo niedostepne"
-        return "503 Service Unavailable", [("Content-Type", "text/plain"),
-                                           ("Retry-After", "5")], message  # fmt: skip
-    return "400 Bad Request", headers, body
+            raise Refusal(
+                Failure.BAD_PARAMETER,
+                Text(pl=f"{name.upper()} musi być liczbą całkowitą od 1 do {MAX_SIZE}",
+                     en=f"{name.upper()} must be a whole number from 1 to {MAX_SIZE}"),
+                name.upper(),
+            )  # fmt: skip
 
 
 def make_mapproxy_app(settings: Settings, ows_url: str | None = None) -> MapProxyEdge:

@@ -1,11 +1,12 @@
 """Turn what MapServer wrote into an HTTP answer: status, safe text, no version banner.
 
 MapServer sends OGC exception reports with HTTP 200 (WMS) or with a ``Status`` header of
-its own choosing (WFS sends "400 Internal Server Error" for a database failure). Here
-every exception report becomes 400, except a database failure, which becomes 503 with
-``Retry-After``, as bad input is the client's to fix and a database outage is not.
-Exception texts lose MapServer function names, file paths, connection parameters and
-version strings; the capabilities lose the ``<!-- MapServer version … -->`` banner.
+its own choosing (WFS sends "400 Internal Server Error" for a database failure). Here each
+report is classified as a kind of failure and answered as the edge's table says
+(``services.edge.failures``): a database outage as one, anything else as the client's
+bad parameter. Exception texts lose MapServer function names, file paths, connection
+parameters and version strings; the capabilities lose the ``<!-- MapServer version … -->``
+banner.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from services.configgen.templating import render
+from geoportal.text import Text
+from services.edge.documents import WMS_130, Dialect, document
+from services.edge.failures import ANSWERS, UNAVAILABLE, Failure, Refusal
 
-RETRY_AFTER = "5"
 DB_FAILURE = re.compile(
     r"msPostGIS|Database connection failed|statement timeout|could not connect"
     r"|server closed the connection|connection to server",
     re.IGNORECASE,
 )
-DB_TEXT = "Źródło danych jest chwilowo niedostępne. / The data source is temporarily unavailable."
 _FUNCTION = re.compile(r"\b\w+\(\):\s*")
 _PATH = re.compile(r"(?<![\w:/])(?:/[\w.@+-]+){2,}/?")
 _CONNECTION = re.compile(
@@ -36,7 +37,7 @@ _EXCEPTION_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, loa
 
 
 @dataclass
-class Answer:
+class Reply:
     """An HTTP answer ready for ``start_response``."""
 
     status: int
@@ -45,54 +46,58 @@ class Answer:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def edge_exception(
-    status: int, code: str, text: str, locator: str | None, service: str | None
-) -> Answer:
-    """An OGC exception report written by us (WFS: OWS 1.1, otherwise WMS 1.3.0)."""
-    body = render(
-        "mapfile_exception.xml.j2", service=service, code=code, text=text, locator=locator
-    ).encode()
-    headers = [("Retry-After", RETRY_AFTER)] if status == 503 else []
-    if status == 405:
-        headers.append(("Allow", "GET, HEAD, POST"))
-    return Answer(status, "text/xml; charset=UTF-8", body, headers)
+def refusal_reply(refusal: Refusal, dialect: Dialect) -> Reply:
+    """A refusal of ours as a reply: the table's status and headers, a templated document."""
+    content_type, body = document(refusal, dialect)
+    return Reply(refusal.answer.status, content_type, body, refusal.headers())
 
 
-def finish(content_type: str, body: bytes, wms_version: str | None) -> Answer:
+def finish(content_type: str, body: bytes, dialect: Dialect) -> Reply:
     """Classify MapServer's output: a normal answer (200) or an exception report."""
     if "xml" in content_type and b"Exception" in body[:2048]:
-        return exception_answer(content_type, body, wms_version)
+        return exception_reply(content_type, body, dialect)
     if "xml" in content_type:
         body = _BANNER.sub(b"", body[:4096], count=1) + body[4096:]
     if content_type.startswith("text/") and "charset" not in content_type:
         content_type += "; charset=UTF-8"
-    return Answer(200, content_type, body)
+    return Reply(200, content_type, body)
 
 
-def exception_answer(content_type: str, body: bytes, wms_version: str | None) -> Answer:
-    """Rewrite an exception report: safe texts, WMS 1.3 code names, proper HTTP status."""
+def exception_reply(content_type: str, body: bytes, dialect: Dialect) -> Reply:
+    """Rewrite an exception report: safe texts, WMS 1.3 code names, the table's status."""
     try:
         root = etree.fromstring(body, _EXCEPTION_PARSER)
     except etree.XMLSyntaxError:
-        return edge_exception(400, "NoApplicableCode", "invalid request", None, None)
+        invalid = Text(pl="Nieprawidłowe zapytanie", en="invalid request")
+        return refusal_reply(Refusal(Failure.BAD_PARAMETER, invalid), dialect)
     if not etree.QName(root).localname.endswith("ExceptionReport"):
-        return Answer(200, content_type, body)  # data that merely mention "Exception"
-    database_down = DB_FAILURE.search(etree.tostring(root, encoding="unicode")) is not None
+        return Reply(200, content_type, body)  # data that merely mention "Exception"
+    failure = _classify(root)
+    answer = ANSWERS[failure]
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        name = etree.QName(element).localname
-        if name in _EXCEPTION_TAGS:
-            element.text = DB_TEXT if database_down else sanitize(element.text or "")
-        if element.get("code") == "InvalidSRS" and wms_version == "1.3.0":
-            element.set("code", "InvalidCRS")  # the WMS 1.3.0 name of the same error
-        if database_down and (element.get("code") or element.get("exceptionCode")):
-            element.set(
-                "exceptionCode" if element.get("exceptionCode") else "code", "NoApplicableCode"
-            )
+        if isinstance(element.tag, str):
+            _rewrite(element, failure, dialect)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    status, headers = (503, [("Retry-After", RETRY_AFTER)]) if database_down else (400, [])
-    return Answer(status, content_type, text, headers)
+    return Reply(answer.status, content_type, text, Refusal(failure, UNAVAILABLE).headers())
+
+
+def _classify(root: etree._Element) -> Failure:
+    if DB_FAILURE.search(etree.tostring(root, encoding="unicode")):
+        return Failure.DATABASE_UNAVAILABLE
+    return Failure.BAD_PARAMETER
+
+
+def _rewrite(element: etree._Element, failure: Failure, dialect: Dialect) -> None:
+    unavailable = failure is Failure.DATABASE_UNAVAILABLE
+    if etree.QName(element).localname in _EXCEPTION_TAGS:
+        message = f"{UNAVAILABLE.pl} / {UNAVAILABLE.en}"
+        element.text = message if unavailable else sanitize(element.text or "")
+    if element.get("code") == "InvalidSRS" and dialect == WMS_130:
+        element.set("code", "InvalidCRS")  # the WMS 1.3.0 name of the same error
+    if unavailable:
+        for attribute in ("code", "exceptionCode"):
+            if element.get(attribute):
+                element.set(attribute, ANSWERS[failure].code)
 
 
 def sanitize(text: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from http import HTTPStatus
 from typing import Any
 
 import mapscript
@@ -23,11 +22,18 @@ import mapscript
 from geoportal.catalog import Catalog
 from geoportal.database import Database
 from geoportal.settings import Settings
-from services.mapserver.answers import Answer, edge_exception, finish
-from services.mapserver.edge import OwsRequest, Rejected, read_request, service_of
+from geoportal.text import Text
+from services.edge.documents import Dialect, status_line
+from services.edge.failures import Failure, Refusal, server_error
+from services.mapserver.answers import Reply, finish, refusal_reply
+from services.mapserver.edge import OwsRequest, dialect_of, read_request
 from services.mapserver.runtime import prepare_runtime
 
 MS_DONE = 2  # OWSDispatch: "not an OWS request, nothing written"
+_NOT_OWS = Text(
+    pl="To nie jest zapytanie OGC WMS/WFS (SERVICE, REQUEST)",
+    en="not an OGC WMS/WFS request (SERVICE, REQUEST)",
+)
 
 
 class MapServerApp:
@@ -41,33 +47,27 @@ class MapServerApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        dialect = dialect_of(environ)
         try:
-            request = read_request(environ)
-            answer = self.dispatch(request)
-        except Rejected as refused:
-            answer = edge_exception(
-                refused.status, refused.code, refused.text, refused.locator, service_of(environ)
-            )
-        headers = [("Content-Type", answer.content_type),
-                   ("Content-Length", str(len(answer.body))), *answer.headers]  # fmt: skip
-        start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+            reply = self.dispatch(read_request(environ), dialect)
+        except Refusal as refusal:
+            reply = refusal_reply(refusal, dialect)
+        headers = [("Content-Type", reply.content_type),
+                   ("Content-Length", str(len(reply.body))), *reply.headers]  # fmt: skip
+        start_response(status_line(reply.status), headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
 
-    def dispatch(self, request: OwsRequest) -> Answer:
+    def dispatch(self, request: OwsRequest, dialect: Dialect) -> Reply:
         """Run one request through a fresh clone of the map and classify the output."""
         with self._clone_lock:
             map_ = self._map.clone()
         map_.web.metadata.set("ows_onlineresource", self._online_resource)
         status, content_type, body = _run(map_, _ows_request(request))
         if status == MS_DONE:
-            return edge_exception(
-                400, "MissingParameterValue", "not an OGC WMS/WFS request (SERVICE, REQUEST)",
-                "request", request.service,
-            )  # fmt: skip
+            raise Refusal(Failure.MISSING_PARAMETER, _NOT_OWS, "request")
         if not body:  # failed without writing a report: ours to fix, not the client's
-            return edge_exception(500, "NoApplicableCode", "map rendering failed", None, None)
-        version = request.params.get("VERSION") if request.service != "WFS" else None
-        return finish(content_type, body, version)
+            raise server_error()
+        return finish(content_type, body, dialect)
 
 
 def make_mapserver_app(settings: Settings, catalog: Catalog, database: Database) -> MapServerApp:

@@ -22,6 +22,10 @@ from urllib.parse import parse_qsl
 
 from lxml import etree
 
+from geoportal.text import Text
+from services.edge.documents import WFS_20, WMS_111, WMS_130, Dialect
+from services.edge.failures import Failure, Refusal
+
 MAX_BODY = 1024 * 1024
 MAX_QUERY = 64 * 1024
 SERVICES = {"WMS", "WFS"}
@@ -30,14 +34,6 @@ INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
 _INTEGER = re.compile(r"^\+?\d{1,9}$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 _CRS = re.compile(r"^[A-Za-z][A-Za-z0-9:._/-]{0,99}$")
-
-
-class Rejected(Exception):
-    """A request refused at the edge; carries what the OGC exception report needs."""
-
-    def __init__(self, status: int, code: str, text: str, locator: str | None = None):
-        super().__init__(text)
-        self.status, self.code, self.text, self.locator = status, code, text, locator
 
 
 @dataclass
@@ -50,13 +46,18 @@ class OwsRequest:
 
 
 def read_request(environ: dict[str, Any]) -> OwsRequest:
-    """Parse and check one WSGI request; raise :class:`Rejected` to refuse it."""
+    """Parse and check one WSGI request; raise :class:`Refusal` to refuse it."""
     method = environ.get("REQUEST_METHOD", "GET").upper()
     if method not in ("GET", "HEAD", "POST"):
-        raise Rejected(405, "OperationNotSupported", f"HTTP method {method} is not supported")
+        raise Refusal(
+            Failure.METHOD_NOT_ALLOWED,
+            Text(pl=f"Metoda HTTP {method} nie jest obsługiwana",
+                 en=f"HTTP method {method} is not supported"),
+            allow=("GET", "HEAD", "POST"),
+        )  # fmt: skip
     query = environ.get("QUERY_STRING", "")
     if len(query) > MAX_QUERY:
-        raise Rejected(414, "InvalidParameterValue", "query string too long")
+        raise Refusal(Failure.URI_TOO_LONG, _t("Zbyt długie zapytanie", "query string too long"))
     request = OwsRequest(params=_params(query))
     if method == "POST":
         _read_post(environ, request)
@@ -65,17 +66,23 @@ def read_request(environ: dict[str, Any]) -> OwsRequest:
     return request
 
 
-def service_of(environ: dict[str, Any]) -> str | None:
-    """SERVICE of a refused request, only to pick the exception report format.
+def dialect_of(environ: dict[str, Any]) -> Dialect:
+    """The exception format for a refused request: WFS 2.0, WMS 1.1.1 or WMS 1.3.0.
 
     XML POST is a WFS feature here (WMS takes KVP), so a refused XML body answers as WFS.
+    The query is read leniently (it may be what was refused), only for these two names.
     """
     if environ.get("REQUEST_METHOD") == "POST" and "form" not in environ.get("CONTENT_TYPE", ""):
-        return "WFS"
-    for name, value in parse_qsl(environ.get("QUERY_STRING", ""), max_num_fields=200):
-        if name.upper() == "SERVICE" and value.upper() in SERVICES:
-            return value.upper()
-    return None
+        return WFS_20
+    service = version = ""
+    for name, value in parse_qsl(environ.get("QUERY_STRING", "")[:MAX_QUERY]):
+        if name.upper() == "SERVICE":
+            service = value.upper()
+        elif name.upper() == "VERSION":
+            version = value
+    if service == "WFS":
+        return WFS_20
+    return WMS_111 if version == "1.1.1" else WMS_130
 
 
 def check_params(request: OwsRequest) -> None:
@@ -83,13 +90,17 @@ def check_params(request: OwsRequest) -> None:
     params = request.params
     for name, locator in FORBIDDEN.items():
         if name in params:
-            text = "SLD is not supported" if name != "MAP" else "the map parameter is not accepted"
-            raise Rejected(400, "InvalidParameterValue", text, locator)
+            text = (
+                _t("SLD nie jest obsługiwany", "SLD is not supported")
+                if name != "MAP"
+                else _t("Parametr map nie jest przyjmowany", "the map parameter is not accepted")
+            )
+            raise Refusal(Failure.BAD_PARAMETER, text, locator)
     if request.service and request.service not in SERVICES:
-        raise Rejected(400, "InvalidParameterValue", "SERVICE must be WMS or WFS", "service")
+        raise _bad("SERVICE musi być WMS lub WFS", "SERVICE must be WMS or WFS", "service")
     for name in INTEGER_PARAMS:
         if name in params and not _INTEGER.match(params[name].strip()):
-            raise Rejected(400, "InvalidParameterValue", f"{name} must be an integer", name)
+            raise _bad(f"{name} musi być liczbą całkowitą", f"{name} must be an integer", name)
     if "BBOX" in params:
         check_bbox(params["BBOX"])
 
@@ -100,21 +111,21 @@ def check_bbox(value: str) -> None:
     if len(parts) == 5 and _CRS.match(parts[4]):
         parts = parts[:4]
     if len(parts) != 4 or not all(_NUMBER.match(part) for part in parts):
-        raise Rejected(400, "InvalidParameterValue", "BBOX must be four numbers", "bbox")
+        raise _bad("BBOX to cztery liczby", "BBOX must be four numbers", "bbox")
     if not all(math.isfinite(float(part)) for part in parts):
-        raise Rejected(400, "InvalidParameterValue", "BBOX must be finite numbers", "bbox")
+        raise _bad("BBOX to liczby skończone", "BBOX must be finite numbers", "bbox")
 
 
 def _params(query: str) -> dict[str, str]:
     try:
         pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
     except ValueError as exc:
-        raise Rejected(400, "InvalidParameterValue", "too many parameters") from exc
+        raise _bad("Zbyt wiele parametrów", "too many parameters") from exc
     params: dict[str, str] = {}
     for name, value in pairs:
         key = name.strip().upper()
         if key in params and params[key] != value:
-            raise Rejected(400, "InvalidParameterValue", f"parameter {key} given twice", key)
+            raise _twice(key)
         params[key] = value
     return params
 
@@ -125,7 +136,7 @@ def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:
     if content_type == "application/x-www-form-urlencoded":
         for key, value in _params(body.decode("utf-8", "replace")).items():
             if request.params.get(key, value) != value:
-                raise Rejected(400, "InvalidParameterValue", f"parameter {key} given twice", key)
+                raise _twice(key)
             request.params[key] = value
         return
     root = parse_xml(body)
@@ -137,22 +148,22 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError as exc:
-        raise Rejected(400, "InvalidParameterValue", "invalid Content-Length") from exc
+        raise _bad("Nieprawidłowy Content-Length", "invalid Content-Length") from exc
     if length > MAX_BODY:
-        raise Rejected(413, "InvalidParameterValue", "request body over 1 MB")
+        raise _too_large()
     body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
     if len(body) > MAX_BODY:
-        raise Rejected(413, "InvalidParameterValue", "request body over 1 MB")
+        raise _too_large()
     return body
 
 
 def parse_xml(body: bytes) -> etree._Element:
     """Parse a POST body without DTDs, entities or network access; refuse any DOCTYPE."""
     if not body.strip():
-        raise Rejected(400, "MissingParameterValue", "empty request body")
+        raise Refusal(Failure.MISSING_PARAMETER, _t("Puste zapytanie", "empty request body"))
     upper = body.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise Rejected(400, "InvalidParameterValue", "DOCTYPE and entities are not accepted")
+        raise _no_doctype()
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_comments=True, remove_pis=True,
@@ -160,8 +171,28 @@ def parse_xml(body: bytes) -> etree._Element:
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
-        raise Rejected(400, "InvalidParameterValue", "request body is not well-formed XML") from exc
+        raise _bad("Zapytanie nie jest poprawnym XML", "body is not well-formed XML") from exc
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 body
-        raise Rejected(400, "InvalidParameterValue", "DOCTYPE and entities are not accepted")
+        raise _no_doctype()
     return root
+
+
+def _t(pl: str, en: str) -> Text:
+    return Text(pl=pl, en=en)
+
+
+def _bad(pl: str, en: str, locator: str | None = None) -> Refusal:
+    return Refusal(Failure.BAD_PARAMETER, Text(pl=pl, en=en), locator)
+
+
+def _twice(key: str) -> Refusal:
+    return _bad(f"Parametr {key} podano dwukrotnie", f"parameter {key} given twice", key)
+
+
+def _too_large() -> Refusal:
+    return Refusal(Failure.TOO_LARGE, _t("Zapytanie większe niż 1 MB", "request body over 1 MB"))
+
+
+def _no_doctype() -> Refusal:
+    return _bad("DOCTYPE i encje nie są przyjmowane", "DOCTYPE and entities are not accepted")

@@ -40,6 +40,7 @@ from pygeoapi.provider.base import (
 )
 
 from geoportal.database import Database
+from services.edge.failures import ANSWERS, Failure
 from services.providers import sqlquery as sq
 from services.providers.bbox import BBoxError, Envelope, parse_bbox
 from services.providers.cql import cql_clause
@@ -72,7 +73,7 @@ def _bound_database() -> Database:
 class DatabaseUnavailableError(ProviderConnectionError):
     """The database cannot be reached or is overloaded; the client may retry."""
 
-    http_status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    http_status_code = HTTPStatus(ANSWERS[Failure.DATABASE_UNAVAILABLE].status)
     ogc_exception_code = "ServiceUnavailable"
     default_msg = "Baza danych chwilowo niedostępna / database temporarily unavailable"
 
@@ -197,7 +198,8 @@ def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
     if resulttype != "hits" and returned < limit and (returned or not offset):
         matched = offset + returned  # a short page is the last one
     else:
-        matched = conn.execute(count.sql, count.params).fetchone()[0]
+        row = conn.execute(count.sql, count.params).fetchone()
+        matched = int(row[0]) if row else 0
     return {"type": "FeatureCollection", "features": features,
             "numberMatched": matched, "numberReturned": returned}  # fmt: skip
 

@@ -36,7 +36,7 @@ class QueryError(ValueError):
 class Clause:
     """A fragment of SQL with the parameters of its placeholders, in order."""
 
-    sql: sql.Composable
+    sql: sql.SQL | sql.Composed  # what psycopg executes
     params: list[Any] = field(default_factory=list)
 
 
@@ -100,7 +100,7 @@ def text_search(spec: ViewSpec, q: str) -> Clause:
 
 def order_by(spec: ViewSpec, sortby: list[dict[str, str]]) -> sql.Composable:
     """Requested sort keys, then the id, so pages never overlap or skip."""
-    keys = []
+    keys: list[sql.Composable] = []
     for key in sortby:
         direction = sql.SQL("DESC" if key.get("order") == "-" else "ASC")
         keys.append(sql.SQL("{} {}").format(column(spec, key["property"]), direction))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from geoportal.text import Text
+from services.edge.failures import Failure, Refusal
 from services.providers.bbox import BBoxError, parse_bbox
 from services.providers.crs import CRS84, normalize_crs
 from services.providers.scope import RequestScope
@@ -29,17 +31,6 @@ ITEMS = COMMON | {
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
-
-
-class Refusal(Exception):
-    """A request we answer with a 4xx without asking pygeoapi."""
-
-    def __init__(
-        self, status: int, code: str, pl: str, en: str, headers: list[tuple[str, str]] | None = None
-    ):
-        super().__init__(en)
-        self.status, self.code, self.pl, self.en = status, code, pl, en
-        self.headers = headers or []
 
 
 @dataclass(frozen=True)
@@ -81,7 +72,9 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
     if len(segments) >= 2 and segments[0] == "collections":
         collection = collections.get(segments[1])
         if collection is None:
-            raise Refusal(404, "NotFound", "Nie ma takiej kolekcji", "collection not found")
+            raise Refusal(
+                Failure.NOT_FOUND, Text(pl="Nie ma takiej kolekcji", en="collection not found")
+            )
         kind = _collection_route(segments[2:])
         if kind in ("collection", "items", "item", "queryables", "schema"):
             return kind, collection
@@ -145,7 +138,7 @@ def _allowed(route: str, collection: Collection | None) -> frozenset[str]:
 
 def _canonical_crs(params: dict[str, str], collection: Collection) -> dict[str, str]:
     """Each CRS parameter as its canonical URI; a CRS the collection lacks is a 400."""
-    canonical = {}
+    canonical: dict[str, str] = {}
     for name in ("crs", "bbox-crs", "filter-crs"):
         if name in params:
             uri = normalize_crs(params[name])
@@ -212,8 +205,8 @@ _VALUE_CHECKS: dict[str, Any] = {
 
 
 def _bad(pl: str, en: str) -> Refusal:
-    return Refusal(400, "InvalidParameterValue", pl, en)
+    return Refusal(Failure.BAD_PARAMETER, Text(pl=pl, en=en))
 
 
 def _not_found() -> Refusal:
-    return Refusal(404, "NotFound", "Nie ma takiego zasobu", "resource not found")
+    return Refusal(Failure.NOT_FOUND, Text(pl="Nie ma takiego zasobu", en="resource not found"))

@@ -18,9 +18,11 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import Page, expect
 
+from geoportal.instance import Instance
 from tests.browser.pages import ViewerPage, open_page, screenshot
 from web.viewer.texts import strings
 
+SITE = Instance().site
 pytestmark = pytest.mark.browser
 
 RENDER_TIMEOUT_MS = 60_000  # uncached tiles are rendered by MapServer on first request
@@ -121,7 +123,7 @@ def test_unknown_parcel_id_is_reported(viewer_page: ViewerPage, live_server: str
     page.goto(live_server + "/")
     page.fill("#search-input", "100301_2.9999.1/1")  # well-formed, not in the data
     page.press("#search-input", "Enter")
-    expect(page.locator("#search-message")).to_have_text(strings("pl")["search_not_found"])
+    expect(page.locator("#search-message")).to_have_text(strings("pl", SITE)["search_not_found"])
 
 
 def test_english_viewer_on_a_phone(chromium: Any, live_server: str, known_parcel: Any) -> None:
@@ -137,7 +139,7 @@ def test_english_viewer_on_a_phone(chromium: Any, live_server: str, known_parcel
         expect(page.locator("#panel")).to_be_visible()
         _panel_parcel(page, known_parcel.parcel_id)
         expect(page.locator("#info-content")).to_contain_text(
-            re.compile(re.escape(strings("en")["info_parcel"]))
+            re.compile(re.escape(strings("en", SITE)["info_parcel"]))
         )
         _wait_rendered(page)
         screenshot(page, "viewer-phone-en")

@@ -21,6 +21,7 @@ from tests.browser.pages import ViewerPage, open_page, screenshot
 from web.app import create_flask_app
 from web.viewer.texts import strings
 
+SITE = Instance().site
 pytestmark = pytest.mark.browser
 
 ENGINE_PATHS = ("/wmts/", "/ows", "/ogc/")
@@ -94,7 +95,7 @@ def test_invalid_parcel_id_is_refused_without_a_request(
     page.on("request", lambda request: requests.append(request.url))
     page.fill("#search-input", "1003_2.0001.12")
     page.press("#search-input", "Enter")
-    expect(page.locator("#search-message")).to_have_text(strings("pl")["search_invalid"])
+    expect(page.locator("#search-message")).to_have_text(strings("pl", SITE)["search_invalid"])
     expect(page.locator("#search-input")).to_have_attribute("aria-invalid", "true")
     assert not [url for url in requests if "/ogc/" in url]
 
@@ -140,7 +141,7 @@ def test_keyboard_enter_on_the_map_queries_its_centre(
     page.focus("#map")
     page.keyboard.press("Enter")
     # No MapServer behind this server: the panel must say the service does not answer.
-    expect(page.locator("#info-content")).to_have_text(strings("pl")["info_error"])
+    expect(page.locator("#info-content")).to_have_text(strings("pl", SITE)["info_error"])
     assert any(
         "REQUEST=GetFeatureInfo" in url and "QUERY_LAYERS=dzialki" in url for url in requests
     )

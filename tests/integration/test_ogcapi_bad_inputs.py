@@ -106,7 +106,7 @@ def test_methods_and_bodies(ogc, method, url, kwargs, status):
     response = ogc.open(url, method=method, **kwargs)
     body = assert_clean_error(response, status)
     if status == 405:
-        assert "GET" in response.headers["Allow"] and body["code"] == "MethodNotAllowed"
+        assert "GET" in response.headers["Allow"] and body["code"] == "OperationNotSupported"
 
 
 def test_cql_json_filter_by_post_works(ogc, database):

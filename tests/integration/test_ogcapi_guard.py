@@ -29,7 +29,7 @@ def test_server_errors_become_short_json(settings):
 
     response = _guarded(settings, broken).get("/collections/parcels/items")
     assert response.status_code == 500
-    assert b"Traceback" not in response.data and response.json["code"] == "ServerError"
+    assert b"Traceback" not in response.data and response.json["code"] == "NoApplicableCode"
 
 
 def test_exceptions_become_500_json(settings):

@@ -24,6 +24,7 @@ from web.viewer import CONTENT_SECURITY_POLICY, pageconfig
 from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
+SITE = Instance().site
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,7 @@ def test_english_by_parameter_and_by_accept_language(
         assert '<html lang="en">' in html
         config = _config(html)
         assert config["lang"] == "en"
-        assert config["strings"] == strings("en")
+        assert config["strings"] == strings("en", SITE)
         titles = {layer["id"]: layer["title"] for layer in config["layers"]}
         assert titles == {layer.id: layer.title.en for layer in viewer_catalog.layers}
     polish = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
@@ -236,7 +237,7 @@ def test_services_page_lists_every_service_with_the_configured_base_url(
 def test_services_page_in_english(client: FlaskClient) -> None:
     html = client.get("/services?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in html
-    assert strings("en")["services_title"] in html
+    assert strings("en", SITE)["services_title"] in html
 
 
 def test_missing_bundle_says_how_to_build_it(app: Flask, tmp_path: Path) -> None:
@@ -274,6 +275,6 @@ def test_start_view_is_the_site_extent_inside_the_projection(client: FlaskClient
 
 
 def test_every_text_exists_in_both_languages() -> None:
-    polish, english = strings("pl"), strings("en")
+    polish, english = strings("pl", SITE), strings("en", SITE)
     assert polish.keys() == english.keys()
     assert all(polish[key].strip() and english[key].strip() for key in polish)

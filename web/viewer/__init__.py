@@ -53,7 +53,7 @@ def viewer_page() -> ResponseReturnValue:
         "viewer/index.html",
         lang=language,
         other_lang="en" if language == "pl" else "pl",
-        t=strings(language),
+        t=strings(language, current_instance().site),
         bundle=bundle,
         build_command=BUILD_COMMAND,
         config=client_config(
@@ -70,7 +70,7 @@ def services_page() -> ResponseReturnValue:
     instance = current_instance()
     settings = instance.settings
     base_url = settings.base_url
-    texts = strings(language)
+    texts = strings(language, instance.site)
     return render_template(
         "viewer/services.html",
         lang=language,

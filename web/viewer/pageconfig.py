@@ -59,7 +59,7 @@ def client_config(catalog: Catalog, site: Site, language: str, script_root: str)
     return {
         "lang": language,
         "locale": LOCALES[language],
-        "strings": strings(language),
+        "strings": strings(language, site),
         "projection": {
             "code": f"EPSG:{STORAGE_EPSG}",
             "proj4": proj4(STORAGE_EPSG),

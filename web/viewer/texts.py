@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from flask import Request
 
+from geoportal.site import Site
+
 LANGUAGES = ("pl", "en")
 DEFAULT_LANGUAGE = "pl"
 LOCALES = {"pl": "pl-PL", "en": "en-GB"}
@@ -37,6 +39,13 @@ def _catalogue() -> dict[str, dict[str, str]]:
     return raw
 
 
-def strings(language: str) -> dict[str, str]:
-    """Every UI text in one language."""
-    return {key: texts[language] for key, texts in _catalogue().items()}
+def strings(language: str, site: Site) -> dict[str, str]:
+    """Every UI text in one language, with the site's examples filled in."""
+    values = {"{parcel_example}": site.parcel_example}
+    return {key: _fill(texts[language], values) for key, texts in _catalogue().items()}
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
