@@ -4,16 +4,23 @@
 system user (created by Debian's package) and every server command runs through
 ``runuser``. The server listens only on a Unix socket in a private directory: nothing
 outside this machine, and no port clash between a developer's run and the tests.
+
+Who may connect is decided twice: the socket directory is entered only by the server's
+user (and root), and authentication is ``peer`` with a map (``pg_ident.conf``) naming,
+for each operating-system user, the database roles it may use. Any other local account
+is refused even if it reached the socket: the role separation of the services rests on
+nobody being able to choose another role.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +29,14 @@ SERVICE_USER = "postgres"
 SUPERUSER = "postgres"
 # A Unix socket path must fit in sun_path (108 bytes) with ".s.PGSQL.NNNNN" appended.
 _MAX_SOCKET_DIR = 90
+IDENT_MAP = "geoportal"
+HBA = f"""# Written by geoportal (geoportal/cluster.py) whenever the server starts: do not edit.
+# Unix socket only; each operating-system user may use the roles pg_ident.conf gives it.
+local all all peer map={IDENT_MAP}
+"""
+# Durability costs little for a portal and protects cases and legal records from a
+# power cut; only the test clusters trade it for speed.
+_FAST_UNSAFE = " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
 
 
 class ClusterError(RuntimeError):
@@ -82,7 +97,7 @@ class Cluster:
         return result.returncode == 0
 
     def init(self) -> None:
-        """Create the cluster (about a second); trust auth over the private socket only."""
+        """Create the cluster (about a second); peer authentication over the socket only."""
         if self.link is not None and not self.link.is_symlink():
             self.link.parent.mkdir(parents=True, exist_ok=True)
             self.link.symlink_to(self.home, target_is_directory=True)
@@ -94,22 +109,38 @@ class Cluster:
                 str(PG_BIN / "initdb"),
                 "-D", str(self.data_dir),
                 "-U", SUPERUSER,
-                "--auth-local=trust",
+                "--auth-local=peer",
                 "--auth-host=reject",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",
             ]
         )  # fmt: skip
 
-    def start(self) -> None:
+    def allow(self, roles: Iterable[str]) -> bool:
+        """Let the current OS user use ``roles`` (and the superuser); True if it changed.
+
+        Writes ``pg_hba.conf`` and ``pg_ident.conf``; a running server must reload them.
+        """
+        if self.socket_dir.is_dir():
+            _hand_over(self.socket_dir)  # a server started by an older version had 0755
+        users = {_os_user(), SERVICE_USER} if os.geteuid() == 0 else {_os_user()}
+        lines = [f"{IDENT_MAP} {user} {SUPERUSER}" for user in sorted(users)]
+        lines += [f"{IDENT_MAP} {_os_user()} {role}" for role in roles]
+        changed = _write_owned(self.data_dir / "pg_ident.conf", "\n".join(lines) + "\n")
+        return _write_owned(self.data_dir / "pg_hba.conf", HBA) or changed
+
+    def reload(self) -> None:
+        """Make a running server read its configuration files again."""
+        self._run_as_owner([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "reload"])
+
+    def start(self, durable: bool = True) -> None:
         """Start the server and wait until it accepts connections."""
         _hand_over(self.socket_dir)
         options = (
             f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}'"
-            f" -c port={self.port} -c unix_socket_permissions=0777"
-            " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            f" -c port={self.port} -c unix_socket_permissions=0700"
             " -c shared_buffers=256MB -c max_connections=200"
-        )
+        ) + ("" if durable else _FAST_UNSAFE)
         self._run_as_owner(
             [str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
              "-o", options, "-w", "-t", "60", "start"]
@@ -145,11 +176,31 @@ class Cluster:
 
 
 def _hand_over(directory: Path) -> None:
-    """As root, give a directory to the postgres system user (initdb refuses root)."""
-    if os.geteuid() != 0:
-        return
-    shutil.chown(directory, user=SERVICE_USER, group=SERVICE_USER)
-    directory.chmod(0o700 if directory.name == "data" else 0o755)
+    """Give a directory to the server's user; data and socket are private to it.
+
+    As root that user is ``postgres`` (initdb refuses root), which must be able to pass
+    through the cluster home.
+    """
+    private = directory.name == "data" or directory.name.startswith(("socket", "geoportal-pg"))
+    if os.geteuid() == 0:
+        shutil.chown(directory, user=SERVICE_USER, group=SERVICE_USER)
+    directory.chmod(0o700 if private else 0o755)
+
+
+def _os_user() -> str:
+    """The account this process runs as (what ``peer`` authentication sees)."""
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def _write_owned(path: Path, text: str) -> bool:
+    """Write a server configuration file, owned by the server's user; True if changed."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    if os.geteuid() == 0:
+        shutil.chown(path, user=SERVICE_USER, group=SERVICE_USER)
+    return True
 
 
 def _reachable_by_service_user(directory: Path) -> bool:

@@ -64,10 +64,17 @@ class Database:
         except KeyError:
             raise ValueError(f"unknown role {key!r}; one of {', '.join(ROLE_KEYS)}") from None
 
+    def statement_timeout_ms(self, key: str) -> int:
+        """How long one statement of a role may run: loads may take long, requests not."""
+        settings = self.settings
+        return (
+            settings.load_statement_timeout_ms if key == "owner" else settings.statement_timeout_ms
+        )
+
     def params(self, key: str) -> dict[str, str]:
         """libpq connection parameters of one role."""
         options = (
-            f"-c statement_timeout={self.settings.statement_timeout_ms}"
+            f"-c statement_timeout={self.statement_timeout_ms(key)}"
             " -c max_parallel_workers_per_gather=0"  # stable row order: identical renders
         )
         common = {

@@ -34,9 +34,12 @@ def _start_embedded(database: Database) -> bool:
     cluster = database.cluster
     if not cluster.exists():
         cluster.init()
+    changed = cluster.allow(database.roles.values())
     started = not cluster.is_running()
     if started:
-        cluster.start()
+        cluster.start(durable=database.settings.pg_durable)
+    elif changed:
+        cluster.reload()
     _bootstrap_embedded(database)
     return started
 
@@ -45,10 +48,16 @@ def _bootstrap_embedded(database: Database) -> None:
     """Create roles, the database and PostGIS in the embedded cluster (idempotent)."""
     cluster = database.cluster
     with psycopg.connect(cluster.conninfo(SUPERUSER, "postgres"), autocommit=True) as conn:
-        for name in database.roles.values():
+        for key, name in database.roles.items():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+            # The limit holds for any connection as the role, not only for ours.
+            conn.execute(
+                sql.SQL("ALTER ROLE {} SET statement_timeout = {}").format(
+                    sql.Identifier(name), sql.Literal(database.statement_timeout_ms(key))
+                )
+            )
         found = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (database.name,)
         ).fetchone()

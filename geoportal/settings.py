@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     public_url: str | None = None  # as clients see us; default http://host:port
     workers: int = 2
     threads: int = 8
-    statement_timeout_ms: int = 15000
+    statement_timeout_ms: int = 15000  # every role that serves requests
+    load_statement_timeout_ms: int = 1_800_000  # the owner: migrations and county-scale loads
+    pg_durable: bool = True  # fsync and full page writes; only test clusters turn them off
     demo_parcels: int = 10_000
     demo_seed: int = 1003
     roles: Roles = Field(default_factory=Roles)

@@ -34,7 +34,13 @@ TEST_PORT = 18765
 def test_settings() -> Settings:
     """Settings of the test instance: its own cluster, socket and port."""
     return Settings(
-        var_dir=TEST_VAR, pg_port=5433, port=TEST_PORT, demo_parcels=1500, workers=1, threads=8
+        var_dir=TEST_VAR,
+        pg_port=5433,
+        port=TEST_PORT,
+        demo_parcels=1500,
+        workers=1,
+        threads=8,
+        pg_durable=False,  # a throw-away cluster: speed over crash safety
     )
 
 

@@ -70,6 +70,12 @@ def test_run_serves_stops_cleanly_and_restarts_from_what_exists(run_env):
         for path in ("/ows?SERVICE=WMS", "/ows?SERVICE=WFS", "/wmts/1.0.0/", "/ogc", "/tms/"):
             assert f"http://127.0.0.1:{PORT}{path}" in output
         assert requests.get(f"http://127.0.0.1:{PORT}/ready", timeout=10).status_code == 200
+        with Database(settings).connect("owner") as conn:  # the default is crash-safe
+            durability = conn.execute(
+                "SELECT current_setting('fsync'), current_setting('full_page_writes'),"
+                " current_setting('synchronous_commit')"
+            ).fetchone()
+        assert durability == ("on", "on", "on")
     finally:
         _stop_with_ctrl_c(process)
     assert not Database(settings).cluster.is_running(), "PostgreSQL outlived Ctrl-C"
