@@ -20,11 +20,17 @@ from geoportal.text import Text
 from services.edge.documents import WMS_130, Dialect, document
 from services.edge.failures import ANSWERS, UNAVAILABLE, Failure, Refusal
 
-DB_FAILURE = re.compile(
-    r"msPostGIS|Database connection failed|statement timeout|could not connect"
-    r"|server closed the connection|connection to server",
+# The database is away or overloaded: nothing the client can fix by asking otherwise.
+DB_UNAVAILABLE = re.compile(
+    r"Database connection failed|could not connect|server closed the connection"
+    r"|connection to server|no connection to the server|terminating connection"
+    r"|statement timeout|canceling statement",
     re.IGNORECASE,
 )
+# The database refused the query the request made: the request is at fault (a 400), and
+# the SQL in MapServer's message stays here.
+DB_REJECTED = re.compile(r"msPostGIS|Error executing query|Query error", re.IGNORECASE)
+REJECTED = Text(pl="Baza danych odrzuciła to zapytanie", en="the database rejected this request")
 _FUNCTION = re.compile(r"\b\w+\(\):\s*")
 _PATH = re.compile(r"(?<![\w:/])(?:/[\w.@+-]+){2,}/?")
 _CONNECTION = re.compile(
@@ -72,26 +78,32 @@ def exception_reply(content_type: str, body: bytes, dialect: Dialect) -> Reply:
         return refusal_reply(Refusal(Failure.BAD_PARAMETER, invalid), dialect)
     if not etree.QName(root).localname.endswith("ExceptionReport"):
         return Reply(200, content_type, body)  # data that merely mention "Exception"
-    failure = _classify(root)
+    failure, message = _classify(root)
     answer = ANSWERS[failure]
     for element in root.iter():
         if isinstance(element.tag, str):
-            _rewrite(element, failure, dialect)
+            _rewrite(element, failure, message, dialect)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return Reply(answer.status, content_type, text, Refusal(failure, UNAVAILABLE).headers())
 
 
-def _classify(root: etree._Element) -> Failure:
-    if DB_FAILURE.search(etree.tostring(root, encoding="unicode")):
-        return Failure.DATABASE_UNAVAILABLE
-    return Failure.BAD_PARAMETER
+def _classify(root: etree._Element) -> tuple[Failure, Text | None]:
+    """The kind of failure, and the message that replaces MapServer's (None: sanitise it)."""
+    text = etree.tostring(root, encoding="unicode")
+    if DB_UNAVAILABLE.search(text):
+        return Failure.DATABASE_UNAVAILABLE, UNAVAILABLE
+    if DB_REJECTED.search(text):
+        return Failure.BAD_PARAMETER, REJECTED
+    return Failure.BAD_PARAMETER, None
 
 
-def _rewrite(element: etree._Element, failure: Failure, dialect: Dialect) -> None:
+def _rewrite(
+    element: etree._Element, failure: Failure, message: Text | None, dialect: Dialect
+) -> None:
     unavailable = failure is Failure.DATABASE_UNAVAILABLE
     if etree.QName(element).localname in _EXCEPTION_TAGS:
-        message = f"{UNAVAILABLE.pl} / {UNAVAILABLE.en}"
-        element.text = message if unavailable else sanitize(element.text or "")
+        replaced = f"{message.pl} / {message.en}" if message else None
+        element.text = replaced or sanitize(element.text or "")
     if element.get("code") == "InvalidSRS" and dialect == WMS_130:
         element.set("code", "InvalidCRS")  # the WMS 1.3.0 name of the same error
     if unavailable:

@@ -27,6 +27,7 @@ from services.edge.documents import Dialect, status_line
 from services.edge.failures import Failure, Refusal, server_error
 from services.mapserver.answers import Reply, finish, refusal_reply
 from services.mapserver.edge import OwsRequest, dialect_of, read_request
+from services.mapserver.policy import OwsPolicy
 from services.mapserver.runtime import prepare_runtime
 
 MS_DONE = 2  # OWSDispatch: "not an OWS request, nothing written"
@@ -39,8 +40,9 @@ _NOT_OWS = Text(
 class MapServerApp:
     """WSGI callable answering OGC KVP and XML POST requests with mapscript."""
 
-    def __init__(self, mapfile: str, config_file: str, online_resource: str):
+    def __init__(self, mapfile: str, config_file: str, online_resource: str, policy: OwsPolicy):
         self._map = mapscript.mapObj(mapfile, mapscript.configObj(config_file))
+        self._policy = policy
         self._online_resource = online_resource
         self._clone_lock = threading.Lock()
 
@@ -49,7 +51,7 @@ class MapServerApp:
     ) -> Iterable[bytes]:
         dialect = dialect_of(environ)
         try:
-            reply = self.dispatch(read_request(environ), dialect)
+            reply = self.dispatch(read_request(environ, self._policy), dialect)
         except Refusal as refusal:
             reply = refusal_reply(refusal, dialect)
         headers = [("Content-Type", reply.content_type),
@@ -73,7 +75,8 @@ class MapServerApp:
 def make_mapserver_app(settings: Settings, catalog: Catalog, database: Database) -> MapServerApp:
     """Prepare the run-time files and load the mapfile once for this process."""
     mapfile, config_file = prepare_runtime(settings, catalog, database)
-    return MapServerApp(str(mapfile), str(config_file), settings.base_url + "/ows?")
+    policy = OwsPolicy.from_catalog(catalog)
+    return MapServerApp(str(mapfile), str(config_file), settings.base_url + "/ows?", policy)
 
 
 def _ows_request(request: OwsRequest) -> mapscript.OWSRequest:

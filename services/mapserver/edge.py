@@ -25,6 +25,9 @@ from lxml import etree
 from geoportal.text import Text
 from services.edge.documents import WFS_20, WMS_111, WMS_130, Dialect
 from services.edge.failures import Failure, Refusal
+from services.edge.xml import parse_xml
+from services.mapserver.names import check_document, check_names
+from services.mapserver.policy import OwsPolicy
 
 MAX_BODY = 1024 * 1024
 MAX_QUERY = 64 * 1024
@@ -42,10 +45,12 @@ class OwsRequest:
 
     params: dict[str, str] = field(default_factory=dict)  # upper-case names
     body: str | None = None  # re-serialised XML (no DOCTYPE can survive)
+    document: etree._Element | None = None  # the parsed body
     service: str | None = None
+    layers: list[str] = field(default_factory=list)  # the layers it names, checked
 
 
-def read_request(environ: dict[str, Any]) -> OwsRequest:
+def read_request(environ: dict[str, Any], policy: OwsPolicy) -> OwsRequest:
     """Parse and check one WSGI request; raise :class:`Refusal` to refuse it."""
     method = environ.get("REQUEST_METHOD", "GET").upper()
     if method not in ("GET", "HEAD", "POST"):
@@ -63,6 +68,9 @@ def read_request(environ: dict[str, Any]) -> OwsRequest:
         _read_post(environ, request)
     request.service = request.service or request.params.get("SERVICE", "").upper() or None
     check_params(request)
+    request.layers = check_names(request.params, request.service, policy)
+    if request.document is not None:
+        check_document(request.document, policy)
     return request
 
 
@@ -140,6 +148,7 @@ def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:
             request.params[key] = value
         return
     root = parse_xml(body)
+    request.document = root
     request.body = etree.tostring(root, encoding="unicode")
     request.service = (root.get("service") or "").upper() or None
 
@@ -157,27 +166,6 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
-def parse_xml(body: bytes) -> etree._Element:
-    """Parse a POST body without DTDs, entities or network access; refuse any DOCTYPE."""
-    if not body.strip():
-        raise Refusal(Failure.MISSING_PARAMETER, _t("Puste zapytanie", "empty request body"))
-    upper = body.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise _no_doctype()
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
-    )  # fmt: skip
-    try:
-        root = etree.fromstring(body, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _bad("Zapytanie nie jest poprawnym XML", "body is not well-formed XML") from exc
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 body
-        raise _no_doctype()
-    return root
-
-
 def _t(pl: str, en: str) -> Text:
     return Text(pl=pl, en=en)
 
@@ -192,7 +180,3 @@ def _twice(key: str) -> Refusal:
 
 def _too_large() -> Refusal:
     return Refusal(Failure.TOO_LARGE, _t("Zapytanie większe niż 1 MB", "request body over 1 MB"))
-
-
-def _no_doctype() -> Refusal:
-    return _bad("DOCTYPE i encje nie są przyjmowane", "DOCTYPE and entities are not accepted")

@@ -22,6 +22,7 @@ from PIL import Image
 from werkzeug.test import Client
 
 from services.mapserver.app import MapServerApp
+from services.mapserver.policy import OwsPolicy
 from services.mapserver.runtime import runtime_folder
 from tests.integration.test_mapserver_data import (
     X0,
@@ -198,7 +199,7 @@ def test_crashing_sld_is_harmless_even_inside_mapserver(ows, settings):
     assert done.stdout.strip() == "image/png"
 
 
-def test_database_down_is_503_without_connection_details(tmp_path, settings):
+def test_database_down_is_503_without_connection_details(tmp_path, settings, catalog):
     folder = tmp_path / "mapserver"
     shutil.copytree(runtime_folder(settings), folder)
     mapfile = folder / "geoportal.map"
@@ -210,7 +211,8 @@ def test_database_down_is_503_without_connection_details(tmp_path, settings):
     config.write_text(
         re.sub(r'MS_MAP_PATTERN "[^"]*"', f'MS_MAP_PATTERN "^{folder}/"', config.read_text())
     )
-    client = Client(MapServerApp(str(mapfile), str(config), settings.base_url + "/ows?"))
+    policy = OwsPolicy.from_catalog(catalog)
+    client = Client(MapServerApp(str(mapfile), str(config), settings.base_url + "/ows?", policy))
     for query in (wms_query(), "/?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=dzialki"):
         answer = client.get(query)
         _exception(answer, status=503)
