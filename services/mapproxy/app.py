@@ -19,17 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import yaml
 from mapproxy.wsgiapp import make_wsgi_app
 
 from geoportal.files import write_atomic
 from geoportal.settings import Settings
-from geoportal.text import Text
-from services.configgen.mapfile import MAX_SIZE
 from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond, status_line
 from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
+from services.mapproxy.requests import check
 
 CONFIG_NAME = "mapproxy.yaml"
 # Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms).
@@ -87,11 +86,11 @@ class MapProxyEdge:
         environ["wsgi.url_scheme"] = self.scheme
         environ["SCRIPT_NAME"] = self.prefix + environ.get("SCRIPT_NAME", "")
         dialect = _dialect(environ)
+        method = environ.get("REQUEST_METHOD", "GET")
         try:
-            if dialect.format == "wms":
-                _check_image_size(environ.get("QUERY_STRING", ""))
+            check(method, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         except Refusal as refusal:
-            return respond(start_response, refusal, dialect, environ.get("REQUEST_METHOD", ""))
+            return respond(start_response, refusal, dialect, method)
         kvp = environ.get("PATH_INFO", "").rstrip("/") == "/wmts"
         if kvp:
             environ["PATH_INFO"] = "/service"
@@ -146,23 +145,6 @@ def _dialect(environ: dict[str, Any]) -> Dialect:
         return WMTS_10
     query = environ.get("QUERY_STRING", "")
     return WMS_130 if "VERSION=1.3.0" in query.upper() else WMS_111
-
-
-def _check_image_size(query: str) -> None:
-    """WIDTH/HEIGHT must be 1…MAX_SIZE; MapProxy caps only the pixel count.
-
-    Without it ``WIDTH=100000&HEIGHT=10`` renders a 100,000-pixel-wide image.
-    """
-    for name, value in parse_qsl(query, keep_blank_values=True):
-        if name.upper() in ("WIDTH", "HEIGHT") and not (
-            value.isdigit() and 1 <= int(value) <= MAX_SIZE
-        ):
-            raise Refusal(
-                Failure.BAD_PARAMETER,
-                Text(pl=f"{name.upper()} musi być liczbą całkowitą od 1 do {MAX_SIZE}",
-                     en=f"{name.upper()} must be a whole number from 1 to {MAX_SIZE}"),
-                name.upper(),
-            )  # fmt: skip
 
 
 def make_mapproxy_app(settings: Settings, ows_url: str | None = None) -> MapProxyEdge:

@@ -14,7 +14,6 @@ is fixed afterwards. What is checked here is what it gets wrong or must never re
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,18 +24,16 @@ from lxml import etree
 from geoportal.text import Text
 from services.edge.documents import WFS_20, WMS_111, WMS_130, Dialect
 from services.edge.failures import Failure, Refusal
+from services.edge.kvp import MAX_QUERY, bad, check_bbox, parse_query, twice
 from services.edge.xml import parse_xml
 from services.mapserver.names import check_document, check_names
 from services.mapserver.policy import OwsPolicy
 
 MAX_BODY = 1024 * 1024
-MAX_QUERY = 64 * 1024
 SERVICES = {"WMS", "WFS"}
 FORBIDDEN = {"MAP": "map", "SLD": "SLD", "SLD_BODY": "SLD_BODY"}
 INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
 _INTEGER = re.compile(r"^\+?\d{1,9}$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
-_CRS = re.compile(r"^[A-Za-z][A-Za-z0-9:._/-]{0,99}$")
 
 
 @dataclass
@@ -60,10 +57,7 @@ def read_request(environ: dict[str, Any], policy: OwsPolicy) -> OwsRequest:
                  en=f"HTTP method {method} is not supported"),
             allow=("GET", "HEAD", "POST"),
         )  # fmt: skip
-    query = environ.get("QUERY_STRING", "")
-    if len(query) > MAX_QUERY:
-        raise Refusal(Failure.URI_TOO_LONG, _t("Zbyt długie zapytanie", "query string too long"))
-    request = OwsRequest(params=_params(query))
+    request = OwsRequest(params=parse_query(environ.get("QUERY_STRING", "")))
     if method == "POST":
         _read_post(environ, request)
     request.service = request.service or request.params.get("SERVICE", "").upper() or None
@@ -105,46 +99,21 @@ def check_params(request: OwsRequest) -> None:
             )
             raise Refusal(Failure.BAD_PARAMETER, text, locator)
     if request.service and request.service not in SERVICES:
-        raise _bad("SERVICE musi być WMS lub WFS", "SERVICE must be WMS or WFS", "service")
+        raise bad("SERVICE musi być WMS lub WFS", "SERVICE must be WMS or WFS", "service")
     for name in INTEGER_PARAMS:
         if name in params and not _INTEGER.match(params[name].strip()):
-            raise _bad(f"{name} musi być liczbą całkowitą", f"{name} must be an integer", name)
+            raise bad(f"{name} musi być liczbą całkowitą", f"{name} must be an integer", name)
     if "BBOX" in params:
         check_bbox(params["BBOX"])
-
-
-def check_bbox(value: str) -> None:
-    """Four finite numbers, optionally followed by a CRS name (WFS 2.0)."""
-    parts = [part.strip() for part in value.split(",")]
-    if len(parts) == 5 and _CRS.match(parts[4]):
-        parts = parts[:4]
-    if len(parts) != 4 or not all(_NUMBER.match(part) for part in parts):
-        raise _bad("BBOX to cztery liczby", "BBOX must be four numbers", "bbox")
-    if not all(math.isfinite(float(part)) for part in parts):
-        raise _bad("BBOX to liczby skończone", "BBOX must be finite numbers", "bbox")
-
-
-def _params(query: str) -> dict[str, str]:
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
-    except ValueError as exc:
-        raise _bad("Zbyt wiele parametrów", "too many parameters") from exc
-    params: dict[str, str] = {}
-    for name, value in pairs:
-        key = name.strip().upper()
-        if key in params and params[key] != value:
-            raise _twice(key)
-        params[key] = value
-    return params
 
 
 def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:
     body = _read_body(environ)
     content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type == "application/x-www-form-urlencoded":
-        for key, value in _params(body.decode("utf-8", "replace")).items():
+        for key, value in parse_query(body.decode("utf-8", "replace")).items():
             if request.params.get(key, value) != value:
-                raise _twice(key)
+                raise twice(key)
             request.params[key] = value
         return
     root = parse_xml(body)
@@ -157,7 +126,7 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError as exc:
-        raise _bad("Nieprawidłowy Content-Length", "invalid Content-Length") from exc
+        raise bad("Nieprawidłowy Content-Length", "invalid Content-Length") from exc
     if length > MAX_BODY:
         raise _too_large()
     body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
@@ -168,14 +137,6 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 def _t(pl: str, en: str) -> Text:
     return Text(pl=pl, en=en)
-
-
-def _bad(pl: str, en: str, locator: str | None = None) -> Refusal:
-    return Refusal(Failure.BAD_PARAMETER, Text(pl=pl, en=en), locator)
-
-
-def _twice(key: str) -> Refusal:
-    return _bad(f"Parametr {key} podano dwukrotnie", f"parameter {key} given twice", key)
 
 
 def _too_large() -> Refusal:

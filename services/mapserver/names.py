@@ -15,6 +15,7 @@ from lxml import etree
 
 from geoportal.text import Text
 from services.edge.failures import Failure, Refusal
+from services.edge.kvp import bad, invalid_crs
 from services.edge.xml import parse_xml
 from services.mapserver.policy import EXCEPTION_FORMATS, INFO_FORMATS, VERSIONS, OwsPolicy
 
@@ -27,7 +28,7 @@ _PLAIN_INT = re.compile(r"^\+?[0-9]{1,10}$")
 def check_names(params: dict[str, str], service: str | None, policy: OwsPolicy) -> list[str]:
     """Refuse what the policy does not allow; return the layers the request names."""
     if service and "VERSION" in params and params["VERSION"] not in VERSIONS[service]:
-        raise _bad("Nieobsługiwana wersja usługi", "unsupported service version", "version")
+        raise bad("Nieobsługiwana wersja usługi", "unsupported service version", "version")
     if service == "WMS":
         return _wms(params, policy)
     if service == "WFS":
@@ -54,10 +55,9 @@ def _wms(params: dict[str, str], policy: OwsPolicy) -> list[str]:
     for name in ("CRS", "SRS"):
         if name in params and (name == crs_param or crs_param not in params):
             if not policy.crs_allowed(params[name], "WMS"):
-                raise Refusal(Failure.INVALID_CRS, _text("Nieobsługiwany układ", "CRS not offered"),
-                              name.lower())  # fmt: skip
+                raise invalid_crs(name.lower())
     if "EXCEPTIONS" in params and params["EXCEPTIONS"] not in EXCEPTION_FORMATS:
-        raise _bad("Obsługiwane są tylko wyjątki XML", "only XML exceptions", "exceptions")
+        raise bad("Obsługiwane są tylko wyjątki XML", "only XML exceptions", "exceptions")
     _styles(params.get("STYLES", ""), layers)
     if request == "getfeatureinfo":
         _feature_info(params)
@@ -73,9 +73,9 @@ def _wfs(params: dict[str, str], policy: OwsPolicy) -> list[str]:
         if name in params:
             layers += _types(params[name], policy)
     if "SRSNAME" in params and not policy.crs_allowed(params["SRSNAME"], "WFS"):
-        raise _bad("Nieobsługiwany układ", "CRS not offered", "srsName")
+        raise bad("Nieobsługiwany układ", "CRS not offered", "srsName")
     if params.get("RESULTTYPE", "results").lower() not in ("results", "hits"):
-        raise _bad("resultType to results albo hits", "resultType is results or hits", "resultType")
+        raise bad("resultType to results albo hits", "resultType is results or hits", "resultType")
     _integer(params, "STARTINDEX", 0)
     _integer(params, "COUNT", 1)
     _integer(params, "MAXFEATURES", 1)
@@ -86,7 +86,7 @@ def _wfs(params: dict[str, str], policy: OwsPolicy) -> list[str]:
             _require_properties(names, layers, policy)
     for name in ("RESOURCEID", "FEATUREID"):
         if name in params and not all(_RESOURCE_ID.match(v) for v in params[name].split(",")):
-            raise _bad("Nieprawidłowy identyfikator obiektu", "invalid feature id", name.lower())
+            raise bad("Nieprawidłowy identyfikator obiektu", "invalid feature id", name.lower())
     if "FILTER" in params:
         for document in _filters(params["FILTER"]):
             _check_filter_names(document, layers, policy)
@@ -107,7 +107,7 @@ def _types(value: str, policy: OwsPolicy) -> list[str]:
     names = [name for name in re.split(r"[(),\s]+", value) if name]
     layers = [policy.layer(name) for name in names]
     if not names or None in layers:
-        raise _bad("Nieznany typ obiektów", "unknown feature type", "typeNames")
+        raise bad("Nieznany typ obiektów", "unknown feature type", "typeNames")
     return [layer for layer in layers if layer is not None]
 
 
@@ -116,16 +116,16 @@ def _styles(value: str, layers: list[str]) -> None:
         return
     styles = value.split(",")
     if len(styles) != len(layers) or any(style not in ("", "default") for style in styles):
-        raise _bad("STYLES: jeden styl na warstwę", "STYLES: one style per layer", "styles")
+        raise bad("STYLES: jeden styl na warstwę", "STYLES: one style per layer", "styles")
 
 
 def _feature_info(params: dict[str, str]) -> None:
     info_format = params.get("INFO_FORMAT", "text/plain").strip()
     if info_format not in INFO_FORMATS:
-        raise _bad("Nieobsługiwany INFO_FORMAT", "unsupported INFO_FORMAT", "info_format")
+        raise bad("Nieobsługiwany INFO_FORMAT", "unsupported INFO_FORMAT", "info_format")
     for pixel, size in (("I", "WIDTH"), ("J", "HEIGHT"), ("X", "WIDTH"), ("Y", "HEIGHT")):
         if pixel in params and size in params and int(params[pixel]) >= int(params[size]):
-            raise _bad(f"{pixel} poza obrazem", f"{pixel} is outside the image", pixel.lower())
+            raise bad(f"{pixel} poza obrazem", f"{pixel} is outside the image", pixel.lower())
 
 
 def _integer(params: dict[str, str], name: str, minimum: int) -> None:
@@ -134,7 +134,7 @@ def _integer(params: dict[str, str], name: str, minimum: int) -> None:
     value = params[name].strip()
     if not _PLAIN_INT.match(value) or not minimum <= int(value) <= MAX_INDEX:
         span = f"{minimum}…{MAX_INDEX}"
-        raise _bad(f"{name}: liczba {span}", f"{name}: a number {span}", name.lower())
+        raise bad(f"{name}: liczba {span}", f"{name}: a number {span}", name.lower())
 
 
 def _filters(value: str) -> list[etree._Element]:
@@ -154,7 +154,7 @@ def _check_filter_names(root: etree._Element, layers: list[str], policy: OwsPoli
             continue
         name = etree.QName(element).localname
         if name == "Function":
-            raise _bad("Funkcje w filtrze nie są obsługiwane", "filter functions are not supported",
+            raise bad("Funkcje w filtrze nie są obsługiwane", "filter functions are not supported",
                        "filter")  # fmt: skip
         if name in _NAME_ELEMENTS:
             names.append((element.text or "").strip())
@@ -164,11 +164,7 @@ def _check_filter_names(root: etree._Element, layers: list[str], policy: OwsPoli
 def _require_properties(names: list[str], layers: list[str], policy: OwsPolicy) -> None:
     for name in names:
         if not policy.property_allowed(layers, name):
-            raise _bad("Nieznana właściwość", "unknown property name", "propertyName")
-
-
-def _bad(pl: str, en: str, locator: str | None = None) -> Refusal:
-    return Refusal(Failure.BAD_PARAMETER, Text(pl=pl, en=en), locator)
+            raise bad("Nieznana właściwość", "unknown property name", "propertyName")
 
 
 def _text(pl: str, en: str) -> Text:

@@ -44,7 +44,7 @@ class OwsPolicy:
                 names = {prop.name for prop in layer.properties}
                 names |= {prop.alias for prop in layer.properties if prop.alias}
                 properties[layer.wms_name] = frozenset(names | {layer.id_column} | GEOMETRY_NAMES)
-        return cls(properties, _codes(SRS), _codes(WFS_SRS))
+        return cls(properties, WMS_CRS, WFS_CRS)
 
     def layer(self, name: str) -> str | None:
         """The layer a (possibly namespace-prefixed) name means, or None."""
@@ -61,12 +61,22 @@ class OwsPolicy:
 
     def crs_allowed(self, text: str, service: str) -> bool:
         """Whether a CRS name is one the service advertises (``CRS:84`` included for WMS)."""
-        if service == "WMS" and text.strip().upper() == "CRS:84":
-            return True
-        name = parse_crs_name(text)
-        allowed = self.wms_crs if service == "WMS" else self.wfs_crs
-        return name.form != "unknown" and name.epsg in allowed
+        if service == "WMS":
+            return crs_offered(text, self.wms_crs, crs84=True)
+        return crs_offered(text, self.wfs_crs, crs84=False)
+
+
+def crs_offered(text: str, offered: frozenset[int], crs84: bool) -> bool:
+    """Whether a CRS name, in any standard form, names one of the ``offered`` codes."""
+    if crs84 and text.strip().upper() == "CRS:84":
+        return True
+    name = parse_crs_name(text)
+    return name.form != "unknown" and name.epsg in offered
 
 
 def _codes(names: tuple[str, ...]) -> frozenset[int]:
     return frozenset(code for name in names if (code := parse_crs_name(name).epsg))
+
+
+WMS_CRS = _codes(SRS)
+WFS_CRS = _codes(WFS_SRS)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from lxml import etree
 from owslib.wmts import WebMapTileService
 from PIL import Image
 from pyproj import Transformer
@@ -186,3 +187,84 @@ def test_runtime_config_has_no_placeholders(served):
     assert f"http://127.0.0.1:{served.port}/ows" in text
     assert str(served.cache_dir) in text
     assert os.path.isdir(served.cache_dir)
+
+
+# --- what the attack probe found at the MapProxy paths -----------------------------------
+
+
+def test_tiles_outside_the_site_are_answered_but_never_stored(served, site):
+    x = site.extent[2] + 50_000  # 50 km east of the county
+    column, row = _tile_2180(12, x, site.extent[1])
+    before = set(_cached_files(served.cache_dir))
+    for level, (col, rw) in ((12, (column, row)), (12, (column + 1, row)), (12, (column, row + 1))):
+        answer = requests.get(f"{served.base_url}/wmts/dzialki/PL1992/{level}/{col}/{rw}.png",
+                              timeout=30)  # fmt: skip
+        assert answer.status_code == 200 and _drawn_pixels(answer.content) == 0
+    assert set(_cached_files(served.cache_dir)) == before
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "TRACE", "PATCH", "POST"])
+def test_only_get_and_head(served, method):
+    for path in ("/tiles/dzialki/PL1992/5/1/1.png", "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
+                 "/wms?SERVICE=WMS&REQUEST=GetCapabilities"):  # fmt: skip
+        answer = requests.request(method, served.base_url + path, timeout=30)
+        assert answer.status_code == 405 and answer.headers["Allow"] == "GET, HEAD"
+
+
+def _exception(answer, root_name: str, code: str) -> None:
+    assert answer.status_code == 400, answer.text[:300]
+    root = etree.fromstring(answer.content)
+    assert etree.QName(root).localname == root_name
+    codes = {e.get("code") or e.get("exceptionCode") for e in root.iter()} - {None}
+    assert code in codes and "internal error" not in answer.text
+
+
+WMS_GETMAP = (
+    "/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=dzialki&STYLES="
+    "&FORMAT=image/png&WIDTH=64&HEIGHT=64&"
+)
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ("SRS=EPSG:2180&BBOX=inf,1,2,3", "InvalidParameterValue"),
+        ("SRS=EPSG:2180&BBOX=nan,1,2,3", "InvalidParameterValue"),
+        ("SRS=EPSG:2180&BBOX=1,2,3", "InvalidParameterValue"),
+        ("SRS=EPSG:2180&BBOX=500000,400000,500100,400100c", "InvalidParameterValue"),
+        ("SRS=EPSG:2180&BBOX=500100,400000,500000,400100", "InvalidParameterValue"),
+        ("SRS=EPSG:4326;DROP&BBOX=19,51,19.1,51.1", "InvalidCRS"),
+        ("SRS=init=epsg:2180&BBOX=500000,400000,500100,400100", "InvalidCRS"),
+    ],
+)
+def test_cached_wms_refuses_what_mapproxy_mishandles(served, params, code):
+    answer = requests.get(served.base_url + WMS_GETMAP + params, timeout=30)
+    _exception(answer, "ServiceExceptionReport", code)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "REQUEST=GetTile&VERSION=1.0.0&LAYER=dzialki&STYLE=default&TILEMATRIXSET=PL1992&TILEMATRIX=abc&TILEROW=1&TILECOL=1&FORMAT=image/png",
+        "REQUEST=GetTile&VERSION=1.0.0&LAYER=dzialki&STYLE=default&TILEMATRIXSET=PL1992&TILEMATRIX=../..&TILEROW=1&TILECOL=1&FORMAT=image/png",
+        "REQUEST=GetTile&VERSION=1.0.0&LAYER=dzialki&STYLE=default&TILEMATRIXSET=../x&TILEMATRIX=1&TILEROW=1&TILECOL=1&FORMAT=image/png",
+        "REQUEST=GetTile&VERSION=1.0.0&LAYER=dzialki&STYLE=default&TILEMATRIXSET=PL1992&TILEMATRIX=1&TILEROW=-1&TILECOL=1&FORMAT=image/png",
+        "REQUEST=GetCapabilities&VERSION=9.9",
+    ],
+)
+def test_wmts_refuses_what_mapproxy_mishandles(served, params):
+    answer = requests.get(f"{served.base_url}/wmts?SERVICE=WMTS&{params}", timeout=30)
+    _exception(answer, "ExceptionReport", "InvalidParameterValue")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tiles/../wms",
+        "/wmts/dzialki/PL1992/%2e%2e/1/1.png",
+        "/tms/1.0.0/dzialki/..%2F..%2Fetc/1/1.png",
+    ],
+)
+def test_traversal_in_tile_paths_is_not_found(served, path):
+    answer = requests.get(served.base_url + path, timeout=30)
+    assert answer.status_code in (400, 404) and "root:" not in answer.text

@@ -59,8 +59,9 @@ def test_wfs_filter_and_property_lists_are_checked_too(ows):
     for extra in ({"FILTER": flt}, {"PROPERTYNAME": "parcel_id,pg_sleep(1)"},
                   {"SORTBY": "gid DESC,nope ASC"}, {"RESOURCEID": "dzialki.1 OR 1=1"}):  # fmt: skip
         _exception(ows.get(base + urlencode(extra)))
-    good = ows.get(base + urlencode({"PROPERTYNAME": "parcel_id,area_ha", "SORTBY": "parcel_id DESC",
-                                     "COUNT": "2", "OUTPUTFORMAT": "geojson"}))  # fmt: skip
+    wanted = {"PROPERTYNAME": "parcel_id,area_ha", "SORTBY": "parcel_id DESC", "COUNT": "2",
+              "OUTPUTFORMAT": "geojson"}  # fmt: skip
+    good = ows.get(base + urlencode(wanted))
     assert good.status_code == 200, good.text
     assert len(good.json["features"]) == 2
 
