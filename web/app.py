@@ -12,6 +12,7 @@ from flask import Flask
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from web.dispatch import PrefixDispatcher, WSGIApp
+from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.viewer import viewer_blueprint
 
@@ -25,6 +26,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -42,8 +44,9 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
         "/ows": make_mapserver_app(settings, instance.catalog, database),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
-    return PrefixDispatcher(
+    dispatcher = PrefixDispatcher(
         default=flask_app.wsgi_app,
         mounted=engines,
         passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
     )
+    return SecurityHeaders(dispatcher)

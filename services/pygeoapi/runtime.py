@@ -5,12 +5,18 @@ The committed ``pygeoapi-config.yml`` is machine-independent; the copy under
 from that copy (``pygeoapi openapi generate``) and regenerated only when the copy or the
 pygeoapi version changed, recorded by a hash next to it. Files are replaced atomically,
 because several gunicorn workers may start at the same moment.
+
+Neither names pygeoapi's version (an attacker's first question): the OpenAPI document
+carries the portal's version, and the page footer comes from a copy of pygeoapi's base
+template without it, in a templates folder pygeoapi searches first.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,8 @@ from geoportal.settings import Settings
 
 CONFIG_NAME = "pygeoapi-config.yml"
 OPENAPI_NAME = "pygeoapi-openapi.json"
+TEMPLATES_NAME = "pygeoapi-templates"
+_VERSION_IN_FOOTER = "{{ version }}"
 MOUNT = "/ogc"
 
 
@@ -48,6 +56,7 @@ def prepare_runtime(settings: Settings) -> RuntimeFiles:
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
     runtime = settings.runtime_dir
     runtime.mkdir(parents=True, exist_ok=True)
+    _write_templates(runtime / TEMPLATES_NAME)
     config_path = runtime / CONFIG_NAME
     write_if_changed(config_path, text)
     openapi_path = runtime / OPENAPI_NAME
@@ -59,6 +68,7 @@ def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]
     """Point every advertised URL at this instance (never at request headers)."""
     root = settings.base_url
     config["server"]["url"] = root + MOUNT
+    config["server"]["templates"] = {"path": str(settings.runtime_dir / TEMPLATES_NAME)}
     metadata = config.get("metadata", {})
     for section in ("identification", "provider", "contact"):
         if "url" in metadata.get(section, {}):
@@ -69,10 +79,20 @@ def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]
 def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str) -> None:
     from pygeoapi.openapi import generate_openapi_document
 
-    digest = hashlib.sha256(f"{pygeoapi.__version__}\n{config_text}".encode()).hexdigest()
+    versions = f"{pygeoapi.__version__}\n{version('geoportal')}"
+    digest = hashlib.sha256(f"{versions}\n{config_text}".encode()).hexdigest()
     stamp = openapi_path.with_name(openapi_path.name + ".sha256")
     if openapi_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return
-    document = generate_openapi_document(config_path, "json")
-    write_atomic(openapi_path, document)
+    document = json.loads(generate_openapi_document(config_path, "json"))
+    document["info"]["version"] = version("geoportal")
+    write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
+
+
+def _write_templates(folder: Path) -> None:
+    """pygeoapi's base template without its version in the footer."""
+    original = (Path(pygeoapi.__file__).parent / "templates" / "_base.html").read_text()
+    if _VERSION_IN_FOOTER not in original:  # a pygeoapi upgrade changed the template
+        raise RuntimeError("pygeoapi's _base.html changed: review services/pygeoapi/runtime.py")
+    write_if_changed(folder / "_base.html", original.replace(_VERSION_IN_FOOTER, ""))

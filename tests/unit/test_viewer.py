@@ -20,7 +20,8 @@ from geoportal.catalog import Catalog
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from web.app import create_flask_app
-from web.viewer import CONTENT_SECURITY_POLICY, pageconfig
+from web.headers import STRICT_CSP as CONTENT_SECURITY_POLICY
+from web.viewer import pageconfig
 from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"

@@ -2,8 +2,8 @@
 
 The page is a Jinja2 template with the viewer's configuration embedded as JSON; the
 map itself is the OpenLayers bundle built from ``web/frontend`` (no CDN). Every
-response carries a strict Content-Security-Policy: scripts, styles and images from
-this origin only (plus ``data:``/``blob:`` images, which OpenLayers uses).
+response carries the strict Content-Security-Policy of ``web/headers.py``: scripts,
+styles and images from this origin only (plus ``data:``/``blob:`` images for OpenLayers).
 """
 
 from __future__ import annotations
@@ -21,20 +21,6 @@ from web.viewer.pageconfig import client_config
 from web.viewer.texts import page_language, strings
 
 viewer_blueprint = Blueprint("viewer", __name__)
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
 
 
 @viewer_blueprint.context_processor
@@ -101,9 +87,7 @@ def services_page() -> ResponseReturnValue:
 
 
 @viewer_blueprint.after_request
-def _security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+def _vary(response: Response) -> Response:
+    # Security headers are added for every answer of the portal by web/headers.py.
     response.headers["Vary"] = "Accept-Language"
     return response

@@ -1,0 +1,54 @@
+"""Every answer of the portal carries the security headers, whichever engine wrote it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.system
+
+GETFEATUREINFO = (
+    "/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=dzialki&QUERY_LAYERS=dzialki"
+    "&STYLES=&CRS=EPSG:2180&BBOX=410000,507000,411000,508000&WIDTH=256&HEIGHT=256"
+    "&I=128&J=128&INFO_FORMAT=text/html"
+)
+PATHS = {
+    "/": "html",
+    "/services": "html",
+    "/no-such-page": "html",
+    "/static/css/site.css": "css",
+    GETFEATUREINFO: "html",
+    "/ows?SERVICE=WMS&REQUEST=GetCapabilities": "xml",
+    "/ows?SERVICE=WMS&REQUEST=GetMap&LAYERS=nope": "xml",
+    "/ogc?f=html": "html",
+    "/ogc/collections?f=html": "html",
+    "/ogc?f=json": "json",
+    "/ogc/collections/nope/items": "json",
+    "/wmts/1.0.0/WMTSCapabilities.xml": "xml",
+    "/tiles/dzialki/PL1992/5/1/1.png": "png",
+    "/health": "json",
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_security_headers_everywhere(live_server, http, path):
+    response = http.get(live_server + path)
+    headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff", path
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "X-Powered-By" not in headers
+    if PATHS[path] == "html":
+        assert "text/html" in headers["Content-Type"]
+        policy = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in policy and "base-uri 'none'" in policy
+        if not path.startswith("/ogc"):
+            assert "'unsafe-inline'" not in policy and "https:" not in policy
+
+
+def test_pygeoapi_does_not_name_its_version(live_server, http):
+    import pygeoapi
+
+    for path in ("/ogc?f=html", "/ogc/openapi?f=json", "/ogc?f=json", "/ogc/collections?f=html"):
+        response = http.get(live_server + path)
+        assert response.status_code == 200
+        assert pygeoapi.__version__ not in response.text, path
