@@ -16,7 +16,7 @@ path or password.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -28,6 +28,7 @@ from psycopg.conninfo import make_conninfo
 from geoportal.cluster import Cluster
 from geoportal.pool import ConnectionPool
 from geoportal.settings import Settings
+from geoportal.watch import DatabaseWatch
 
 ROLE_KEYS = ("owner", "app", "public", "staff")
 SERVICE_FILE_ENV = "PGSERVICEFILE"
@@ -46,6 +47,8 @@ class Database:
         self.name = settings.database_name
         self.roles: dict[str, str] = settings.roles.model_dump()
         self._pools: dict[str, ConnectionPool] = {}
+        self._watch: DatabaseWatch | None = None
+        self._on_unavailable: list[Callable[[], None]] = []
 
     @property
     def embedded(self) -> bool:
@@ -106,9 +109,36 @@ class Database:
         return pool
 
     def close(self) -> None:
-        """Close every pooled connection (tests, shutdown)."""
+        """Stop watching and close every pooled connection (tests, shutdown)."""
+        if self._watch is not None:
+            self._watch.stop()
         for pool in self._pools.values():
             pool.close()
+
+    def watch(self) -> None:
+        """Start asking every second whether the database answers (a web process does).
+
+        When it stops answering, the queries waiting on it are interrupted and the
+        ``on_unavailable`` listeners are called; :attr:`available` says so meanwhile.
+        """
+        self._watch = DatabaseWatch(self.conninfo("public"))
+        self._watch.subscribe(self._interrupt)
+        self._watch.start()
+
+    @property
+    def available(self) -> bool:
+        """False while a watched database does not answer (True when nothing watches)."""
+        return self._watch is None or self._watch.available
+
+    def on_unavailable(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` when the watched database stops answering."""
+        self._on_unavailable.append(listener)
+
+    def _interrupt(self) -> None:
+        for pool in self._pools.values():
+            pool.interrupt()
+        for listener in self._on_unavailable:
+            listener()
 
     def service_name(self, key: str) -> str:
         """The libpq service name under which engines reach a role (the role's name)."""

@@ -10,6 +10,7 @@ sockets).
 from __future__ import annotations
 
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ class ConnectionPool:
         self.conninfo = conninfo
         self.max_idle = max_idle
         self._idle: list[psycopg.Connection] = []
+        self._busy: set[psycopg.Connection] = set()
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
@@ -34,9 +36,13 @@ class ConnectionPool:
     def connection(self) -> Iterator[psycopg.Connection]:
         """Check out a connection; it goes back only if it is healthy and idle."""
         conn = self._take() or self._open()
+        with self._lock:
+            self._busy.add(conn)
         try:
             yield conn
         finally:
+            with self._lock:
+                self._busy.discard(conn)
             self._give_back(conn)
 
     def _open(self) -> psycopg.Connection:
@@ -67,3 +73,26 @@ class ConnectionPool:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+    def interrupt(self) -> None:
+        """Break the connections in use and drop the idle ones (the database hangs)."""
+        with self._lock:
+            busy = list(self._busy)
+        for conn in busy:
+            interrupt(conn)
+        self.close()
+
+
+def interrupt(conn: psycopg.Connection) -> None:
+    """Make a query blocked on a silent server fail now, from any thread.
+
+    Over a Unix socket there is no TCP keepalive or user timeout, and a cancel request
+    goes to the same silent server; shutting the socket down wakes the blocked read, and
+    psycopg reports the connection as lost.
+    """
+    try:
+        fd = conn.pgconn.socket
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, psycopg.Error):
+        pass  # already closed

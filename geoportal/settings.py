@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     public_url: str | None = None  # as clients see us; default http://host:port
     workers: int = 2
     threads: int = 8
+    render_processes: int = 2  # MapServer render processes per web worker
+    render_queue_s: float = 2.0  # how long a render waits for a free process, then 503
+    render_deadline_s: float = 60.0  # a render running longer is killed
     statement_timeout_ms: int = 15000  # every role that serves requests
     load_statement_timeout_ms: int = 1_800_000  # the owner: migrations and county-scale loads
     pg_durable: bool = True  # fsync and full page writes; only test clusters turn them off

@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
 
     instance = Instance(settings or Settings())
     settings, database = instance.settings, instance.database
+    database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
         "/ogc": make_pygeoapi_app(settings, database),

@@ -23,8 +23,11 @@ def health() -> ResponseReturnValue:
 def ready() -> ResponseReturnValue:
     """Readiness: the public reader can query ``publish`` and every engine is mounted."""
     engines = current_app.config.get("GEOPORTAL_ENGINES", [])
+    database = current_instance().database
     try:
-        with current_instance().database.connect("public") as conn:
+        if not database.available:
+            raise DatabaseUnavailable("the database does not answer")
+        with database.connect("public") as conn:
             conn.execute("SELECT 1 FROM publish.parcels LIMIT 1")
     except (DatabaseUnavailable, psycopg.Error):
         refusal = unavailable()

@@ -28,6 +28,7 @@ class Failure(Enum):
     URI_TOO_LONG = "uri_too_long"
     DATABASE_UNAVAILABLE = "database_unavailable"
     SOURCE_UNAVAILABLE = "source_unavailable"
+    BUSY = "busy"
     ENGINE_FAILURE = "engine_failure"
 
 
@@ -53,6 +54,7 @@ ANSWERS: dict[Failure, Answer] = {
     Failure.URI_TOO_LONG: Answer(414, "InvalidParameterValue"),
     Failure.DATABASE_UNAVAILABLE: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
     Failure.SOURCE_UNAVAILABLE: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
+    Failure.BUSY: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
     Failure.ENGINE_FAILURE: Answer(500, "NoApplicableCode"),
 }
 

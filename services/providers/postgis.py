@@ -171,9 +171,12 @@ class PublishViewProvider(BaseProvider):
 
     def _run(self, work: Callable[[psycopg.Connection], T]) -> T:
         """Run on a pooled connection; a stale pooled connection gets one retry."""
+        database = _bound_database()
+        if not database.available:
+            raise DatabaseUnavailableError()  # fail fast: the database stopped answering
         for attempt in (1, 2):
             try:
-                with _bound_database().pool(self.spec.role).connection() as conn:
+                with database.pool(self.spec.role).connection() as conn:
                     return work(conn)
             except psycopg.errors.QueryCanceled as exc:
                 raise DatabaseUnavailableError() from exc

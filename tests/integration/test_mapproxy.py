@@ -61,9 +61,10 @@ def served(instance: Instance) -> Iterator[Settings]:
     local = instance.settings.model_copy(update={"port": _free_port()})
     shutil.rmtree(local.cache_dir, ignore_errors=True)
     mapproxy = make_mapproxy_app(local)
+    ows = make_mapserver_app(local, instance.catalog, database)
     app = PrefixDispatcher(
         default=_not_found,
-        mounted={"/ows": make_mapserver_app(local, instance.catalog, database)},
+        mounted={"/ows": ows},
         passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
     )
     server = make_server("127.0.0.1", local.port, app, threaded=True)
@@ -72,6 +73,7 @@ def served(instance: Instance) -> Iterator[Settings]:
     yield local
     server.shutdown()
     thread.join(timeout=5)
+    ows.pool.close()
     delete_ows_fixture(database)
 
 

@@ -23,6 +23,8 @@ from werkzeug.test import Client
 
 from services.mapserver.app import MapServerApp
 from services.mapserver.policy import OwsPolicy
+from services.mapserver.renderer import RendererSetup
+from services.mapserver.renderpool import RenderPool
 from services.mapserver.runtime import runtime_folder
 from tests.integration.test_mapserver_data import (
     X0,
@@ -211,12 +213,19 @@ def test_database_down_is_503_without_connection_details(tmp_path, settings, cat
     config.write_text(
         re.sub(r'MS_MAP_PATTERN "[^"]*"', f'MS_MAP_PATTERN "^{folder}/"', config.read_text())
     )
-    policy = OwsPolicy.from_catalog(catalog)
-    client = Client(MapServerApp(str(mapfile), str(config), settings.base_url + "/ows?", policy))
-    for query in (wms_query(), "/?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=dzialki"):
-        answer = client.get(query)
-        _exception(answer, status=503)
-        assert answer.headers["Retry-After"] == "5"
+    setup = RendererSetup(str(mapfile), str(config), settings.base_url + "/ows?")
+    pool = RenderPool(setup, size=1, queue_s=5, deadline_s=30)
+    client = Client(MapServerApp(pool, OwsPolicy.from_catalog(catalog)))
+    try:
+        for query in (
+            wms_query(),
+            "/?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=dzialki",
+        ):
+            answer = client.get(query)
+            _exception(answer, status=503)
+            assert answer.headers["Retry-After"] == "5"
+    finally:
+        pool.close()
 
 
 def _normalised(data: bytes) -> bytes:

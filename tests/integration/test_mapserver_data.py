@@ -120,9 +120,11 @@ def ows_client(instance: Instance) -> Iterator[Client]:
     """The fixture rows plus a client of the MapServer app (as mounted at ``/ows``)."""
     database = instance.database
     load_ows_fixture(database)
+    app = make_mapserver_app(instance.settings, instance.catalog, database)
     try:
-        yield Client(make_mapserver_app(instance.settings, instance.catalog, database))
+        yield Client(app)
     finally:
+        app.pool.close()
         delete_ows_fixture(database)
 
 
