@@ -35,11 +35,12 @@ class Renderer:
         self._process.start()
         child.close()
         self._ready = False
+        self._killed = False
 
     @property
     def alive(self) -> bool:
         """Whether the process can still take jobs."""
-        return self._process.is_alive() and not self._conn.closed
+        return not self._killed and self._process.is_alive()
 
     def call(self, job: Job, deadline_s: float) -> Result:
         """Send one job and wait for its result; ``TimeoutError`` after the deadline."""
@@ -51,8 +52,17 @@ class Renderer:
         return result
 
     def kill(self) -> None:
-        """End the process now (a runaway render, a hung database, shutdown)."""
+        """End the process now (a runaway render, a hung database, shutdown).
+
+        The pipe stays open: a thread waiting on it is woken by the process's end (EOF);
+        closing it under that thread's poll would leave the poll waiting forever.
+        """
+        self._killed = True
         self._process.kill()
+
+    def discard(self) -> None:
+        """Release the pipe of a killed renderer (no thread uses it any more)."""
+        self._process.join(timeout=1)
         self._conn.close()
 
     def _receive(self, timeout: float) -> Result:
@@ -68,10 +78,10 @@ class RenderPool:
     def __init__(self, setup: RendererSetup, size: int, queue_s: float, deadline_s: float):
         self.setup, self.queue_s, self.deadline_s = setup, queue_s, deadline_s
         self._idle: queue.Queue[Renderer] = queue.Queue()
-        self._busy: set[Renderer] = set()
+        self._members: set[Renderer] = set()
         self._lock = threading.Lock()
         for _ in range(size):
-            self._idle.put(Renderer(setup))
+            self._idle.put(self._start())
 
     def render(self, job: Job) -> Result:
         """Render on a free process; :class:`Refusal` when none frees up or it fails."""
@@ -80,28 +90,40 @@ class RenderPool:
         except queue.Empty:
             raise Refusal(Failure.BUSY, BUSY) from None
         if not renderer.alive:
-            renderer = Renderer(self.setup)
-        with self._lock:
-            self._busy.add(renderer)
+            renderer = self._replace(renderer)
         try:
             return renderer.call(job, self.deadline_s)
         except (TimeoutError, EOFError, OSError) as exc:
             renderer.kill()  # replaced when next taken
             raise unavailable(Failure.SOURCE_UNAVAILABLE) from exc
         finally:
-            with self._lock:
-                self._busy.discard(renderer)
             self._idle.put(renderer)
 
     def interrupt(self) -> None:
-        """Kill the renders in flight (their database stopped answering)."""
+        """Kill every renderer: the database stopped answering.
+
+        Renders in flight end now (503); idle processes go too, because MapServer keeps
+        its database connections open and would try the dead ones first. Each is
+        replaced when next taken.
+        """
         with self._lock:
-            busy = list(self._busy)
-        for renderer in busy:
+            members = list(self._members)
+        for renderer in members:
             renderer.kill()
 
     def close(self) -> None:
         """End every process (tests, shutdown)."""
         self.interrupt()
-        while not self._idle.empty():
-            self._idle.get_nowait().kill()
+
+    def _start(self) -> Renderer:
+        renderer = Renderer(self.setup)
+        with self._lock:
+            self._members.add(renderer)
+        return renderer
+
+    def _replace(self, dead: Renderer) -> Renderer:
+        dead.kill()
+        dead.discard()
+        with self._lock:
+            self._members.discard(dead)
+        return self._start()

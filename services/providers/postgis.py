@@ -172,9 +172,9 @@ class PublishViewProvider(BaseProvider):
     def _run(self, work: Callable[[psycopg.Connection], T]) -> T:
         """Run on a pooled connection; a stale pooled connection gets one retry."""
         database = _bound_database()
-        if not database.available:
-            raise DatabaseUnavailableError()  # fail fast: the database stopped answering
         for attempt in (1, 2):
+            if not database.available:
+                raise DatabaseUnavailableError()  # fail fast: the database does not answer
             try:
                 with database.pool(self.spec.role).connection() as conn:
                     return work(conn)
