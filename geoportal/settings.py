@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str | None = None  # as clients see us; default http://host:port
     workers: int = 2
-    threads: int = 8
+    threads: int = 16  # requests waiting on renders or the database hold a thread, not a core
     render_processes: int = 2  # MapServer render processes per web worker
     render_queue_s: float = 2.0  # how long a render waits for a free process, then 503
     render_deadline_s: float = 60.0  # a render running longer is killed

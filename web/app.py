@@ -11,9 +11,11 @@ from flask import Flask
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
+from services.edge.internal import internal_token
 from web.dispatch import PrefixDispatcher, WSGIApp
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
+from web.ratelimit import RateLimiter
 from web.viewer import viewer_blueprint
 
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
@@ -50,4 +52,5 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
         mounted=engines,
         passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
     )
-    return SecurityHeaders(dispatcher)
+    limited = RateLimiter(dispatcher, internal_token(settings.runtime_dir))
+    return SecurityHeaders(limited)

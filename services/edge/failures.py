@@ -29,6 +29,7 @@ class Failure(Enum):
     DATABASE_UNAVAILABLE = "database_unavailable"
     SOURCE_UNAVAILABLE = "source_unavailable"
     BUSY = "busy"
+    RATE_LIMITED = "rate_limited"
     ENGINE_FAILURE = "engine_failure"
 
 
@@ -55,6 +56,7 @@ ANSWERS: dict[Failure, Answer] = {
     Failure.DATABASE_UNAVAILABLE: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
     Failure.SOURCE_UNAVAILABLE: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
     Failure.BUSY: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
+    Failure.RATE_LIMITED: Answer(429, "ServiceUnavailable", 1),
     Failure.ENGINE_FAILURE: Answer(500, "NoApplicableCode"),
 }
 
@@ -75,12 +77,14 @@ class Refusal(Exception):
         message: Text,
         locator: str | None = None,
         allow: tuple[str, ...] = (),
+        retry_after: int | None = None,
     ):
         super().__init__(message.en)
         self.failure = failure
         self.message = message
         self.locator = locator
         self.allow = allow  # methods, for 405 answers
+        self.retry_after = retry_after  # when known better than the table (rate limits)
 
     @property
     def answer(self) -> Answer:
@@ -91,7 +95,7 @@ class Refusal(Exception):
         """``Retry-After`` and ``Allow`` as the failure asks for them."""
         headers = []
         if self.answer.retry_after is not None:
-            headers.append(("Retry-After", str(self.answer.retry_after)))
+            headers.append(("Retry-After", str(self.retry_after or self.answer.retry_after)))
         if self.allow:
             headers.append(("Allow", ", ".join(self.allow)))
         return headers

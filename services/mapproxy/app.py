@@ -28,6 +28,8 @@ from geoportal.files import write_atomic
 from geoportal.settings import Settings
 from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond, status_line
 from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
+from services.edge.internal import HEADER as INTERNAL_HEADER
+from services.edge.internal import internal_token
 from services.mapproxy.requests import check
 
 CONFIG_NAME = "mapproxy.yaml"
@@ -55,8 +57,10 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
         lock_dir=str(cache_dir / "locks"),
         tile_lock_dir=str(cache_dir / "tile_locks"),
     )
+    token = internal_token(settings.runtime_dir)
     for source in conf["sources"].values():
         source["req"]["url"] = ows_url or internal_ows_url(settings)
+        source.setdefault("http", {})["headers"] = {INTERNAL_HEADER: token}
     cache_dir.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(conf, allow_unicode=True, sort_keys=False)
     return write_atomic(settings.runtime_dir / "mapproxy" / CONFIG_NAME, text)

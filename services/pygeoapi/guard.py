@@ -16,7 +16,7 @@ from typing import Any
 
 from geoportal.text import Text
 from services.edge.documents import OGC_API, respond
-from services.edge.failures import Failure, Refusal, server_error, unavailable
+from services.edge.failures import ANSWERS, Failure, Refusal, server_error, unavailable
 from services.providers.scope import request_scope
 from services.pygeoapi.rules import Checked, Collection, check_path, check_query
 
@@ -25,6 +25,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 MAX_BODY = 64 * 1024  # a CQL2-JSON filter; anything bigger is not a filter a person wrote
 COMMON_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Access-Control-Allow-Origin", "*")]
 _POLISH_4XX = {400: "Nieprawidłowe zapytanie", 404: "Nie znaleziono"}
+_FAILURE_OF_STATUS = {400: Failure.BAD_PARAMETER, 404: Failure.NOT_FOUND}
 
 
 class OgcApiGuard:
@@ -87,7 +88,7 @@ class OgcApiGuard:
 def _bilingual(
     code: int, body: Iterable[bytes], headers: list[tuple[str, str]]
 ) -> tuple[Iterable[bytes], list[tuple[str, str]]]:
-    """Put a Polish lead in front of pygeoapi's English-only 4xx messages."""
+    """pygeoapi's own 4xx answers: a Polish lead, and the code of the edge's table."""
     content = b"".join(body)
     getattr(body, "close", lambda: None)()
     try:
@@ -97,7 +98,10 @@ def _bilingual(
         return [content], headers
     if " / " not in description:
         document["description"] = f"{_POLISH_4XX.get(code, _POLISH_4XX[400])} / {description}"
-        content = json.dumps(document, ensure_ascii=False).encode()
+    failure = _FAILURE_OF_STATUS.get(code)
+    if failure is not None:  # e.g. its "InvalidQuery" is our bad parameter
+        document["code"] = document["type"] = ANSWERS[failure].code
+    content = json.dumps(document, ensure_ascii=False).encode()
     kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
     return [content], [*kept, ("Content-Length", str(len(content)))]
 

@@ -151,3 +151,13 @@ def test_gdal_reads_ogcapi_features(live_server, database, known_parcel):
     features = _ogr_features(f"OAPIF:{live_server}/ogc", "parcels", box)
     assert len(features) == len(parcels_in_bbox_lonlat(database, box))
     assert any(known_parcel.parcel_id in feature for feature in features)
+
+
+def test_ogcapi_bbox_in_epsg_2180_is_northing_first(live_server, http, database, known_parcel):
+    x_min, y_min, x_max, y_max = box_around(known_parcel.x, known_parcel.y, 150)
+    response = http.get(f"{live_server}/ogc/collections/parcels/items", params={
+        "bbox": f"{y_min},{x_min},{y_max},{x_max}", "limit": "1000", "f": "json",
+        "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/2180"})  # fmt: skip
+    assert response.status_code == 200
+    found = {feature["properties"]["parcel_id"] for feature in response.json()["features"]}
+    assert found == parcels_in_bbox_2180(database, (x_min, y_min, x_max, y_max))

@@ -40,7 +40,7 @@ from web.server import start_gunicorn, stop_gunicorn, wait_ready
 pytestmark = pytest.mark.system
 
 VAR = PROJECT_ROOT / "var" / "test-resilience"
-WORKERS, THREADS, RENDERERS = 2, 8, 2
+WORKERS, THREADS, RENDERERS = 2, 16, 2
 # Web workers × (request threads + render processes + the database watch).
 MAX_CONNECTIONS = WORKERS * (THREADS + RENDERERS + 1)
 

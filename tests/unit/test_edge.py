@@ -19,8 +19,8 @@ def test_every_failure_has_one_answer():
     assert set(ANSWERS) == set(Failure)
     for failure, answer in ANSWERS.items():
         assert 400 <= answer.status < 600 and answer.code, failure
-        # Only outages ask the client to come back; client mistakes never do.
-        assert (answer.retry_after is not None) == (answer.status == 503), failure
+        # Only outages and floods are told when to come back; other mistakes never are.
+        assert (answer.retry_after is not None) == (answer.status in (429, 503)), failure
 
 
 def test_client_mistakes_and_outages_are_told_apart():

@@ -1,0 +1,61 @@
+"""The rate limiter in front of the expensive paths (its own logic; the inner app is a stub)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from lxml import etree
+from werkzeug.test import Client
+
+from services.edge.internal import HEADER, internal_token, is_internal
+from web.ratelimit import Limit, RateLimiter
+
+LIMITS = {"/ows": Limit(rate=5, burst=3), "/ogc": Limit(rate=5, burst=3)}
+
+
+def _ok(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+def _client(token: str = "secret") -> Client:
+    return Client(RateLimiter(_ok, token, LIMITS))
+
+
+def test_a_flood_gets_429_with_retry_after_in_the_protocols_format():
+    client = _client()
+    answers = [client.get("/ogc/collections") for _ in range(6)]
+    assert [a.status_code for a in answers[:3]] == [200, 200, 200]
+    refused = answers[-1]
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert " / " in json.loads(refused.data)["description"]
+    ows = [client.get("/ows?SERVICE=WFS&REQUEST=GetCapabilities") for _ in range(6)][-1]
+    assert ows.status_code == 429
+    assert etree.QName(etree.fromstring(ows.data)).localname == "ExceptionReport"
+
+
+def test_buckets_refill_and_are_per_client_and_path():
+    client = _client()
+    for _ in range(4):
+        client.get("/ows", environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert client.get("/ows", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 429
+    assert client.get("/ows", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+    assert client.get("/ogc", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+    time.sleep(0.25)  # 5 per second: one token back
+    assert client.get("/ows", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+
+
+def test_cheap_paths_and_the_portals_own_requests_are_not_limited():
+    client = _client()
+    assert all(client.get("/tiles/x/1/1/1.png").status_code == 200 for _ in range(20))
+    inside = [client.get("/ows", headers={HEADER: "secret"}).status_code for _ in range(20)]
+    assert inside == [200] * 20
+    assert client.get("/ows", headers={HEADER: "guess"}).status_code in (200, 429)
+    assert not is_internal({"HTTP_X_GEOPORTAL_INTERNAL": "guess"}, "secret")
+
+
+def test_the_internal_token_is_private_and_shared(tmp_path):
+    first = internal_token(tmp_path)
+    assert internal_token(tmp_path) == first and len(first) >= 40
+    assert (tmp_path / "internal.token").stat().st_mode & 0o077 == 0
