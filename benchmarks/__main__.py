@@ -4,6 +4,8 @@
    file served by a static file server (Python's threaded ``http.server``), same client.
 2. An OGC API Features bbox query (~100 parcels) against the plain SQL that answers it
    (GeoJSON assembled by PostgreSQL), both as the public reader role.
+3. An uncached 256² WMS GetMap through /ows (edge checks, a render process over a pipe)
+   against bare mapscript rendering the same request in this process.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from benchmarks.instance import running_instance
 from benchmarks.ogcapi import bench_ogcapi_bbox
 from benchmarks.tiles import bench_cached_tile
+from benchmarks.wms import bench_uncached_getmap
 
 
 def main() -> int:
@@ -21,6 +24,7 @@ def main() -> int:
     with running_instance() as instance:
         bench_cached_tile(instance, repeat)
         bench_ogcapi_bbox(instance, repeat)
+        bench_uncached_getmap(instance, repeat)
     return 0
 
 
