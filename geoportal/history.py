@@ -15,6 +15,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -42,9 +43,30 @@ ETL_RUN = Table(
     Column("status", Text, nullable=False, server_default=text("'running'::text")),
     Column("counts", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("report", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("dry_run", Boolean, nullable=False, server_default=text("false")),
+    Column("report_html", Text),  # the quality report a person reads
+    Column("changed_area", Geometry("GEOMETRY", srid=STORAGE_EPSG, spatial_index=False)),
     CheckConstraint("status IN ('running', 'done', 'failed')"),
     schema="ops",
 )
+
+# Objects a load set aside instead of publishing them (policy "quarantine"): kept, listed
+# in the report, never silently dropped.
+ETL_QUARANTINE = Table(
+    "etl_quarantine",
+    METADATA,
+    Column("quarantine_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("run_id", BigInteger, ForeignKey(ETL_RUN.c.run_id), nullable=False),
+    Column("table_name", Text, nullable=False),
+    Column("namespace", Text),
+    Column("local_id", Text),
+    Column("check_name", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("record", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("geom", Geometry("GEOMETRY", srid=STORAGE_EPSG, spatial_index=False)),
+    schema="ops",
+)
+Index("etl_quarantine_run", ETL_QUARANTINE.c.run_id)
 
 # Columns every versioned table starts with, in this order.
 _BOOKKEEPING = ("gid", "run_id")

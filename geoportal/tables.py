@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import JSONB
 
+from geoportal.boundaries import tables as boundaries
 from geoportal.cadastre import tables as cadastre
 from geoportal.history import loadable_columns
 from geoportal.planning import tables as planning
@@ -21,6 +22,7 @@ DATA_TABLES: dict[str, Table] = {
         cadastre.PARCEL, cadastre.BUILDING, cadastre.LAND_USE_CONTOUR,
         cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.SUBJECT, cadastre.SHARE,
         planning.PLAN, planning.PLAN_ZONE,
+        boundaries.ADMIN_UNIT, boundaries.TERC_NAME, boundaries.PRG_ADDRESS,
     )
 }  # fmt: skip
 TABLES: tuple[str, ...] = tuple(DATA_TABLES)

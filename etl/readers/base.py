@@ -50,6 +50,19 @@ class Finding:
 Record = tuple[str, dict[str, Any]]  # (data table, column -> value)
 
 
+class InputError(ValueError):
+    """A file cannot be read as it is; the message names the file and the problem.
+
+    Raised for what no repair can fix (unreadable, unsafe, ambiguous, over a size limit);
+    everything a load can go on with is a finding instead.
+    """
+
+    def __init__(self, path: Path | str, problem: str):
+        super().__init__(f"{Path(path).name}: {problem}")
+        self.path = Path(path)
+        self.problem = problem
+
+
 class Reader(Protocol):
     """What the load pipeline needs of a reader of one exchange format."""
 

@@ -13,7 +13,7 @@ def test_migrate_is_idempotent(database, catalog):
     assert ensure_database(database, catalog) is False  # already running: not started again
     with database.connect("owner") as conn:
         version = conn.execute("SELECT version_num FROM ops.alembic_version").fetchall()
-    assert version == [("0001",)]
+    assert version == [("0002",)]
 
 
 def test_configured_database_url_skips_the_embedded_cluster(database, catalog, tmp_path):

@@ -1,0 +1,1 @@
+"""Administrative units and addresses of the national registers (PRG, TERYT)."""
