@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from etl.pipeline import LoadResult, Progress, load_files
+from etl.pipeline import LoadResult, load_files
 from etl.synthetic import generate_demo_county
 from geoportal.database import Database
 from geoportal.settings import Settings
@@ -16,7 +17,7 @@ def demo_dir(settings: Settings) -> Path:
     return settings.var_dir / "demo" / f"parcels-{settings.demo_parcels}-seed-{settings.demo_seed}"
 
 
-def demo_files(settings: Settings, progress: Progress) -> list[Path]:
+def demo_files(settings: Settings, progress: Callable[[str], None]) -> list[Path]:
     """Generate the demo files unless a complete set for these settings exists."""
     folder = demo_dir(settings)
     manifest = folder / "manifest.json"
@@ -31,7 +32,7 @@ def demo_files(settings: Settings, progress: Progress) -> list[Path]:
     return paths
 
 
-def ensure_demo(database: Database, progress: Progress) -> LoadResult | None:
+def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResult | None:
     """Load the demo county if no parcel is loaded yet; return the load, or None if skipped."""
     with database.connect("owner") as conn:
         row = conn.execute("SELECT EXISTS (SELECT 1 FROM data.parcel)").fetchone()

@@ -1,14 +1,15 @@
-"""The load pipeline: read files → staging (COPY) → checks → swap into ``data``.
+"""The load pipeline: read → stage (COPY) → check and repair → publish → report.
 
-Everything from staging to swap runs in one transaction: a failed or interrupted load
-leaves ``data`` exactly as it was, and the run is recorded as failed in ``ops.etl_run``.
+Everything from staging to publishing runs in one transaction: a failed, refused or
+interrupted load leaves ``data`` exactly as it was (killing the process mid-load is
+tested), and the run is recorded with its report in ``ops.etl_run``. A dry run does
+everything but publish. Loading the same files again changes nothing and says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,14 +18,17 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from etl.checks import Finding, run_checks
+from etl.changes import Changes, detect_changes
+from etl.checks import CHECKS, Finding, Policy, prepare_staging, run_checks
+from etl.progress import LineProgress, Progress
 from etl.readers import READERS, detect
+from etl.report import Report, area_histogram, collect_map, render_html
 from etl.staging import StagingWriter, create_staging
 from etl.swap import current_versions, swap_table
 from geoportal.database import Database
+from geoportal.site import Site, load_site
 from geoportal.tables import TABLES
 
-Progress = Callable[[str], None]
 MASS_END_SHARE = 0.2
 MASS_END_MIN = 50
 
@@ -40,40 +44,123 @@ class LoadResult:
     run_id: int
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    dry_run: bool = False
     seconds: float = 0.0
 
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    @property
+    def unchanged(self) -> bool:
+        """Whether the load changed nothing (the same files again)."""
+        return self.changes.nothing
 
 
 def load_files(
     database: Database,
     paths: Sequence[Path],
-    progress: Progress = _stderr,
+    progress: Progress | Callable[[str], None] | None = None,
     allow_mass_end: bool = False,
+    *,
+    dry_run: bool = False,
+    site: Site | None = None,
+    policy: Policy | None = None,
 ) -> LoadResult:
-    """Load exchange files (EGiB GML, APP GML) into ``data`` as one versioned snapshot.
+    """Load exchange files into ``data`` as one versioned snapshot of their namespaces.
 
-    Refused (nothing written) when the snapshot would end more than a fifth of the
-    current objects of a table, unless ``allow_mass_end``: that is what loading one
-    unit's file of a county-wide namespace would do.
+    Refused (nothing written) when a check's policy says so, or when the snapshot would
+    end more than a fifth of the current objects of a table, unless ``allow_mass_end``:
+    that is what loading one unit's file of a county-wide namespace would do.
     """
     started = time.monotonic()
+    tracker = progress if isinstance(progress, Progress) else LineProgress(progress)
     kinds = [_reader_kind(path) for path in paths]
+    site = site or load_site(database.settings.site_file)
+    policy = policy or Policy.load(checks=set(CHECKS))
+    job = _Job(site, policy, tracker, allow_mass_end, dry_run)
     with database.connect("owner") as conn:
-        run_id = _start_run(conn, paths)
+        run_id = _start_run(conn, paths, dry_run)
         try:
-            files = list(zip(paths, kinds, strict=True))
-            result = _load_in_transaction(conn, run_id, files, progress, allow_mass_end)
+            result = job.run(conn, run_id, list(zip(paths, kinds, strict=True)))
         except Exception as exc:
             conn.rollback()
-            _finish_run(conn, run_id, "failed", {}, {"error": str(exc)[:500]})
+            _record_failure(conn, run_id, exc, job, paths, started)
             raise
-        _analyze(conn, result.counts)
         result.seconds = time.monotonic() - started
-        progress(f"load {run_id} done in {result.seconds:.1f} s")
+        _analyze(conn, result.counts)
+        tracker.finish()
+        tracker.note(_summary(result))
         return result
+
+
+@dataclass
+class _Job:
+    """One load's settings and the findings it has gathered so far."""
+
+    site: Site
+    policy: Policy
+    progress: Progress
+    allow_mass_end: bool
+    dry_run: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    def run(
+        self, conn: psycopg.Connection, run_id: int, files: list[tuple[Path, str]]
+    ) -> LoadResult:
+        """Read, stage, check, publish (unless a dry run), report: one transaction."""
+        writer = StagingWriter()
+        self.findings = self._read(files, writer)
+        tables = [table for table in TABLES if table in writer.counts]
+        self.progress.stage("staging (COPY)", writer.total)
+        create_staging(conn, tables)
+        writer.copy_into(conn, self.progress.advance)
+        prepare_staging(conn, tables)
+        self.progress.stage("checks", len(CHECKS))
+        self.findings += run_checks(
+            conn, tables, CHECKS, site=self.site, policy=self.policy, run_id=run_id,
+            progress=lambda _: self.progress.advance(),
+        )  # fmt: skip
+        refused = [f for f in self.findings if f.fatal]
+        if refused:
+            raise LoadError("; ".join(f"{f.check} in {f.table}: {', '.join(f.labels[:3])}"
+                                      for f in refused))  # fmt: skip
+        changes = detect_changes(conn, tables)
+        counts = {table: {"read": writer.counts[table]} for table in tables}
+        report = Report(run_id, [p.name for p, _ in files], self.dry_run, counts,
+                        changes.counts, self.findings, histogram=area_histogram(conn))  # fmt: skip
+        collect_map(conn, report)
+        if self.dry_run:
+            conn.rollback()  # nothing of the load stays, only its report
+        else:
+            self._publish(conn, run_id, tables, counts)
+        _finish_run(conn, run_id, "done", counts, report, changes)
+        conn.commit()
+        return LoadResult(run_id, counts, self.findings, changes, self.dry_run)
+
+    def _read(self, files: list[tuple[Path, str]], writer: StagingWriter) -> list[Finding]:
+        findings: list[Finding] = []
+        for path, kind in files:
+            self.progress.stage(f"reading {path.name}")
+            reader = READERS[kind](path)
+            for table, record in reader:
+                writer.add(table, record)
+                self.progress.advance()
+            findings += [
+                Finding(found.code, path.name, found.count, "report", "reader",
+                        labels=[f"{found.message}: {e}" for e in found.examples] or [found.message])
+                for found in reader.findings
+            ]  # fmt: skip
+        return findings
+
+    def _publish(
+        self, conn: psycopg.Connection, run_id: int, tables: list[str], counts: dict
+    ) -> None:
+        self.progress.stage("publishing", len(tables))
+        at = dt.datetime.now(dt.UTC)
+        for table in tables:
+            current = current_versions(conn, table)
+            counts[table] |= swap_table(conn, table, run_id, at)
+            if not self.allow_mass_end:
+                _refuse_mass_end(table, counts[table]["ended"], current)
+            self.progress.advance()
 
 
 def _reader_kind(path: Path) -> str:
@@ -81,60 +168,17 @@ def _reader_kind(path: Path) -> str:
         raise LoadError(f"{path}: no such file")
     kind = detect(path)
     if kind is None:
-        raise LoadError(f"{path.name}: not a recognised exchange format (EGiB GML, APP GML)")
+        formats = ", ".join(READERS)
+        raise LoadError(f"{path.name}: not a recognised exchange format ({formats})")
     return kind
 
 
-def _load_in_transaction(
-    conn: psycopg.Connection,
-    run_id: int,
-    files: list[tuple[Path, str]],
-    progress: Progress,
-    allow_mass_end: bool,
-) -> LoadResult:
-    writer = StagingWriter()
-    findings = _read_all(files, writer, progress)
-    tables = [table for table in TABLES if table in writer.counts]
-    create_staging(conn, tables)
-    writer.copy_into(conn)
-    progress(f"staged {writer.total:,} objects in {len(tables)} tables")
-    findings += run_checks(conn, tables)
-    fatal = [finding for finding in findings if finding.fatal]
-    if fatal:
-        raise LoadError("; ".join(f"{f.check} in {f.table}: {f.count}" for f in fatal))
-    at = dt.datetime.now(dt.UTC)
-    counts = {}
-    for table in tables:
-        current = current_versions(conn, table)
-        counts[table] = {"read": writer.counts[table], **swap_table(conn, table, run_id, at)}
-        if not allow_mass_end:
-            _refuse_mass_end(table, counts[table]["ended"], current)
-    report = {"findings": [finding.as_dict() for finding in findings]}
-    _finish_run(conn, run_id, "done", counts, report)
-    conn.commit()
-    return LoadResult(run_id=run_id, counts=counts, findings=findings)
-
-
-def _read_all(
-    files: list[tuple[Path, str]], writer: StagingWriter, progress: Progress
-) -> list[Finding]:
-    """Stream every file into the staging spools; return the readers' findings."""
-    findings: list[Finding] = []
-    for path, kind in files:
-        reader = READERS[kind](path)
-        before = writer.total
-        for table, record in reader:
-            writer.add(table, record)
-            if writer.total % 100_000 == 0:
-                progress(f"  {path.name}: {writer.total - before:,} objects read")
-        progress(f"read {path.name}: {writer.total - before:,} objects")
-        findings += [
-            Finding(
-                f"{found.code}: {found.message}", path.name, found.count, examples=found.examples
-            )
-            for found in reader.findings
-        ]
-    return findings
+def _summary(result: LoadResult) -> str:
+    if result.dry_run:
+        return f"run {result.run_id}: dry run, {len(result.findings)} findings, nothing published"
+    if result.unchanged:
+        return f"run {result.run_id}: nothing changed (the data are as published)"
+    return f"run {result.run_id}: published in {result.seconds:.1f} s"
 
 
 def _analyze(conn: psycopg.Connection, counts: dict[str, dict[str, int]]) -> None:
@@ -144,7 +188,7 @@ def _analyze(conn: psycopg.Connection, counts: dict[str, dict[str, int]]) -> Non
     OGC API bbox request took 178 ms instead of 12 ms until autovacuum caught up.
     """
     for table, count in counts.items():
-        if count["inserted"] or count["closed"] or count["ended"]:
+        if count.get("inserted") or count.get("closed") or count.get("ended"):
             conn.execute(sql.SQL("ANALYZE data.{}").format(sql.Identifier(table)))
     conn.commit()
 
@@ -159,10 +203,10 @@ def _refuse_mass_end(table: str, ended: int, current: int) -> None:
         )
 
 
-def _start_run(conn: psycopg.Connection, paths: Sequence[Path]) -> int:
+def _start_run(conn: psycopg.Connection, paths: Sequence[Path], dry_run: bool) -> int:
     row = conn.execute(
-        "INSERT INTO ops.etl_run (source) VALUES (%s) RETURNING run_id",
-        (", ".join(path.name for path in paths),),
+        "INSERT INTO ops.etl_run (source, dry_run) VALUES (%s, %s) RETURNING run_id",
+        (", ".join(path.name for path in paths), dry_run),
     ).fetchone()
     conn.commit()
     assert row is not None
@@ -170,12 +214,24 @@ def _start_run(conn: psycopg.Connection, paths: Sequence[Path]) -> int:
 
 
 def _finish_run(
-    conn: psycopg.Connection, run_id: int, status: str, counts: dict, report: dict
-) -> None:
+    conn: psycopg.Connection, run_id: int, status: str, counts: dict, report: Report,
+    changes: Changes | None = None,
+) -> None:  # fmt: skip
     conn.execute(
-        "UPDATE ops.etl_run SET status = %s, finished_at = now(), counts = %s, report = %s"
-        " WHERE run_id = %s",
-        (status, json.dumps(counts), json.dumps(report, default=str), run_id),
-    )
-    if status == "failed":
-        conn.commit()
+        "UPDATE ops.etl_run SET status = %s, finished_at = now(), counts = %s, report = %s,"
+        " report_html = %s, changed_area = %s::geometry WHERE run_id = %s",
+        (status, json.dumps(counts), json.dumps(report.as_json(), default=str),
+         render_html(report), changes.area_wkb if changes else None, run_id),
+    )  # fmt: skip
+
+
+def _record_failure(
+    conn: psycopg.Connection, run_id: int, error: Exception, job: _Job,
+    paths: Sequence[Path], started: float,
+) -> None:  # fmt: skip
+    """The failed run and what was found until then: the report says why nothing changed."""
+    problem = str(error) or type(error).__name__
+    report = Report(run_id, [p.name for p in paths], job.dry_run, {}, {}, job.findings,
+                    seconds=time.monotonic() - started, refused=problem[:2000])  # fmt: skip
+    _finish_run(conn, run_id, "failed", {}, report)
+    conn.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import IO, Any
 
@@ -19,14 +19,21 @@ import shapely
 from psycopg import sql
 
 from geoportal.crs import STORAGE_EPSG
-from geoportal.tables import JSON_COLUMNS, TABLES, columns_of
+from geoportal.tables import JSON_COLUMNS, SPATIAL, TABLES, columns_of
 
 _SPOOL_BYTES = 8 * 1024 * 1024
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def create_staging(conn: psycopg.Connection, tables: Iterable[str] = TABLES) -> None:
-    """(Re)create unlogged staging tables shaped like their ``data`` counterparts."""
+    """(Re)create unlogged staging tables shaped like their ``data`` counterparts.
+
+    ``staging.quarantined`` lists the objects checks set aside in this load.
+    """
+    conn.execute("DROP TABLE IF EXISTS staging.quarantined")
+    conn.execute(
+        "CREATE UNLOGGED TABLE staging.quarantined (table_name text, namespace text, local_id text)"
+    )
     for table in tables:
         ident = sql.Identifier(table)
         conn.execute(sql.SQL("DROP TABLE IF EXISTS staging.{}").format(ident))
@@ -36,6 +43,10 @@ def create_staging(conn: psycopg.Connection, tables: Iterable[str] = TABLES) -> 
             )
         )
         conn.execute(sql.SQL("ALTER TABLE staging.{} DROP COLUMN gid").format(ident))
+        if table in SPATIAL:  # an object without geometry must reach the checks to be named
+            conn.execute(
+                sql.SQL("ALTER TABLE staging.{} ALTER COLUMN geom DROP NOT NULL").format(ident)
+            )
 
 
 class StagingWriter:
@@ -67,7 +78,9 @@ class StagingWriter:
         self.counts[table] = self.counts.get(table, 0) + 1
         self.total += 1
 
-    def copy_into(self, conn: psycopg.Connection) -> None:
+    def copy_into(
+        self, conn: psycopg.Connection, advance: Callable[[int], None] = lambda rows: None
+    ) -> None:
         """COPY every spooled table into ``staging`` and release the spools."""
         for table, spool in self._spools.items():
             columns = sql.SQL(", ").join(map(sql.Identifier, columns_of(table)))
@@ -79,6 +92,7 @@ class StagingWriter:
                 while chunk := spool.read(1 << 20):
                     copy.write(chunk)
             spool.close()
+            advance(self.counts[table])
         self._spools.clear()
 
 

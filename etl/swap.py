@@ -37,17 +37,22 @@ def current_versions(conn: psycopg.Connection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
+def vanished(table: str) -> sql.Composed:
+    """Condition on ``data.<table> d``: current objects of the loaded namespaces that the
+    snapshot no longer carries — except those quarantined, whose published version stays."""
+    return sql.SQL(
+        "AND d.namespace IN (SELECT DISTINCT namespace FROM staging.{t})"
+        " AND NOT EXISTS (SELECT 1 FROM staging.{t} s WHERE s.namespace = d.namespace"
+        " AND s.local_id = d.local_id) AND NOT EXISTS (SELECT 1 FROM staging.quarantined q"
+        " WHERE q.table_name = {name} AND q.namespace = d.namespace AND q.local_id = d.local_id)"
+    ).format(t=sql.Identifier(table), name=sql.Literal(table))
+
+
 def _end_vanished_objects(conn: psycopg.Connection, table: str, at: dt.datetime) -> int:
-    # Objects of the loaded namespaces that the snapshot no longer carries end now.
     query = sql.SQL(
-        """
-        UPDATE data.{t} AS d SET version_end = %(at)s, object_end = %(at)s
-         WHERE d.version_end IS NULL
-           AND d.namespace IN (SELECT DISTINCT namespace FROM staging.{t})
-           AND NOT EXISTS (SELECT 1 FROM staging.{t} AS s
-                            WHERE s.namespace = d.namespace AND s.local_id = d.local_id)
-        """
-    ).format(t=sql.Identifier(table))
+        "UPDATE data.{t} AS d SET version_end = %(at)s, object_end = %(at)s"
+        " WHERE d.version_end IS NULL {vanished}"
+    ).format(t=sql.Identifier(table), vanished=vanished(table))
     return conn.execute(query, {"at": at}).rowcount
 
 

@@ -14,10 +14,19 @@ from pathlib import Path
 from etl.readers.app_gml import AppGmlReader
 from etl.readers.base import Reader
 from etl.readers.egib_gml import EgibGmlReader
+from etl.readers.prg import PrgAddressReader, PrgUnitsReader
+from etl.readers.terc import TercReader
+from etl.readers.wfs_gml import KiegWfsReader
 
+# In the order files are offered to them: the specific before the general (a PRG
+# GeoJSON is also GeoJSON, a KIEG WFS answer also GML).
 READERS: dict[str, type[Reader]] = {
     "egib-gml": EgibGmlReader,  # EGiB GML, 2021 and 2015 models
     "app-gml": AppGmlReader,  # APP GML 1.0 / 2.0 and the project's MPZP zones
+    "kieg-wfs": KiegWfsReader,  # county WFS answers with KIEG attributes (buildings, parcels)
+    "prg-address": PrgAddressReader,  # PRG address points, 2012 and 2021 models
+    "prg-units": PrgUnitsReader,  # PRG boundaries as GeoJSON
+    "terc": TercReader,  # GUS TERYT TERC register (XML)
 }
 
 
@@ -29,4 +38,5 @@ def detect(path: Path | str) -> str | None:
     return None
 
 
-__all__ = ["READERS", "AppGmlReader", "EgibGmlReader", "Reader", "detect"]
+__all__ = ["READERS", "AppGmlReader", "EgibGmlReader", "KiegWfsReader", "PrgAddressReader",
+           "PrgUnitsReader", "Reader", "TercReader", "detect"]  # fmt: skip

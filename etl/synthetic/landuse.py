@@ -114,8 +114,13 @@ def _rural_zones(op: ObrebParcels, rng: np.random.Generator) -> list[tuple[str, 
     if rng.random() < 0.15:
         x, y = pts[0] * 0.5 + np.array(centre.coords[0]) * 0.5
         layers.append(("Ws", _blob(x, y, rng.uniform(800, 4000), rng)))
-    land = polygonal(shapely.difference(poly, op.extra["roads"], grid_size=GRID))
-    return _roads(op) + _stack(land, layers, "R")
+    roads = _roads(op)
+    # The rest of the obręb is what the road *parcels* leave: the road corridors drawn
+    # before the parcels were cut are not the same area, and the difference was land no
+    # contour covered (35,000 m² in one obręb), which the land-use check rightly found.
+    road_area = shapely.union_all([geom for _, geom in roads], grid_size=GRID)
+    land = polygonal(shapely.difference(poly, road_area, grid_size=GRID))
+    return roads + _stack(land, layers, "R")
 
 
 def _segments(line: shapely.LineString, rng: np.random.Generator) -> list[shapely.LineString]:
@@ -169,6 +174,7 @@ def _town_zones(op: ObrebParcels, rng: np.random.Generator) -> list[tuple[str, P
     zones = _roads(op)
     blocks = op.extra.get("blocks", [])
     zones += [(str(rng.choice(codes, p=weights)), block) for block in blocks]
+    zones = [(ofu, geom) for ofu, geom in zones if geom.area > 1.0]  # crumbs of block cutting
     covered = shapely.union_all([g for _, g in zones], grid_size=GRID)
     rest = shapely.difference(op.obreb.geom, covered, grid_size=GRID)
     return zones + [("B", p) for p in polygons_of(rest) if p.area > 1.0]
@@ -190,16 +196,39 @@ def _soil_contours(
     for zi, ci, part in zip(z_idx, c_idx, parts, strict=True):
         ozu = CLASSIFIED[classified[zi].ofu]
         groups.setdefault((int(zi), _soil_class(ozu, quality[ci])), []).append(part)
-    out = []
+    pieces: list[tuple[int, str | None, Polygon]] = []
     for (zi, ozk), geoms in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         merged = shapely.union_all(geoms, grid_size=GRID)
-        for poly in polygons_of(merged):
-            if poly.area > 1.0:
-                out.append(Contour("", classified[zi].ofu, CLASSIFIED[classified[zi].ofu], ozk,
-                                   poly))  # fmt: skip
+        pieces += [(zi, ozk, poly) for poly in polygons_of(merged) if poly.area > 1.0]
+    out = [Contour("", classified[zi].ofu, CLASSIFIED[classified[zi].ofu], ozk, poly)
+           for zi, ozk, poly in _absorb_slivers(pieces)]  # fmt: skip
     for i, contour in enumerate(out):
         contour.contour_id = f"{op.obreb.obreb_id}.K{i + 1}"
     return out
+
+
+def _is_sliver(poly: Polygon) -> bool:
+    """Small and needle-thin: what the quality report calls a sliver (etl/checks)."""
+    return poly.area < 100.0 and 4 * math.pi * poly.area / max(poly.length, 1e-9) ** 2 < 0.02
+
+
+def _absorb_slivers(
+    pieces: list[tuple[int, str | None, Polygon]],
+) -> list[tuple[int, str | None, Polygon]]:
+    """Merge each sliver of a zone into the neighbour of that zone it shares most with.
+
+    Cutting zones by soil cells leaves needles along cell edges; a surveyor would not
+    draw them, and the generated county is meant to be clean.
+    """
+    kept = [list(piece) for piece in pieces if not _is_sliver(piece[2])]
+    for zi, _ozk, sliver in (piece for piece in pieces if _is_sliver(piece[2])):
+        neighbours = [k for k in kept if k[0] == zi and k[2].intersects(sliver)]
+        if not neighbours:
+            kept.append([zi, _ozk, sliver])
+            continue
+        best = max(neighbours, key=lambda k: k[2].intersection(sliver).length)
+        best[2] = polygonal(shapely.union(best[2], sliver, grid_size=GRID))
+    return [(int(k[0]), k[1], poly) for k in kept for poly in polygons_of(k[2])]
 
 
 def _soil_class(ozu: str, quality: float) -> str | None:

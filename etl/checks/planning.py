@@ -1,0 +1,56 @@
+"""Planning checks: zones of one plan overlapping, zones outside their plan, unknown symbols.
+
+A plan's symbols are its own (domain reference §8): a symbol outside the usual lists is
+reported for a person to look at, never refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+from psycopg import sql
+
+from etl.checks.model import CheckContext, Found
+from etl.checks.topology import interiors_meet, substantial
+
+_DESIGNATION = re.compile(r"^\d*\.?([A-ZŁ]+(?:/[A-ZŁ]+)?)\d*$")
+
+
+def zone_overlaps(ctx: CheckContext, table: str) -> Found:
+    """Pairs of zones of one plan that overlap (both are named)."""
+    rows = ctx.rows(sql.SQL(
+        "SELECT a.local_id, b.local_id, a.zone_id || ' × ' || b.zone_id || ': '"
+        " || round(ST_Area(ST_Intersection(a.geom, b.geom))::numeric, 1) || ' m²'"
+        " FROM staging.plan_zone a JOIN staging.plan_zone b ON a.geom && b.geom"
+        " AND a.plan_id = b.plan_id AND a.local_id < b.local_id"
+        " WHERE {i} AND {s}"
+    ).format(i=interiors_meet("a.geom", "b.geom"),
+             s=substantial("ST_Intersection(a.geom, b.geom)")))  # fmt: skip
+    return Found([str(r[0]) for r in rows] + [str(r[1]) for r in rows], [str(r[2]) for r in rows])
+
+
+def zones_outside_plan(ctx: CheckContext, table: str) -> Found:
+    """Zones reaching outside the boundary of their plan."""
+    if not ctx.loaded("plan"):
+        return Found()
+    query = sql.SQL(
+        "SELECT z.local_id, z.zone_id || ': ' || round(ST_Area(ST_Difference(z.geom, p.geom))"
+        "::numeric, 1) || ' m² outside the plan' FROM staging.plan_zone z"
+        " JOIN staging.plan p ON p.plan_id = z.plan_id"
+        " WHERE NOT ST_CoveredBy(z.geom, p.geom) AND {s}"
+    ).format(s=substantial("ST_Difference(z.geom, p.geom)"))
+    return ctx.found(query)
+
+
+def zone_symbols(ctx: CheckContext, table: str) -> Found:
+    """Zone symbols whose designation part is in neither list of usual symbols."""
+    known = set(ctx.codelists["plan_zone_local"]) | set(ctx.codelists["plan_zone_general"])
+    found = Found()
+    for local_id, zone_id, symbol in ctx.rows(
+        sql.SQL("SELECT local_id, zone_id, symbol FROM staging.plan_zone")
+    ):
+        match = _DESIGNATION.match(symbol or "")
+        if match is None or match.group(1) not in known:
+            found.local_ids.append(str(local_id))
+            found.labels.append(f"{zone_id}: symbol {symbol!r}")
+    return found

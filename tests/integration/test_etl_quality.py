@@ -1,0 +1,85 @@
+"""The checks find every injected defect (recall) and nothing on the clean county (precision).
+
+The demo county is generated, copied with defects injected by
+``etl.synthetic.defects`` (each recorded in a manifest with the check that must find it),
+and both are loaded as dry runs into the real PostGIS: nothing is published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from etl.checks import CHECKS
+from etl.demo import demo_dir
+from etl.pipeline import LoadResult, load_files
+from etl.synthetic.defects import MUTATIONS, Injected, inject_defects
+
+DEFECT_KINDS = {"geometry", "topology", "identity", "attributes", "planning"}
+
+
+def _defects(result: LoadResult) -> list:
+    return [f for f in result.findings if f.kind in DEFECT_KINDS]
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.gml"))
+
+
+@pytest.fixture(scope="module")
+def clean(database, demo_loaded) -> LoadResult:
+    return load_files(database, _files(demo_dir(database.settings)), dry_run=True)
+
+
+@pytest.fixture(scope="module")
+def injected(database, demo_loaded, tmp_path_factory) -> tuple[list[Injected], LoadResult]:
+    target = tmp_path_factory.mktemp("defects")
+    manifest = inject_defects(demo_dir(database.settings), target, rate=0.01, seed=11)
+    return manifest, load_files(database, _files(target), dry_run=True)
+
+
+def test_the_clean_county_has_no_defect(clean):
+    assert [(f.check, f.table, f.labels[:3]) for f in _defects(clean)] == []
+
+
+def test_every_defect_class_was_injected(injected):
+    manifest, _ = injected
+    assert {entry.defect for entry in manifest} == set(MUTATIONS)
+    assert {entry.check for entry in manifest} <= set(CHECKS)
+
+
+def test_recall_every_injected_defect_is_found_by_its_check(injected):
+    manifest, result = injected
+    labels = defaultdict(list)
+    for finding in result.findings:
+        labels[finding.check] += finding.labels
+    missed = [(e.defect, e.check, e.label) for e in manifest
+              if not any(e.label in label for label in labels[e.check])]  # fmt: skip
+    print(f"recall: {len(manifest) - len(missed)}/{len(manifest)}", missed)
+    assert missed == []
+
+
+def test_precision_nothing_flagged_but_the_injected(injected):
+    manifest, result = injected
+    related = {identifier for entry in manifest for identifier in entry.related}
+    flagged = [(f.check, label) for f in _defects(result) for label in f.labels]
+    unexplained = [(check, label) for check, label in flagged
+                   if not any(identifier in label for identifier in related)]  # fmt: skip
+    print(f"precision: {len(flagged) - len(unexplained)}/{len(flagged)}")
+    assert unexplained == []
+
+
+def test_a_dry_run_publishes_nothing_and_keeps_its_report(database, injected):
+    _, result = injected
+    assert result.dry_run
+    with database.connect("owner") as conn:
+        row = conn.execute(
+            "SELECT dry_run, status, report->'findings', report_html FROM ops.etl_run"
+            " WHERE run_id = %s", (result.run_id,),
+        ).fetchone()  # fmt: skip
+        quarantined = conn.execute("SELECT count(*) FROM ops.etl_quarantine").fetchone()[0]
+    assert row[0] is True and row[1] == "done" and len(row[2]) == len(result.findings)
+    assert "Raport jakości" in row[3] and "<svg" in row[3]
+    assert quarantined == 0  # set aside only in the rolled-back transaction
