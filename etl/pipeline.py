@@ -20,8 +20,10 @@ from psycopg import sql
 
 from etl.changes import Changes, detect_changes
 from etl.checks import CHECKS, Finding, Policy, prepare_staging, run_checks
+from etl.profiles import Profile, ProfileError, available_profiles, load_profile
 from etl.progress import LineProgress, Progress
-from etl.readers import READERS, detect
+from etl.readers import READERS, VECTOR, Reader, detect
+from etl.readers.vector import VectorReader
 from etl.report import Report, area_histogram, collect_map, render_html
 from etl.staging import StagingWriter, create_staging
 from etl.swap import current_versions, swap_table
@@ -31,6 +33,7 @@ from geoportal.tables import TABLES
 
 MASS_END_SHARE = 0.2
 MASS_END_MIN = 50
+LOAD_LOCK = 0x6574_6C00  # pg_advisory_lock key: "etl"
 
 
 class LoadError(RuntimeError):
@@ -63,19 +66,22 @@ def load_files(
     dry_run: bool = False,
     site: Site | None = None,
     policy: Policy | None = None,
+    profile: str | Path | None = None,
 ) -> LoadResult:
     """Load exchange files into ``data`` as one versioned snapshot of their namespaces.
 
     Refused (nothing written) when a check's policy says so, or when the snapshot would
     end more than a fifth of the current objects of a table, unless ``allow_mass_end``:
-    that is what loading one unit's file of a county-wide namespace would do.
+    that is what loading one unit's file of a county-wide namespace would do. Files
+    without a model of their own (Shapefile, GeoPackage, GeoJSON, FlatGeobuf) are read
+    through an attribute ``profile`` (``etl/profiles/``).
     """
     started = time.monotonic()
     tracker = progress if isinstance(progress, Progress) else LineProgress(progress)
-    kinds = [_reader_kind(path) for path in paths]
+    kinds = [_reader_kind(path, profile) for path in paths]
     site = site or load_site(database.settings.site_file)
     policy = policy or Policy.load(checks=set(CHECKS))
-    job = _Job(site, policy, tracker, allow_mass_end, dry_run)
+    job = _Job(site, policy, tracker, allow_mass_end, dry_run, _load_profile(profile))
     with database.connect("owner") as conn:
         run_id = _start_run(conn, paths, dry_run)
         try:
@@ -100,6 +106,7 @@ class _Job:
     progress: Progress
     allow_mass_end: bool
     dry_run: bool
+    profile: Profile | None = None
     findings: list[Finding] = field(default_factory=list)
 
     def run(
@@ -139,7 +146,7 @@ class _Job:
         findings: list[Finding] = []
         for path, kind in files:
             self.progress.stage(f"reading {path.name}")
-            reader = READERS[kind](path)
+            reader = self._reader(path, kind)
             for table, record in reader:
                 writer.add(table, record)
                 self.progress.advance()
@@ -149,6 +156,12 @@ class _Job:
                 for found in reader.findings
             ]  # fmt: skip
         return findings
+
+    def _reader(self, path: Path, kind: str) -> Reader:
+        if kind == VECTOR:
+            assert self.profile is not None  # _reader_kind refused vector files without one
+            return VectorReader(path, self.profile)
+        return READERS[kind](path)
 
     def _publish(
         self, conn: psycopg.Connection, run_id: int, tables: list[str], counts: dict
@@ -163,14 +176,28 @@ class _Job:
             self.progress.advance()
 
 
-def _reader_kind(path: Path) -> str:
+def _reader_kind(path: Path, profile: str | Path | None) -> str:
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
     kind = detect(path)
     if kind is None:
         formats = ", ".join(READERS)
         raise LoadError(f"{path.name}: not a recognised exchange format ({formats})")
+    if kind == VECTOR and profile is None:
+        raise LoadError(
+            f"{path.name}: a {path.suffix or 'vector'} file says nothing of its model; name an"
+            f" attribute profile with --profile ({', '.join(available_profiles())})"
+        )
     return kind
+
+
+def _load_profile(profile: str | Path | None) -> Profile | None:
+    if profile is None:
+        return None
+    try:
+        return load_profile(profile)
+    except ProfileError as exc:
+        raise LoadError(str(exc)) from exc
 
 
 def _summary(result: LoadResult) -> str:
@@ -204,6 +231,19 @@ def _refuse_mass_end(table: str, ended: int, current: int) -> None:
 
 
 def _start_run(conn: psycopg.Connection, paths: Sequence[Path], dry_run: bool) -> int:
+    """Record the run; one load at a time, and the runs of killed loads are closed.
+
+    The lock is the session's: it goes with the connection, so a killed load never
+    leaves it behind, and a 'running' run found while holding it died with its process.
+    """
+    locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOAD_LOCK,)).fetchone()
+    if not (locked and locked[0]):
+        raise LoadError("another load is running; wait for it to end (geoportal etl runs)")
+    conn.execute(
+        "UPDATE ops.etl_run SET status = 'failed', finished_at = now(), report = report ||"
+        " jsonb_build_object('refused', 'interrupted: the loading process ended before"
+        " finishing; nothing of it was published') WHERE status = 'running'"
+    )
     row = conn.execute(
         "INSERT INTO ops.etl_run (source, dry_run) VALUES (%s, %s) RETURNING run_id",
         (", ".join(path.name for path in paths), dry_run),

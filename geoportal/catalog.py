@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from geoportal.text import Text
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_DATA_TABLE = re.compile(r"\bdata\.([a-z_][a-z0-9_]*)\b")
 
 
 class Property(BaseModel):
@@ -125,6 +126,10 @@ class Layer(BaseModel):
             f"CREATE VIEW publish.{self.view} AS\n{body};\n"
             f"COMMENT ON VIEW publish.{self.view} IS {_sql_literal(self.title.pl)};"
         )
+
+    def data_tables(self) -> set[str]:
+        """The ``data`` tables its view reads: a load that changes one changes this layer."""
+        return set(_DATA_TABLE.findall((self.folder / "view.sql").read_text()))
 
     def property_names(self) -> list[str]:
         """Names of the exposed attributes, in order."""

@@ -46,6 +46,7 @@ ETL_RUN = Table(
     Column("dry_run", Boolean, nullable=False, server_default=text("false")),
     Column("report_html", Text),  # the quality report a person reads
     Column("changed_area", Geometry("GEOMETRY", srid=STORAGE_EPSG, spatial_index=False)),
+    Column("cache_refreshed_at", TIMESTAMP(timezone=True)),  # changed tiles truncated, reseeded
     CheckConstraint("status IN ('running', 'done', 'failed')"),
     schema="ops",
 )

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
+    def raster_dir(self) -> Path:
+        """Cloud-Optimised GeoTIFFs the raster services read (``geoportal etl raster``)."""
+        return self.var_dir / "rasters"
+
+    @property
     def cache_dir(self) -> Path:
         """Tile cache of MapProxy."""
         return self.tile_cache_dir or self.var_dir / "cache"

@@ -1,4 +1,4 @@
-"""``geoportal config build|check`` and ``geoportal cache seed``.
+"""``geoportal config build|check`` and ``geoportal cache seed|refresh``.
 
 Registered through the ``geoportal.commands`` entry-point group, so the core command line
 imports nothing of the services. The engines are imported only by the handlers: listing
@@ -36,6 +36,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     seed.add_argument("--concurrency", type=int, default=2, help="seeding processes")
     seed.set_defaults(handler=cache_seed)
+    cache_commands.add_parser(
+        "refresh", help="drop and render again the tiles of the areas loads have changed"
+    ).set_defaults(handler=cache_refresh)
 
 
 def config_build(args: argparse.Namespace, instance: Instance) -> int:
@@ -76,4 +79,12 @@ def cache_seed(args: argparse.Namespace, instance: Instance) -> int:
         f"seeded {report.new_tiles} new tiles in {report.seconds:.1f} s "
         f"({report.tiles_after} in the cache)"
     )
+    return 0
+
+
+def cache_refresh(args: argparse.Namespace, instance: Instance) -> int:
+    """Truncate and reseed the areas changed by loads the caches have not caught up with."""
+    from services.mapproxy.refresh import refresh_pending
+
+    print(refresh_pending(instance))
     return 0

@@ -16,7 +16,10 @@ from etl.readers.base import Reader
 from etl.readers.egib_gml import EgibGmlReader
 from etl.readers.prg import PrgAddressReader, PrgUnitsReader
 from etl.readers.terc import TercReader
+from etl.readers.vector import VectorReader
 from etl.readers.wfs_gml import KiegWfsReader
+
+VECTOR = "vector"  # read through an attribute profile (etl/profiles), so offered last
 
 # In the order files are offered to them: the specific before the general (a PRG
 # GeoJSON is also GeoJSON, a KIEG WFS answer also GML).
@@ -27,6 +30,7 @@ READERS: dict[str, type[Reader]] = {
     "prg-address": PrgAddressReader,  # PRG address points, 2012 and 2021 models
     "prg-units": PrgUnitsReader,  # PRG boundaries as GeoJSON
     "terc": TercReader,  # GUS TERYT TERC register (XML)
+    VECTOR: VectorReader,  # Shapefile (also zipped), GeoPackage, GeoJSON, FlatGeobuf
 }
 
 
@@ -38,5 +42,6 @@ def detect(path: Path | str) -> str | None:
     return None
 
 
-__all__ = ["READERS", "AppGmlReader", "EgibGmlReader", "KiegWfsReader", "PrgAddressReader",
-           "PrgUnitsReader", "Reader", "TercReader", "detect"]  # fmt: skip
+__all__ = ["READERS", "VECTOR", "AppGmlReader", "EgibGmlReader", "KiegWfsReader",
+           "PrgAddressReader", "PrgUnitsReader", "Reader", "TercReader", "VectorReader",
+           "detect"]  # fmt: skip
