@@ -46,6 +46,8 @@ CHECKS: dict[str, Check] = {
     "soil_class_code": Check(attributes.soil_class_codes, frozenset({"soil_class_contour"}),
                              "attributes"),
     "parcel_land_use_code": Check(attributes.parcel_land_use_codes, PARCEL, "attributes"),
+    "building_kind_code": Check(attributes.building_kinds, BUILDING, "attributes"),
+    "mojibake": Check(attributes.mojibake, ALL, "attributes"),
     "area_difference": Check(attributes.area_differences, PARCEL, "attributes"),
     "land_use_sum": Check(attributes.land_use_sums, PARCEL, "attributes"),
     "zone_overlap": Check(planning.zone_overlaps, ZONE, "planning"),

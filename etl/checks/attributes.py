@@ -7,8 +7,12 @@ The legal area (``poleEwidencyjne``) is the law's: differences are reported, nev
 from __future__ import annotations
 
 from psycopg import sql
+from sqlalchemy import Text
 
+from etl.checks.labels import label
 from etl.checks.model import CheckContext, Found
+from geoportal.cadastre.tables import PERSONAL
+from geoportal.tables import DATA_TABLES, columns_of
 
 AREA_TOLERANCE = 0.05  # legal vs geometric area, relative
 LAND_USE_TOLERANCE_HA = 0.0001  # one square metre
@@ -68,3 +72,56 @@ def land_use_sums(ctx: CheckContext, table: str) -> Found:
         " GROUP BY local_id, parcel_id, area_ha) s WHERE abs(total - area_ha) > {}"
     ).format(sql.Literal(LAND_USE_TOLERANCE_HA))
     return ctx.found(query)
+
+
+def building_kinds(ctx: CheckContext, table: str) -> Found:
+    """Buildings whose kind (rodzaj wg KŚT) is outside the code list."""
+    query = sql.SQL(
+        "SELECT local_id, coalesce(building_id, local_id) || ': KŚT ' || quote_literal(kst_type)"
+        " FROM staging.building WHERE kst_type IS NOT NULL AND NOT (kst_type = ANY(%s))"
+    )
+    return ctx.found(query, (ctx.codelists["kst"],))
+
+
+def mojibake(ctx: CheckContext, table: str) -> Found:
+    """Text decoded with the wrong code page: "WĂłlka" or "WÃ³lka" for "Wólka".
+
+    Readers decide the encoding from the bytes and refuse what is ambiguous; this catches
+    what was already garbled upstream, before the file was written. Values of personal
+    tables are not repeated in the report: the column is named, not its content.
+    """
+    columns = DATA_TABLES[table].c
+    text = [name for name in columns_of(table)
+            if isinstance(columns[name].type, Text) and name not in SKIP_TEXT]  # fmt: skip
+    if not text:
+        return Found()
+    shown = sql.SQL("'garbled text'") if table in PERSONAL_TABLES else sql.SQL("quote_literal(v)")
+    query = sql.SQL(
+        "SELECT DISTINCT ON (local_id) local_id, {label} || ': ' || c || ' ' || {shown}"
+        " FROM staging.{t} s, LATERAL (VALUES {pairs}) x(c, v)"
+        " WHERE v IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(%s::text[]) m"
+        " WHERE strpos(v, m) > 0) ORDER BY local_id"
+    ).format(
+        label=label(table), shown=shown, t=sql.Identifier(table),
+        pairs=sql.SQL(", ").join(
+            sql.SQL("({}, s.{})").format(sql.Literal(name), sql.Identifier(name)) for name in text
+        ),
+    )  # fmt: skip
+    return ctx.found(query, (MOJIBAKE,))
+
+
+def _garbled(letters: str) -> list[str]:
+    """How Polish letters look when their UTF-8 bytes are read as a one-byte code page."""
+    found = {"\ufffd"}  # the replacement character: bytes a decoder could not read
+    for letter in letters:
+        raw = letter.encode("utf-8")
+        for codec in ("cp1250", "cp1252", "iso8859_2", "cp852"):
+            garbled = raw.decode(codec, errors="replace")
+            if "\ufffd" not in garbled:
+                found.add(garbled)
+    return sorted(found)
+
+
+MOJIBAKE = _garbled("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+SKIP_TEXT = frozenset({"namespace", "local_id", "version_id"})
+PERSONAL_TABLES = frozenset(table.name for table in PERSONAL)

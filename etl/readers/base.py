@@ -34,7 +34,7 @@ XSI_NIL = f"{{{ns.XSI}}}nil"
 
 @dataclass
 class Finding:
-    """One kind of reader finding: how often, and a few examples."""
+    """One kind of reader finding: how often, and the objects it concerns (bounded)."""
 
     code: str
     message: str
@@ -42,7 +42,7 @@ class Finding:
     examples: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        sample = f" (e.g. {', '.join(self.examples)})" if self.examples else ""
+        sample = f" (e.g. {', '.join(self.examples[:5])})" if self.examples else ""
         times = f" [{self.count}×]" if self.count > 1 else ""
         return f"{self.code}: {self.message}{times}{sample}"
 
@@ -100,6 +100,11 @@ class GmlSniffer:
         return bool({feature_ns, root_ns} & cls.NAMESPACES)
 
 
+# Objects named per kind of finding: enough for the report to name each defective object
+# of a county, bounded so a file with a defect in every feature cannot exhaust memory.
+EXAMPLES_KEPT = 10_000
+
+
 class Findings:
     """Aggregates findings by code."""
 
@@ -109,7 +114,7 @@ class Findings:
     def add(self, code: str, message: str, example: object = None) -> None:
         finding = self._by_code.setdefault(code, Finding(code, message))
         finding.count += 1
-        if example is not None and len(finding.examples) < 5:
+        if example is not None and len(finding.examples) < EXAMPLES_KEPT:
             finding.examples.append(str(example))
 
     def as_list(self) -> list[Finding]:

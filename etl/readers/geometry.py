@@ -25,6 +25,7 @@ from geoportal.crs import POLAND_2180, parse_crs_name
 G = f"{{{ns.GML}}}"
 _SURFACES = {"Polygon", "Surface", "MultiSurface", "CompositeSurface", "MultiPolygon",
              "PolygonPatch", "OrientableSurface"}  # fmt: skip
+_NOT_SURFACES = {"Point", "MultiPoint", "LineString", "Curve", "MultiCurve", "MultiLineString"}
 
 
 class GeometryReader:
@@ -42,11 +43,20 @@ class GeometryReader:
     def surface(self, prop: etree._Element | None, ident: str) -> MultiPolygon | None:
         """The surface geometry inside a property element, as a MultiPolygon."""
         geom_el = _first_geometry(prop)
-        if geom_el is None:
+        if geom_el is None or local(geom_el.tag) == "Point":
+            other = geom_el if geom_el is not None else _any_element(prop)
+            if other is not None:
+                self.findings.add("wrong_geometry_type", "not a surface (left without geometry)",
+                                  f"{ident}: {local(other.tag)}")  # fmt: skip
             return None
+        self._note_heights(geom_el, ident)
         rings_list: list[tuple[np.ndarray, list[np.ndarray]]] = []
         self._collect(geom_el, geom_el.get("srsName"), _dim(geom_el, 2), rings_list)
         if not rings_list:
+            other = next((e for e in geom_el.iter() if local(e.tag) in _NOT_SURFACES), None)
+            if other is not None:
+                self.findings.add("wrong_geometry_type", "not a surface (left without geometry)",
+                                  f"{ident}: {local(other.tag)}")  # fmt: skip
             return None
         polygons = [Polygon(shell, holes) for shell, holes in rings_list if len(shell) >= 4]
         multi = MultiPolygon(polygons) if polygons else None
@@ -61,12 +71,22 @@ class GeometryReader:
         raw = _coords(geom_el, _dim(geom_el, 2))
         if raw is None or len(raw) == 0:
             return None
+        self._note_heights(geom_el, ident)
         xy = self._normalise(raw, geom_el.get("srsName"))
         pt = Point(xy[0])
         self._check(pt, ident)
         return pt
 
     # ---- internals ----------------------------------------------------------------
+    def _note_heights(self, geom_el: etree._Element, ident: str) -> None:
+        """3D coordinates are read as 2D: the heights are dropped, and that is said."""
+        if _dim(geom_el, 2) > 2 or any(
+            _dim(element, 2) > 2
+            or (local(element.tag) == "pos" and len((element.text or "").split()) > 2)
+            for element in geom_el.iter(f"{G}posList", f"{G}pos")
+        ):
+            self.findings.add("z_dropped", "3D coordinates (heights dropped, stored 2D)", ident)
+
     def _collect(
         self,
         element: etree._Element,
@@ -151,6 +171,12 @@ def _first_geometry(prop: etree._Element | None) -> etree._Element | None:
         ):
             return child
     return None
+
+
+def _any_element(prop: etree._Element | None) -> etree._Element | None:
+    if prop is None:
+        return None
+    return next((child for child in prop if isinstance(child.tag, str)), None)
 
 
 def _nearest_surface_ancestor(child: etree._Element, stop: etree._Element) -> etree._Element:

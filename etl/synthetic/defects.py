@@ -172,6 +172,40 @@ def repeat_vertex(feature: etree._Element, files: _Files, rng: random.Random) ->
     return Injected("", "repeated_vertices", "land_use_contour", contour_id, [contour_id])
 
 
+def heights(feature: etree._Element, files: _Files, rng: random.Random) -> Injected | None:
+    """3D coordinates: a height after every vertex (srsDimension 3)."""
+    pos_list = _pos_list(feature)
+    pairs = np.array(pos_list.text.split(), dtype=float).reshape(-1, 2)
+    height = round(rng.uniform(150, 250), 2)
+    pos_list.text = " ".join(f"{a:.2f} {b:.2f} {height:.2f}" for a, b in pairs)
+    pos_list.set("srsDimension", "3")
+    building_id = _text(feature, "idBudynku")
+    return Injected("", "z_dropped", "building", building_id, [building_id])
+
+
+def outline_only(feature: etree._Element, files: _Files, rng: random.Random) -> Injected | None:
+    """The building's outline as a line (gml:LineString) where a surface belongs."""
+    polygon = next(feature.iter(f"{G}Polygon"))
+    line = etree.Element(f"{G}LineString", {f"{G}id": polygon.get(f"{G}id", "l") + "_line"})
+    etree.SubElement(line, f"{G}posList").text = _pos_list(feature).text
+    for name, value in polygon.attrib.items():
+        if name == "srsName":
+            line.set(name, value)
+    polygon.getparent().replace(polygon, line)
+    building_id = _text(feature, "idBudynku")
+    return Injected("", "wrong_geometry_type", "building", building_id, [building_id])
+
+
+def garbled_name(feature: etree._Element, files: _Files, rng: random.Random) -> Injected | None:
+    """The obręb's name written in UTF-8 and read back as CP1250: "Wólka" → "WĂłlka"."""
+    name = _text(feature, "nazwaWlasna")
+    if not name:
+        return None
+    _set_text(feature, "nazwaWlasna", f"{name} {'Wólka'.encode().decode('cp1250')}")
+    district_id = _text(feature, "idObrebu")
+    return Injected("", "mojibake", "cadastral_district", district_id, [district_id])
+
+
 def _moved(distance: float, check: str) -> Mutation:
     def move(feature: etree._Element, files: _Files, rng: random.Random) -> Injected | None:
         _set_polygon(feature, translate(_polygon(feature), xoff=distance))
@@ -339,6 +373,11 @@ MUTATIONS: dict[str, tuple[str, Mutation]] = {
                  _code("OFU", "Xx", "land_use_code", "land_use_contour", "idUzytku")),
     "ozk_code": ("EGB_KonturKlasyfikacyjny",
                  _code("OZK", "VII", "soil_class_code", "soil_class_contour", "idKonturu")),
+    "kst_code": (BUILDING, _code("rodzajWgKST", "x", "building_kind_code", "building",
+                                 "idBudynku")),
+    "z_coordinates": (BUILDING, heights),
+    "line_for_surface": (BUILDING, outline_only),
+    "mojibake": ("EGB_ObrebEwidencyjny", garbled_name),
     "legal_area": (PARCEL, legal_area),
     "land_use_sum": (PARCEL, land_use_sum),
     "parcel_land_use_code": (PARCEL, parcel_land_use_code),

@@ -14,7 +14,7 @@ import pytest
 
 from etl.checks import CHECKS
 from etl.demo import demo_dir
-from etl.pipeline import LoadResult, load_files
+from etl.pipeline import READER_DEFECTS, LoadResult, load_files
 from etl.synthetic.defects import MUTATIONS, Injected, inject_defects
 
 DEFECT_KINDS = {"geometry", "topology", "identity", "attributes", "planning"}
@@ -47,7 +47,7 @@ def test_the_clean_county_has_no_defect(clean):
 def test_every_defect_class_was_injected(injected):
     manifest, _ = injected
     assert {entry.defect for entry in manifest} == set(MUTATIONS)
-    assert {entry.check for entry in manifest} <= set(CHECKS)
+    assert {entry.check for entry in manifest} <= set(CHECKS) | set(READER_DEFECTS)
 
 
 def test_recall_every_injected_defect_is_found_by_its_check(injected):
