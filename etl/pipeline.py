@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from lxml import etree
 from psycopg import sql
 
 from etl.changes import Changes, detect_changes
 from etl.checks import CHECKS, Finding, Policy, prepare_staging, run_checks
+from etl.gml.safe import UnsafeXMLError, check_prolog
 from etl.profiles import Profile, ProfileError, available_profiles, load_profile
 from etl.progress import LineProgress, Progress
 from etl.readers import READERS, VECTOR, Reader, detect
+from etl.readers.base import InputError
 from etl.readers.vector import VectorReader
 from etl.report import Report, area_histogram, collect_map, render_html
 from etl.staging import StagingWriter, create_staging
@@ -149,9 +152,12 @@ class _Job:
         for path, kind in files:
             self.progress.stage(f"reading {path.name}")
             reader = self._reader(path, kind)
-            for table, record in reader:
-                writer.add(table, record)
-                self.progress.advance()
+            try:
+                for table, record in reader:
+                    writer.add(table, record)
+                    self.progress.advance()
+            except (InputError, UnsafeXMLError, etree.XMLSyntaxError) as exc:
+                raise LoadError(_unreadable(path, exc)) from exc
             findings += [
                 Finding(found.code, path.name, found.count, "report",
                         READER_DEFECTS.get(found.code, "reader"),
@@ -185,6 +191,10 @@ def _reader_kind(path: Path, profile: str | Path | None) -> str:
         raise LoadError(f"{path}: no such file")
     kind = detect(path)
     if kind is None:
+        try:
+            check_prolog(path)  # readers decline an unsafe XML file: say why, not "unknown"
+        except UnsafeXMLError as exc:
+            raise LoadError(f"{path.name}: refused as unsafe: {exc}") from exc
         formats = ", ".join(READERS)
         raise LoadError(f"{path.name}: not a recognised exchange format ({formats})")
     if kind == VECTOR and profile is None:
@@ -193,6 +203,19 @@ def _reader_kind(path: Path, profile: str | Path | None) -> str:
             f" attribute profile with --profile ({', '.join(available_profiles())})"
         )
     return kind
+
+
+def _unreadable(path: Path, error: Exception) -> str:
+    """What is wrong with a file, for a person: its name, the problem, where."""
+    if isinstance(error, InputError):
+        return str(error)  # names the file already
+    if isinstance(error, UnsafeXMLError):
+        return f"{path.name}: refused as unsafe: {error}"
+    problem = str(error)
+    if "Text node too long" in problem or "Resource limit exceeded" in problem:
+        return (f"{path.name}: a value (a coordinate list?) is over libxml2's 10 MB limit for"
+                f" one text; no exchange file needs that ({problem})")  # fmt: skip
+    return f"{path.name}: not well-formed XML: {problem}"
 
 
 def _load_profile(profile: str | Path | None) -> Profile | None:
