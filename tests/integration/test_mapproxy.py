@@ -22,12 +22,14 @@ from lxml import etree
 from owslib.wmts import WebMapTileService
 from PIL import Image
 from pyproj import Transformer
+from shapely.geometry import box
 from werkzeug.serving import make_server
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
-from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
+from services.configgen.mapproxy import BASE_LAYER, GRID_BBOX, grid_resolutions
 from services.mapproxy.app import make_mapproxy_app
+from services.mapproxy.refresh import plan_refresh, refresh
 from services.mapproxy.seed import SeedError, SeedPlan, check_source, seed
 from services.mapserver.app import make_mapserver_app
 from tests.integration.test_mapserver_data import (
@@ -270,3 +272,45 @@ def test_wmts_refuses_what_mapproxy_mishandles(served, params):
 def test_traversal_in_tile_paths_is_not_found(served, path):
     answer = requests.get(served.base_url + path, timeout=30)
     assert answer.status_code in (400, 404) and "root:" not in answer.text
+
+
+def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
+    """Tiles over the changed cells go and come back; tiles elsewhere are not touched."""
+    levels = {"PL1992": (8, 10), "GLOBAL_WEBMERCATOR": (13, 15)}
+    seed(served, SeedPlan(bbox=EXTENT, layers=(BASE_LAYER, "dzialki"), levels=levels),
+         concurrency=1, out=io.StringIO())  # fmt: skip
+    far = (EXTENT[0] + 20_000, EXTENT[1] + 25_000)  # inside the site, 20 km away
+    far_tile = _tile_2180(10, *far)
+    answer = requests.get(
+        f"http://127.0.0.1:{served.port}/wmts/dzialki/PL1992/{10:02d}/{far_tile[0]}/{far_tile[1]}.png",
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    before = _cached_files(served.cache_dir)
+    cell = box(X0, Y0, X0 + 300, Y0 + 300)  # where the fixture parcels are
+
+    plan = plan_refresh(instance.catalog, cell.wkt, {"parcel"}, instance.site.extent)
+    assert not plan.whole_levels
+    assert set(plan.caches) >= {"mapa_ewidencyjna_cache", "dzialki_cache"}
+    assert "uzytki_cache" not in plan.caches  # land use did not change
+    report = refresh(served, plan, f"http://127.0.0.1:{served.port}/ows", io.StringIO())
+
+    after = _cached_files(served.cache_dir)
+    rewritten = {path for path, mtime in before.items() if after.get(path) != mtime}
+    assert report.removed > 0 and report.seeded > 0
+    assert rewritten and all(path in after for path in rewritten)  # rendered again
+    untouched = [path for path in before if f"/{far_tile[0]}" in path and path in after]
+    assert untouched and all(before[path] == after[path] for path in untouched)
+    assert len(rewritten) < len(before)
+    print(f"refresh: {report.removed} removed, {report.seeded} rendered in {report.seconds:.1f} s")
+
+
+def test_a_refresh_touches_no_cache_of_an_unchanged_layer(instance):
+    plan = plan_refresh(instance.catalog, box(0, 0, 10, 10).wkt, {"terc_name"}, EXTENT)
+    assert plan.nothing and plan.caches == ()
+
+
+def test_a_county_wide_change_drops_whole_levels(instance):
+    whole = box(*instance.site.extent)
+    plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent)
+    assert plan.whole_levels and "mpzp_cache" in plan.caches
