@@ -5,7 +5,7 @@ VENV := .venv
 GEOPORTAL := $(VENV)/bin/geoportal
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test lint config bench clean-var
+.PHONY: run test setup setup-test lint config bench bench-etl clean-var
 
 run: setup
 	$(GEOPORTAL) run
@@ -30,6 +30,9 @@ config:
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks
+
+bench-etl: setup  # ~30 min on 2 cores: generates and loads a 300k-parcel county
+	$(VENV)/bin/python -m benchmarks.etl
 
 clean-var:
 	-$(GEOPORTAL) db stop

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from lxml import etree
 from psycopg import sql
 
 from etl.changes import Changes, detect_changes
@@ -24,11 +25,10 @@ from etl.checks import CHECKS, Finding, Policy, prepare_staging, run_checks
 from etl.gml.safe import UnsafeXMLError, check_prolog
 from etl.profiles import Profile, ProfileError, available_profiles, load_profile
 from etl.progress import LineProgress, Progress
-from etl.readers import READERS, VECTOR, Reader, detect
-from etl.readers.base import InputError
-from etl.readers.vector import VectorReader
+from etl.readers import READERS, VECTOR, detect
+from etl.reading import FileRead, FileRefused, read_files
 from etl.report import Report, area_histogram, collect_map, render_html
-from etl.staging import StagingWriter, create_staging
+from etl.staging import create_staging
 from etl.swap import current_versions, swap_table
 from geoportal.database import Database
 from geoportal.site import Site, load_site
@@ -86,9 +86,11 @@ def load_files(
     kinds = [_reader_kind(path, profile) for path in paths]
     site = site or load_site(database.settings.site_file)
     policy = policy or Policy.load(checks=set(CHECKS))
-    job = _Job(site, policy, tracker, allow_mass_end, dry_run, _load_profile(profile))
+    work_dir = database.settings.var_dir / "work"
+    job = _Job(site, policy, tracker, allow_mass_end, dry_run, work_dir, _load_profile(profile))
     with database.connect("owner") as conn:
         run_id = _start_run(conn, paths, dry_run)
+        _clear_work_dir(work_dir)
         try:
             result = job.run(conn, run_id, list(zip(paths, kinds, strict=True)))
         except Exception as exc:
@@ -111,6 +113,7 @@ class _Job:
     progress: Progress
     allow_mass_end: bool
     dry_run: bool
+    work_dir: Path
     profile: Profile | None = None
     findings: list[Finding] = field(default_factory=list)
 
@@ -118,8 +121,17 @@ class _Job:
         self, conn: psycopg.Connection, run_id: int, files: list[tuple[Path, str]]
     ) -> LoadResult:
         """Read, stage, check, publish (unless a dry run), report: one transaction."""
-        writer = StagingWriter()
-        self.findings = self._read(files, writer)
+        with tempfile.TemporaryDirectory(prefix="load-", dir=self.work_dir) as folder:
+            return self._run(conn, run_id, files, Path(folder))
+
+    def _run(
+        self, conn: psycopg.Connection, run_id: int, files: list[tuple[Path, str]], folder: Path
+    ) -> LoadResult:
+        try:
+            writer, reads = read_files(files, self.profile, folder, self.progress)
+        except FileRefused as exc:
+            raise LoadError(str(exc)) from exc
+        self.findings = [finding for read in reads for finding in _reader_findings(read)]
         tables = [table for table in TABLES if table in writer.counts]
         self.progress.stage("staging (COPY)", writer.total)
         create_staging(conn, tables)
@@ -146,32 +158,6 @@ class _Job:
         _finish_run(conn, run_id, "done", counts, report, changes)
         conn.commit()
         return LoadResult(run_id, counts, self.findings, changes, self.dry_run)
-
-    def _read(self, files: list[tuple[Path, str]], writer: StagingWriter) -> list[Finding]:
-        findings: list[Finding] = []
-        for path, kind in files:
-            self.progress.stage(f"reading {path.name}")
-            reader = self._reader(path, kind)
-            try:
-                for table, record in reader:
-                    writer.add(table, record)
-                    self.progress.advance()
-            except (InputError, UnsafeXMLError, etree.XMLSyntaxError) as exc:
-                raise LoadError(_unreadable(path, exc)) from exc
-            findings += [
-                Finding(found.code, path.name, found.count, "report",
-                        READER_DEFECTS.get(found.code, "reader"),
-                        labels=[f"{found.message}: {e}" for e in found.examples] or [found.message])
-                for found in reader.findings
-                if found.code not in CHECKS  # the check on staging says it, with its policy
-            ]  # fmt: skip
-        return findings
-
-    def _reader(self, path: Path, kind: str) -> Reader:
-        if kind == VECTOR:
-            assert self.profile is not None  # _reader_kind refused vector files without one
-            return VectorReader(path, self.profile)
-        return READERS[kind](path)
 
     def _publish(
         self, conn: psycopg.Connection, run_id: int, tables: list[str], counts: dict
@@ -205,17 +191,23 @@ def _reader_kind(path: Path, profile: str | Path | None) -> str:
     return kind
 
 
-def _unreadable(path: Path, error: Exception) -> str:
-    """What is wrong with a file, for a person: its name, the problem, where."""
-    if isinstance(error, InputError):
-        return str(error)  # names the file already
-    if isinstance(error, UnsafeXMLError):
-        return f"{path.name}: refused as unsafe: {error}"
-    problem = str(error)
-    if "Text node too long" in problem or "Resource limit exceeded" in problem:
-        return (f"{path.name}: a value (a coordinate list?) is over libxml2's 10 MB limit for"
-                f" one text; no exchange file needs that ({problem})")  # fmt: skip
-    return f"{path.name}: not well-formed XML: {problem}"
+def _clear_work_dir(work_dir: Path) -> None:
+    """Folders of killed loads go (this load holds the lock: no other is running)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for stale in work_dir.glob("load-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _reader_findings(read: FileRead) -> list[Finding]:
+    """What a reader noticed, as findings of the load (those a check also reports go to
+    the check, which says it once, with its policy)."""
+    return [
+        Finding(found.code, read.path.name, found.count, "report",
+                READER_DEFECTS.get(found.code, "reader"),
+                labels=[f"{found.message}: {e}" for e in found.examples] or [found.message])
+        for found in read.findings
+        if found.code not in CHECKS
+    ]  # fmt: skip
 
 
 def _load_profile(profile: str | Path | None) -> Profile | None:

@@ -3,6 +3,8 @@
 Readers yield records of many tables interleaved, while one connection can run only one
 COPY at a time. Rows are therefore spooled per table into temporary files in COPY text
 format (memory stays bounded for a county-scale file) and copied table by table.
+The spools live in the load's work folder, so files read by other processes join the
+same COPY.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import psycopg
@@ -21,7 +24,6 @@ from psycopg import sql
 from geoportal.crs import STORAGE_EPSG
 from geoportal.tables import JSON_COLUMNS, SPATIAL, TABLES, columns_of
 
-_SPOOL_BYTES = 8 * 1024 * 1024
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -50,10 +52,16 @@ def create_staging(conn: psycopg.Connection, tables: Iterable[str] = TABLES) -> 
 
 
 class StagingWriter:
-    """Collects records per table, then COPYs them into ``staging``."""
+    """Spools records per table into files of a work folder, then COPYs them to ``staging``.
 
-    def __init__(self) -> None:
-        self._spools: dict[str, IO[str]] = {}
+    Several writers (one per reading process) may spool into the same folder; the parent
+    ``adopt``s what the others wrote and copies everything.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._open: dict[str, IO[str]] = {}
+        self.parts: dict[str, list[Path]] = {}
         self.counts: dict[str, int] = {}
         self.total = 0
 
@@ -63,11 +71,7 @@ class StagingWriter:
         unknown = set(record) - set(columns)
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
-        spool = self._spools.get(table)
-        if spool is None:
-            spool = self._spools[table] = tempfile.SpooledTemporaryFile(
-                max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8"
-            )
+        spool = self._open.get(table) or self._start(table)
         values = (
             _json_text(record.get(column))
             if column in JSON_COLUMNS
@@ -78,22 +82,47 @@ class StagingWriter:
         self.counts[table] = self.counts.get(table, 0) + 1
         self.total += 1
 
+    def close(self) -> None:
+        """Finish the spool files (a reading process hands them over after this)."""
+        for spool in self._open.values():
+            spool.close()
+        self._open.clear()
+
+    def adopt(self, parts: dict[str, list[Path]], counts: dict[str, int]) -> None:
+        """Take over spool files another writer finished."""
+        for table, paths in parts.items():
+            self.parts.setdefault(table, []).extend(paths)
+        for table, count in counts.items():
+            self.counts[table] = self.counts.get(table, 0) + count
+            self.total += count
+
     def copy_into(
         self, conn: psycopg.Connection, advance: Callable[[int], None] = lambda rows: None
     ) -> None:
-        """COPY every spooled table into ``staging`` and release the spools."""
-        for table, spool in self._spools.items():
+        """COPY every spooled table into ``staging`` and delete the spools."""
+        self.close()
+        for table, paths in self.parts.items():
             columns = sql.SQL(", ").join(map(sql.Identifier, columns_of(table)))
             statement = sql.SQL("COPY staging.{} ({}) FROM STDIN").format(
                 sql.Identifier(table), columns
             )
-            spool.seek(0)
             with conn.cursor().copy(statement) as copy:
-                while chunk := spool.read(1 << 20):
-                    copy.write(chunk)
-            spool.close()
-            advance(self.counts[table])
-        self._spools.clear()
+                for path in paths:
+                    with path.open("rb") as spool:
+                        while chunk := spool.read(1 << 20):
+                            copy.write(chunk)
+                    path.unlink()
+            advance(self.counts.get(table, 0))
+        self.parts.clear()
+
+    def _start(self, table: str) -> IO[str]:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by close()
+            "w", encoding="utf-8", dir=self.folder, prefix=f"{table}.", suffix=".copy",
+            delete=False,
+        )  # fmt: skip
+        self._open[table] = handle
+        self.parts.setdefault(table, []).append(Path(handle.name))
+        return handle
 
 
 def _copy_text(value: Any) -> str:

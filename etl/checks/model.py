@@ -56,6 +56,19 @@ class CheckContext:
         raw = yaml.safe_load(CODELISTS.read_text(encoding="utf-8"))
         return {name: [str(value) for value in entry["values"]] for name, entry in raw.items()}
 
+    @cached_property
+    def parcel_cover(self) -> sql.Identifier:
+        """A temporary table of each obręb's parcels as one geometry (``district_id``,
+        ``geom``), made on first use: the gap and land-use checks both need it, and the
+        union of 20k parcels takes 0.9 s. Invalid geometries are left out (a union with
+        one of them fails); the invalid-geometry check names them."""
+        self.conn.execute(
+            "CREATE TEMP TABLE parcel_cover ON COMMIT DROP AS SELECT district_id,"
+            " ST_Union(geom) AS geom FROM staging.parcel WHERE geom IS NOT NULL"
+            " AND ST_IsValid(geom) GROUP BY district_id"
+        )
+        return sql.Identifier("parcel_cover")
+
     def rows(self, query: Query, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of a query."""
         return self.conn.execute(query, params).fetchall()

@@ -11,22 +11,14 @@ import re
 from psycopg import sql
 
 from etl.checks.model import CheckContext, Found
-from etl.checks.topology import interiors_meet, substantial
+from etl.checks.topology import overlapping_pairs, substantial
 
 _DESIGNATION = re.compile(r"^\d*\.?([A-ZŁ]+(?:/[A-ZŁ]+)?)\d*$")
 
 
 def zone_overlaps(ctx: CheckContext, table: str) -> Found:
     """Pairs of zones of one plan that overlap (both are named)."""
-    rows = ctx.rows(sql.SQL(
-        "SELECT a.local_id, b.local_id, a.zone_id || ' × ' || b.zone_id || ': '"
-        " || round(ST_Area(ST_Intersection(a.geom, b.geom))::numeric, 1) || ' m²'"
-        " FROM staging.plan_zone a JOIN staging.plan_zone b ON a.geom && b.geom"
-        " AND a.plan_id = b.plan_id AND a.local_id < b.local_id"
-        " WHERE {i} AND {s}"
-    ).format(i=interiors_meet("a.geom", "b.geom"),
-             s=substantial("ST_Intersection(a.geom, b.geom)")))  # fmt: skip
-    return Found([str(r[0]) for r in rows] + [str(r[1]) for r in rows], [str(r[2]) for r in rows])
+    return overlapping_pairs(ctx, "plan_zone", "zone_id", "plan_id")
 
 
 def zones_outside_plan(ctx: CheckContext, table: str) -> Found:

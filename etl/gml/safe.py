@@ -89,8 +89,13 @@ def parse_bytes(data: bytes) -> etree._Element:
 
 
 def safe_iterparse(
-    path: Path | str, events: tuple[str, ...] = ("start", "end")
+    path: Path | str,
+    events: tuple[str, ...] = ("start", "end"),
+    tag: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    """``lxml.etree.iterparse`` with the DOCTYPE refusal and the safe options."""
+    """``lxml.etree.iterparse`` with the DOCTYPE refusal and the safe options; ``tag``
+    limits the events to those elements (the tree is built all the same)."""
     check_prolog(path)
-    return etree.iterparse(str(path), events=events, remove_comments=True, **_PARSER_OPTIONS)
+    return etree.iterparse(
+        str(path), events=events, tag=tag, remove_comments=True, **_PARSER_OPTIONS
+    )

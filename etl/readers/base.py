@@ -135,7 +135,48 @@ def iter_features(
 ) -> Iterator[etree._Element]:
     """Yield feature elements one by one, clearing each afterwards.
 
-    ``on_envelope`` receives the collection's ``gml:Envelope`` (default srsName)."""
+    ``on_envelope`` receives the collection's ``gml:Envelope`` (default srsName).
+
+    Features are the grandchildren of the root (``FeatureCollection/featureMember/…``).
+    The usual members (``featureMember``, ``member``) are taken from events for those
+    elements only: following every element's start and end in Python cost 1.6 s of a
+    3.8 s read of a 78 MB EGiB file. A plural ``featureMembers`` ends only after all its
+    features, so such a file is walked element by element to stay streaming.
+    """
+    if _plural_members(path):
+        yield from _features_by_depth(path, on_envelope)
+        return
+    for _event, element in safe_iterparse(path, events=("end",), tag=_MEMBER_TAGS):
+        parent = element.getparent()
+        if parent is None or parent.getparent() is not None:  # not a child of the root
+            continue
+        if local(element.tag) == "boundedBy":
+            envelope = element.find(f"{{{ns.GML}}}Envelope")
+            if envelope is not None and on_envelope is not None:
+                on_envelope(envelope)
+        else:
+            for feature in element:
+                if isinstance(feature.tag, str):
+                    yield feature
+        _drop(element)
+
+
+_MEMBER_TAGS = ("{*}featureMember", "{*}member", "{*}boundedBy")
+
+
+def _plural_members(path: Path | str) -> bool:
+    """Whether the root's features sit in one ``featureMembers`` (read from the start)."""
+    depth = 0
+    for event, element in safe_iterparse(path, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if event == "start" and depth == 2 and local(element.tag) != "boundedBy":
+            return local(element.tag) == "featureMembers"
+    return False
+
+
+def _features_by_depth(
+    path: Path | str, on_envelope: Callable[[etree._Element], None] | None
+) -> Iterator[etree._Element]:
     depth = 0
     for event, element in safe_iterparse(path, events=("start", "end")):
         if event == "start":

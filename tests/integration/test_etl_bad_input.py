@@ -218,5 +218,8 @@ def test_a_bad_file_is_refused_by_name_and_nothing_changes(
     escaped = {p for p in tmp_path.parent.rglob("*")} - before_files
     assert not [p for p in escaped if not p.is_relative_to(work)], escaped
     assert not Path("/tmp/absolute-escape.shp").exists()
+    assert (
+        list((database.settings.var_dir / "work").iterdir()) == []
+    )  # spools and unpacked zips gone
     # refused before reading (unknown or unsafe file: no run), or recorded as a failed run
     assert [status for _, status in _runs(database)[len(runs) :]] in ([], ["failed"])
