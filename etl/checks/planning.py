@@ -11,7 +11,7 @@ import re
 from psycopg import sql
 
 from etl.checks.model import CheckContext, Found
-from etl.checks.topology import overlapping_pairs, substantial
+from etl.checks.topology import overlapping_pairs, reaching_outside
 
 _DESIGNATION = re.compile(r"^\d*\.?([A-ZŁ]+(?:/[A-ZŁ]+)?)\d*$")
 
@@ -23,15 +23,7 @@ def zone_overlaps(ctx: CheckContext, table: str) -> Found:
 
 def zones_outside_plan(ctx: CheckContext, table: str) -> Found:
     """Zones reaching outside the boundary of their plan."""
-    if not ctx.loaded("plan"):
-        return Found()
-    query = sql.SQL(
-        "SELECT z.local_id, z.zone_id || ': ' || round(ST_Area(ST_Difference(z.geom, p.geom))"
-        "::numeric, 1) || ' m² outside the plan' FROM staging.plan_zone z"
-        " JOIN staging.plan p ON p.plan_id = z.plan_id"
-        " WHERE NOT ST_CoveredBy(z.geom, p.geom) AND {s}"
-    ).format(s=substantial("ST_Difference(z.geom, p.geom)"))
-    return ctx.found(query)
+    return reaching_outside(ctx, "plan_zone", "zone_id", "plan", "plan_id")
 
 
 def zone_symbols(ctx: CheckContext, table: str) -> Found:

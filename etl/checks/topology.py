@@ -79,17 +79,24 @@ def parcel_gaps(ctx: CheckContext, table: str) -> Found:
     return ctx.found(query)
 
 
-def parcels_outside_district(ctx: CheckContext, table: str) -> Found:
-    """Parcels reaching outside the obręb their identifier names."""
-    if not ctx.loaded("cadastral_district"):
+def reaching_outside(ctx: CheckContext, table: str, name: str, container: str, key: str) -> Found:
+    """Objects of ``table`` reaching substantially outside the ``container`` object
+    whose ``key`` they carry, labelled "name: n m² outside key"."""
+    if not ctx.loaded(container):
         return Found()
     query = sql.SQL(
-        "SELECT p.local_id, p.parcel_id || ': ' || round(ST_Area(ST_Difference(p.geom, d.geom))"
-        "::numeric, 1) || ' m² outside obręb ' || d.district_id FROM staging.parcel p"
-        " JOIN staging.cadastral_district d ON d.district_id = p.district_id"
-        " WHERE NOT ST_CoveredBy(p.geom, d.geom) AND {s}"
-    ).format(s=substantial("ST_Difference(p.geom, d.geom)"))
+        "SELECT o.local_id, o.{n} || ': ' || round(ST_Area(ST_Difference(o.geom, c.geom))"
+        "::numeric, 1) || ' m² outside ' || c.{k} FROM {t} o JOIN {c} c ON c.{k} = o.{k}"
+        " WHERE NOT ST_CoveredBy(o.geom, c.geom) AND {s}"
+    ).format(n=sql.Identifier(name), k=sql.Identifier(key), t=sql.Identifier("staging", table),
+             c=sql.Identifier("staging", container),
+             s=substantial("ST_Difference(o.geom, c.geom)"))  # fmt: skip
     return ctx.found(query)
+
+
+def parcels_outside_district(ctx: CheckContext, table: str) -> Found:
+    """Parcels reaching outside the obręb their identifier names."""
+    return reaching_outside(ctx, "parcel", "parcel_id", "cadastral_district", "district_id")
 
 
 def buildings_outside_parcels(ctx: CheckContext, table: str) -> Found:

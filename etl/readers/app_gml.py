@@ -25,9 +25,9 @@ from etl.gml import namespaces as ns
 from etl.readers.base import (
     GML_ID,
     XLINK_TITLE,
-    Finding,
     Findings,
     GmlSniffer,
+    Noting,
     Record,
     children,
     date,
@@ -47,7 +47,7 @@ _PLAN_URI = re.compile(r"/AktPlanowaniaPrzestrzennego/(PL\.ZIPPZP\.[^/]+/[^/]+)/
 ZONE_CLASSES = ("StrefaPlanistyczna", "TerenMPZP")
 
 
-class AppGmlReader(GmlSniffer):
+class AppGmlReader(Noting, GmlSniffer):
     """``for table, record in AppGmlReader(path)``; then ``.findings``."""
 
     NAMESPACES = ns.APP_ALL
@@ -59,11 +59,6 @@ class AppGmlReader(GmlSniffer):
         self.documents: dict[str, dict[str, Any]] = {}  # identifier/gml:id -> fields
         self.plan_of_document: dict[str, str] = {}  # plan key -> document key
         self.plan_ids: dict[str, str] = {}  # gml:identifier / gml:id -> plan_id
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
 
     def __iter__(self) -> Iterator[Record]:
         self._index()

@@ -83,6 +83,21 @@ class Reader(Protocol):
         ...
 
 
+class Noting:
+    """A reader's findings: ``note`` them while reading, read ``findings`` afterwards."""
+
+    _findings: Findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What reading noticed, by kind."""
+        return self._findings.as_list()
+
+    def note(self, code: str, message: str, example: object = None) -> None:
+        """Count one finding of a kind, naming the object."""
+        self._findings.add(code, message, example)
+
+
 class GmlSniffer:
     """``sniff`` for GML readers: the namespace of the first feature (or of the root)."""
 

@@ -24,9 +24,9 @@ from etl.gml import namespaces as ns
 from etl.readers import egib_records as rec
 from etl.readers.base import (
     GML_ID,
-    Finding,
     Findings,
     GmlSniffer,
+    Noting,
     Record,
     children,
     href_of,
@@ -41,7 +41,7 @@ REGISTRATION = ("EGB_JednostkaRejestrowaGruntow", "EGB_JednostkaRejestrowaBudynk
                 "EGB_JednostkaRejestrowaLokali")  # fmt: skip
 
 
-class EgibGmlReader(GmlSniffer):
+class EgibGmlReader(Noting, GmlSniffer):
     """``for table, record in EgibGmlReader(path)``; then ``.findings``."""
 
     NAMESPACES = ns.EGIB_ALL
@@ -54,14 +54,6 @@ class EgibGmlReader(GmlSniffer):
         self.address_parcel: dict[str, str] = {}  # address key -> parcel_id
         self.subject_address: dict[str, str] = {}  # address key -> formatted text
         self._seen: set[tuple] = set()
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
-
-    def note(self, code: str, message: str, example: object = None) -> None:
-        self._findings.add(code, message, example)
 
     def __iter__(self) -> Iterator[Record]:
         self._build_index()

@@ -43,10 +43,10 @@ from etl.gml.safe import UnsafeXMLError
 from etl.readers.base import (
     GML_ID,
     WARSAW,
-    Finding,
     Findings,
     GmlSniffer,
     InputError,
+    Noting,
     Record,
     children,
     first_text,
@@ -90,7 +90,7 @@ def _unit_pair(props: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-class PrgUnitsReader:
+class PrgUnitsReader(Noting):
     """``for table, record in PrgUnitsReader(path)``; then ``.findings``."""
 
     def __init__(self, path: Path | str) -> None:
@@ -108,14 +108,6 @@ class PrgUnitsReader:
             return False
         pair = _unit_pair(props) if props is not None else None
         return pair is not None and unit_code(pair[0]) is not None
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
-
-    def note(self, code: str, message: str, example: object = None) -> None:
-        self._findings.add(code, message, example)
 
     def __iter__(self) -> Iterator[Record]:
         document = self._load()
@@ -337,7 +329,7 @@ def object_key(gml_id: str) -> str:
     return _VERSION_SUFFIX.sub("", gml_id)
 
 
-class PrgAddressReader(GmlSniffer):
+class PrgAddressReader(Noting, GmlSniffer):
     """``for table, record in PrgAddressReader(path)``; then ``.findings``."""
 
     NAMESPACES = frozenset({PRG_AD_2012, PRG_AD_2021})
@@ -349,14 +341,6 @@ class PrgAddressReader(GmlSniffer):
         self.names: dict[str, NameObject] = {}  # gml:id -> name object
         self.objects: dict[str, NameObject] = {}  # object_key(gml:id) -> name object
         self._seen: set[tuple[str, str, str]] = set()
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
-
-    def note(self, code: str, message: str, example: object = None) -> None:
-        self._findings.add(code, message, example)
 
     def __iter__(self) -> Iterator[Record]:
         try:

@@ -22,7 +22,7 @@ from typing import Any
 from lxml import etree
 
 from etl.gml.safe import UnsafeXMLError, safe_iterparse
-from etl.readers.base import WARSAW, Finding, Findings, InputError, Record, date, local
+from etl.readers.base import WARSAW, Findings, InputError, Noting, Record, date, local
 
 TERC_NAMESPACE = "PL.GUS.TERC"
 _TWO = re.compile(r"\d{2}")
@@ -48,7 +48,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), WARSAW).astimezone(dt.UTC)
 
 
-class TercReader:
+class TercReader(Noting):
     """``for table, record in TercReader(path)``; then ``.findings``."""
 
     def __init__(self, path: Path | str) -> None:
@@ -68,14 +68,6 @@ class TercReader:
         except Exception:  # not XML, refused, unreadable, too short
             return False
         return root.tag == "teryt" and catalog.tag == "catalog" and catalog.get("name") == "TERC"
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
-
-    def note(self, code: str, message: str, example: object = None) -> None:
-        self._findings.add(code, message, example)
 
     def __iter__(self) -> Iterator[Record]:
         try:

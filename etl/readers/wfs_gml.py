@@ -43,9 +43,9 @@ from etl.gml import namespaces as ns
 from etl.gml.safe import UnsafeXMLError, safe_iterparse
 from etl.readers.base import (
     GML_ID,
-    Finding,
     Findings,
     InputError,
+    Noting,
     Record,
     children,
     decimal,
@@ -73,7 +73,7 @@ _COUNTY = re.compile(r"(\d{4})\d{2}_\d")
 _M2 = frozenset({"m2", "m^2", "m²", "sqm"})
 
 
-class KiegWfsReader:
+class KiegWfsReader(Noting):
     """``for table, record in KiegWfsReader(path)``; then ``.findings``."""
 
     def __init__(self, path: Path | str) -> None:
@@ -92,14 +92,6 @@ class KiegWfsReader:
         except Exception:  # not XML, refused as unsafe, unreadable
             return False
         return bool(names and names & ID_FIELDS.keys())
-
-    @property
-    def findings(self) -> list[Finding]:
-        """What reading noticed, by kind."""
-        return self._findings.as_list()
-
-    def note(self, code: str, message: str, example: object = None) -> None:
-        self._findings.add(code, message, example)
 
     def __iter__(self) -> Iterator[Record]:
         try:
