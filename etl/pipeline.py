@@ -37,7 +37,11 @@ from geoportal.tables import TABLES
 MASS_END_SHARE = 0.2
 MASS_END_MIN = 50
 # What readers notice that is a defect of the data, not of the file: kinds as the checks'.
-READER_DEFECTS = {"z_dropped": "geometry", "wrong_geometry_type": "geometry"}
+READER_DEFECTS = {
+    "z_dropped": "geometry",
+    "wrong_geometry_type": "geometry",
+    "zone_symbol_mismatch": "planning",
+}
 LOAD_LOCK = 0x6574_6C00  # pg_advisory_lock key: "etl"
 
 

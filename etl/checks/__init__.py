@@ -20,7 +20,7 @@ DISTRICT, UNIT = frozenset({"cadastral_district"}), frozenset({"cadastral_unit"}
 COUNTY_DATA = SPATIAL - {"admin_unit", "prg_address"}
 
 CHECKS: dict[str, Check] = {
-    "duplicate_version": Check(identity.duplicate_versions, ALL, "identity", "refuse"),
+    "duplicate_object": Check(identity.duplicate_objects, ALL, "identity", "refuse"),
     "empty_geometry": Check(geometry.empty, SPATIAL, "geometry", "quarantine"),
     "invalid_geometry": Check(geometry.invalid, SPATIAL, "geometry", "repair", repairs=True),
     "repeated_vertices": Check(geometry.repeated_vertices, SPATIAL, "geometry", "repair",
@@ -52,6 +52,8 @@ CHECKS: dict[str, Check] = {
     "land_use_sum": Check(attributes.land_use_sums, PARCEL, "attributes"),
     "zone_overlap": Check(planning.zone_overlaps, ZONE, "planning"),
     "zone_outside_plan": Check(planning.zones_outside_plan, ZONE, "planning"),
+    "zone_gap": Check(planning.zone_gaps, ZONE, "planning"),
+    "zone_designation_twice": Check(planning.zone_designations_twice, ZONE, "planning"),
     "zone_symbol": Check(planning.zone_symbols, ZONE, "planning"),
 }  # fmt: skip
 

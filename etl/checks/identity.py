@@ -19,11 +19,13 @@ from geoportal.cadastre.identifiers import (
 )
 
 
-def duplicate_versions(ctx: CheckContext, table: str) -> Found:
-    """The same object version twice: the snapshot is ambiguous."""
+def duplicate_objects(ctx: CheckContext, table: str) -> Found:
+    """One object more than once in a snapshot (the same version twice, or two versions):
+    which one is current would be a guess."""
     query = sql.SQL(
-        "SELECT min(local_id), min({l}) || ' (' || count(*) || ' times)' FROM {t} s"
-        " GROUP BY namespace, local_id, version_id HAVING count(*) > 1"
+        "SELECT min(local_id), min({l}) || ' (' || count(*) || ' times, versions '"
+        " || string_agg(DISTINCT version_id, ', ') || ')' FROM {t} s"
+        " GROUP BY namespace, local_id HAVING count(*) > 1"
     ).format(l=label(table), t=staging(table))
     return ctx.found(query)
 

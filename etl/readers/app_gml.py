@@ -142,6 +142,7 @@ class AppGmlReader(Noting, GmlSniffer):
         row = self._common(feature, kids)
         zone_id = f"{row['namespace']}/{row['local_id']}"
         symbol = first_text(kids, "oznaczenie") or first_text(kids, "symbol") or ""
+        self._check_symbol(kids, zone_id)
         row |= {"zone_id": zone_id, "plan_id": self._zone_plan(kids, row, zone_id),
                 "symbol": symbol, "designation": _designation(kids) or symbol,
                 "plan_text": first_text(kids, "ustalenia") or _profiles(kids),
@@ -152,6 +153,13 @@ class AppGmlReader(Noting, GmlSniffer):
                 "geom": self.geometry.surface(_first(kids, "geometria"), zone_id)}  # fmt: skip
         return row
 
+    def _check_symbol(self, kids: dict, zone_id: str) -> None:
+        """A plan ogólny zone's designation ("1SU") ends in its symbol ("SU")."""
+        designation, symbol = first_text(kids, "oznaczenie"), first_text(kids, "symbol")
+        if designation and symbol and not designation.rstrip("0123456789").endswith(symbol):
+            self.note("zone_symbol_mismatch", "designation and symbol disagree",
+                      f"{zone_id}: {designation} with symbol {symbol}")  # fmt: skip
+
     def _zone_plan(self, kids: dict, row: dict[str, Any], zone_id: str) -> str:
         for href in hrefs(kids, "plan"):
             key = href[1:] if href.startswith("#") else href
@@ -159,10 +167,10 @@ class AppGmlReader(Noting, GmlSniffer):
                 return self.plan_ids[key]
             if match := _PLAN_URI.search(href):
                 return f"{match.group(1)}/{match.group(2)}"
-            self._findings.add("unresolved_reference", "plan reference not understood", zone_id)
+            self.note("unresolved_reference", "plan reference not understood", zone_id)
         inferred = f"{row['namespace']}/{row['local_id'].split('-', 1)[0]}"
-        self._findings.add("plan_inferred", "zone without plan reference; plan inferred from "
-                           "its lokalnyId prefix", f"{zone_id} -> {inferred}")  # fmt: skip
+        self.note("plan_inferred", "zone without plan reference; plan inferred from its"
+                  " lokalnyId prefix", f"{zone_id} -> {inferred}")  # fmt: skip
         return inferred
 
 

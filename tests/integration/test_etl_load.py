@@ -145,7 +145,7 @@ def test_failed_load_changes_nothing(database, settings, demo_loaded, tmp_path):
     header, members, footer = _cut(source, 2)
     duplicate = _write(tmp_path / "dup.gml", header, [members[0], members[0]], footer)
     before = _parcel_state(database)
-    with pytest.raises(LoadError, match="duplicate_version"):
+    with pytest.raises(LoadError, match="duplicate_object"):
         load_files(database, [duplicate])
     assert _parcel_state(database) == before
     assert _last_run_status(database) == "failed"
