@@ -85,7 +85,6 @@ def load_files(
     without a model of their own (Shapefile, GeoPackage, GeoJSON, FlatGeobuf) are read
     through an attribute ``profile`` (``etl/profiles/``).
     """
-    started = time.monotonic()
     tracker = progress if isinstance(progress, Progress) else LineProgress(progress)
     kinds = [_reader_kind(path, profile) for path in paths]
     site = site or load_site(database.settings.site_file)
@@ -99,9 +98,9 @@ def load_files(
             result = job.run(conn, run_id, list(zip(paths, kinds, strict=True)))
         except Exception as exc:
             conn.rollback()
-            _record_failure(conn, run_id, exc, job, paths, started)
+            _record_failure(conn, run_id, exc, job, paths)
             raise
-        result.seconds = time.monotonic() - started
+        result.seconds = time.monotonic() - job.started
         _analyze(conn, result.counts)
         tracker.finish()
         tracker.note(_summary(result))
@@ -120,6 +119,8 @@ class _Job:
     work_dir: Path
     profile: Profile | None = None
     findings: list[Finding] = field(default_factory=list)
+    check_seconds: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
 
     def run(
         self, conn: psycopg.Connection, run_id: int, files: list[tuple[Path, str]]
@@ -144,7 +145,7 @@ class _Job:
         self.progress.stage("checks", len(CHECKS))
         self.findings += run_checks(
             conn, tables, CHECKS, site=self.site, policy=self.policy, run_id=run_id,
-            progress=lambda _: self.progress.advance(),
+            progress=lambda _: self.progress.advance(), seconds=self.check_seconds,
         )  # fmt: skip
         refused = [f for f in self.findings if f.fatal]
         if refused:
@@ -153,12 +154,14 @@ class _Job:
         changes = detect_changes(conn, tables)
         counts = {table: {"read": writer.counts[table]} for table in tables}
         report = Report(run_id, [p.name for p, _ in files], self.dry_run, counts,
-                        changes.counts, self.findings, histogram=area_histogram(conn))  # fmt: skip
+                        changes.counts, self.findings, histogram=area_histogram(conn),
+                        check_seconds=self.check_seconds)  # fmt: skip
         collect_map(conn, report)
         if self.dry_run:
             conn.rollback()  # nothing of the load stays, only its report
         else:
             self._publish(conn, run_id, tables, counts)
+        report.seconds = time.monotonic() - self.started
         _finish_run(conn, run_id, "done", counts, report, changes)
         conn.commit()
         return LoadResult(run_id, counts, self.findings, changes, self.dry_run)
@@ -281,8 +284,9 @@ def _finish_run(
     changes: Changes | None = None,
 ) -> None:  # fmt: skip
     conn.execute(
-        "UPDATE ops.etl_run SET status = %s, finished_at = now(), counts = %s, report = %s,"
-        " report_html = %s, changed_area = %s::geometry WHERE run_id = %s",
+        # clock_timestamp(): now() is the start of the load's transaction, before the checks
+        "UPDATE ops.etl_run SET status = %s, finished_at = clock_timestamp(), counts = %s,"
+        " report = %s, report_html = %s, changed_area = %s::geometry WHERE run_id = %s",
         (status, json.dumps(counts), json.dumps(report.as_json(), default=str),
          render_html(report), changes.area_wkb if changes else None, run_id),
     )  # fmt: skip
@@ -290,11 +294,12 @@ def _finish_run(
 
 def _record_failure(
     conn: psycopg.Connection, run_id: int, error: Exception, job: _Job,
-    paths: Sequence[Path], started: float,
+    paths: Sequence[Path],
 ) -> None:  # fmt: skip
     """The failed run and what was found until then: the report says why nothing changed."""
     problem = str(error) or type(error).__name__
     report = Report(run_id, [p.name for p in paths], job.dry_run, {}, {}, job.findings,
-                    seconds=time.monotonic() - started, refused=problem[:2000])  # fmt: skip
+                    seconds=time.monotonic() - job.started, refused=problem[:2000],
+                    check_seconds=job.check_seconds)  # fmt: skip
     _finish_run(conn, run_id, "failed", {}, report)
     conn.commit()

@@ -42,6 +42,7 @@ class Report:
     seconds: float = 0.0
     refused: str | None = None
     histogram: list[tuple[str, int]] = field(default_factory=list)
+    check_seconds: dict[str, float] = field(default_factory=dict)
     points: list[tuple[float, float, str]] = field(default_factory=list)
     outlines: list[str] = field(default_factory=list)  # SVG paths of obręby
     extent: tuple[float, float, float, float] | None = None
@@ -52,7 +53,12 @@ class Report:
                 "seconds": round(self.seconds, 1), "refused": self.refused,
                 "counts": self.counts, "changes": self.changes,
                 "findings": [finding.as_dict() for finding in self.findings],
-                "area_difference_histogram": self.histogram}  # fmt: skip
+                "area_difference_histogram": self.histogram,
+                "check_seconds": self.check_seconds}  # fmt: skip
+
+    def slowest_checks(self, count: int = 5) -> list[tuple[str, float]]:
+        """The checks that took longest, slowest first."""
+        return sorted(self.check_seconds.items(), key=lambda item: -item[1])[:count]
 
     def worst(self) -> list[tuple[str, Action, str]]:
         """The worst objects: (check, action, label), the strictest actions first."""

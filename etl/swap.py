@@ -74,6 +74,20 @@ def _close_superseded_versions(conn: psycopg.Connection, table: str) -> int:
 
 
 def _insert_new_versions(conn: psycopg.Connection, table: str, run_id: int) -> int:
+    """Insert the versions ``data`` has not seen.
+
+    Into an empty table (a first load) the planner, trusting its statistics of 0 rows,
+    picked a nested-loop anti-join scanning ``data`` for every staged row while the
+    insert grew it: quadratic, over 7 minutes for 300k parcels where 20k took 0.3 s.
+    Without nested loops it hashes one side once.
+    """
+    conn.execute("SET LOCAL enable_nestloop = off")
+    inserted = _insert(conn, table, run_id)
+    conn.execute("SET LOCAL enable_nestloop = on")  # on failure the rollback resets it
+    return inserted
+
+
+def _insert(conn: psycopg.Connection, table: str, run_id: int) -> int:
     columns = sql.SQL(", ").join(map(sql.Identifier, columns_of(table)))
     query = sql.SQL(
         """

@@ -56,6 +56,8 @@ def invalid(ctx: CheckContext, table: str) -> Found:
             f"{text} → valid: {after[lid][1]} m², {after[lid][2]} part(s)" if lid in after else text
             for lid, text in zip(found.local_ids, found.labels, strict=True)
         ]
+    else:
+        ctx.invalid[table] = found.local_ids
     return found
 
 

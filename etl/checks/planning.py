@@ -36,9 +36,9 @@ def zone_gaps(ctx: CheckContext, table: str) -> Found:
         " zone at ' || round(ST_X(ST_PointOnSurface(gap))) || ' ' || round(ST_Y(ST_PointOnSurface("
         "gap))) FROM (SELECT p.local_id, p.plan_id, (ST_Dump(ST_Difference(p.geom, coalesce(("
         " SELECT ST_Union(z.geom) FROM staging.plan_zone z WHERE z.plan_id = p.plan_id"
-        " AND ST_IsValid(z.geom)), 'POLYGON EMPTY'::geometry)))).geom AS gap"
-        " FROM staging.plan p WHERE ST_IsValid(p.geom)) g WHERE {s}"
-    ).format(s=substantial("gap"))
+        " AND {vz}), 'POLYGON EMPTY'::geometry)))).geom AS gap"
+        " FROM staging.plan p WHERE {vp}) g WHERE {s}"
+    ).format(s=substantial("gap"), vz=ctx.valid("z", "plan_zone"), vp=ctx.valid("p", "plan"))
     return ctx.found(query)
 
 

@@ -6,6 +6,10 @@ not finish in 3 minutes). A defect must be wider than survey accuracy: a sliver 
 along a 40 m boundary is 5 cm wide — coordinates rounded to the centimetre on both
 sides, not a parcel on top of another. So a piece counts when its area exceeds a square
 metre *and* its mean width (2 × area / perimeter) exceeds 10 cm.
+
+Overlay functions (intersection, difference, union) throw on invalid input, and the
+policy for invalid geometries may be "report": every overlay here skips the invalid
+ones left in staging (``CheckContext.valid``), which the invalid-geometry check names.
 """
 
 from __future__ import annotations
@@ -48,10 +52,11 @@ def overlapping_pairs(ctx: CheckContext, table: str, name: str, within: str) -> 
         "WITH pairs AS MATERIALIZED (SELECT a.local_id AS a_id, b.local_id AS b_id,"
         " a.{n} || ' × ' || b.{n} AS pair, ST_Intersection(a.geom, b.geom) AS piece"
         " FROM {t} a JOIN {t} b ON a.geom && b.geom AND a.{w} = b.{w}"
-        " AND a.local_id < b.local_id WHERE {i})"
+        " AND a.local_id < b.local_id WHERE {i} AND {va} AND {vb})"
         " SELECT a_id, b_id, pair || ': ' || round(ST_Area(piece)::numeric, 1) || ' m²'"
         " FROM pairs WHERE {s}"
-    ).format(t=t, n=n, w=w, i=interiors_meet("a.geom", "b.geom"), s=substantial("piece"))
+    ).format(t=t, n=n, w=w, i=interiors_meet("a.geom", "b.geom"), s=substantial("piece"),
+             va=ctx.valid("a", table), vb=ctx.valid("b", table))  # fmt: skip
     rows = ctx.rows(query)
     return Found([str(r[0]) for r in rows] + [str(r[1]) for r in rows], [str(r[2]) for r in rows])
 
@@ -73,9 +78,10 @@ def parcel_gaps(ctx: CheckContext, table: str) -> Found:
         "  AND ST_DWithin(p.geom, gap, 0.1)), 'no parcel')"
         " FROM (SELECT d.local_id, d.district_id, (ST_Dump(ST_Difference(d.geom, coalesce(("
         "  SELECT c.geom FROM {cover} c WHERE c.district_id = d.district_id),"
-        "  'POLYGON EMPTY'::geometry)))).geom AS gap FROM staging.cadastral_district d) g"
+        "  'POLYGON EMPTY'::geometry)))).geom AS gap FROM staging.cadastral_district d"
+        "  WHERE {v}) g"
         " WHERE {s}"
-    ).format(cover=ctx.parcel_cover, s=substantial("gap"))
+    ).format(cover=ctx.parcel_cover, s=substantial("gap"), v=ctx.valid("d", "cadastral_district"))
     return ctx.found(query)
 
 
@@ -87,9 +93,10 @@ def reaching_outside(ctx: CheckContext, table: str, name: str, container: str, k
     query = sql.SQL(
         "SELECT o.local_id, o.{n} || ': ' || round(ST_Area(ST_Difference(o.geom, c.geom))"
         "::numeric, 1) || ' m² outside ' || c.{k} FROM {t} o JOIN {c} c ON c.{k} = o.{k}"
-        " WHERE NOT ST_CoveredBy(o.geom, c.geom) AND {s}"
+        " WHERE {vo} AND {vc} AND NOT ST_CoveredBy(o.geom, c.geom) AND {s}"
     ).format(n=sql.Identifier(name), k=sql.Identifier(key), t=sql.Identifier("staging", table),
-             c=sql.Identifier("staging", container),
+             c=sql.Identifier("staging", container), vo=ctx.valid("o", table),
+             vc=ctx.valid("c", container),
              s=substantial("ST_Difference(o.geom, c.geom)"))  # fmt: skip
     return ctx.found(query)
 
@@ -122,14 +129,15 @@ def land_use_cover(ctx: CheckContext, table: str) -> Found:
     query = sql.SQL(
         "WITH gaps AS MATERIALIZED (SELECT a.district_id, (ST_Dump(ST_Difference(a.geom,"
         " coalesce((SELECT ST_Union(c.geom) FROM staging.land_use_contour c WHERE c.geom && a.geom"
-        " AND ST_IsValid(c.geom) AND ST_Intersects(c.geom, a.geom)), 'POLYGON EMPTY'::geometry)"
+        " AND {vc} AND ST_Intersects(c.geom, a.geom)), 'POLYGON EMPTY'::geometry)"
         "))).geom AS gap FROM {cover} a)"
         " SELECT local_id, parcel_id || ': ' || round(missing::numeric, 1)"
         " || ' m² without land use'"
         " FROM (SELECT p.local_id, p.parcel_id, ST_Area(p.geom) AS area,"
         "  sum(ST_Area(ST_Intersection(p.geom, g.gap))) AS missing FROM gaps g"
         "  JOIN staging.parcel p ON p.district_id = g.district_id AND p.geom && g.gap"
-        "  AND ST_IsValid(p.geom) AND ST_Intersects(p.geom, g.gap)"
+        "  AND {vp} AND ST_Intersects(p.geom, g.gap)"
         "  GROUP BY p.local_id, p.parcel_id, p.geom) m WHERE missing > greatest({n}, 0.001 * area)"
-    ).format(cover=ctx.parcel_cover, n=sql.Literal(NOISE_M2))
+    ).format(cover=ctx.parcel_cover, n=sql.Literal(NOISE_M2), vp=ctx.valid("p", "parcel"),
+             vc=ctx.valid("c", "land_use_contour"))  # fmt: skip
     return ctx.found(query)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.checks import CHECKS
+from etl.checks import CHECKS, Policy
 from etl.demo import demo_dir
 from etl.pipeline import READER_DEFECTS, LoadResult, load_files
 from etl.synthetic.defects import MUTATIONS, Injected, inject_defects
@@ -34,9 +34,14 @@ def clean(database, demo_loaded) -> LoadResult:
 
 
 @pytest.fixture(scope="module")
-def injected(database, demo_loaded, tmp_path_factory) -> tuple[list[Injected], LoadResult]:
+def defective(database, demo_loaded, tmp_path_factory) -> tuple[list[Injected], Path]:
     target = tmp_path_factory.mktemp("defects")
-    manifest = inject_defects(demo_dir(database.settings), target, rate=0.01, seed=11)
+    return inject_defects(demo_dir(database.settings), target, rate=0.01, seed=11), target
+
+
+@pytest.fixture(scope="module")
+def injected(database, defective) -> tuple[list[Injected], LoadResult]:
+    manifest, target = defective
     return manifest, load_files(database, _files(target), dry_run=True)
 
 
@@ -76,10 +81,25 @@ def test_a_dry_run_publishes_nothing_and_keeps_its_report(database, injected):
     assert result.dry_run
     with database.connect("owner") as conn:
         row = conn.execute(
-            "SELECT dry_run, status, report->'findings', report_html FROM ops.etl_run"
-            " WHERE run_id = %s", (result.run_id,),
+            "SELECT dry_run, status, report->'findings', report_html, report, finished_at"
+            " - started_at FROM ops.etl_run WHERE run_id = %s", (result.run_id,),
         ).fetchone()  # fmt: skip
         quarantined = conn.execute("SELECT count(*) FROM ops.etl_quarantine").fetchone()[0]
     assert row[0] is True and row[1] == "done" and len(row[2]) == len(result.findings)
-    assert "Raport jakości" in row[3] and "<svg" in row[3]
+    assert "Raport jakości" in row[3] and "<svg" in row[3] and "Najdłuższe kontrole" in row[3]
+    report, elapsed = row[4], row[5].total_seconds()
+    assert report["seconds"] > 0 and abs(report["seconds"] - elapsed) < 1
+    assert set(report["check_seconds"]) == set(CHECKS)
+    assert sum(report["check_seconds"].values()) < report["seconds"]
     assert quarantined == 0  # set aside only in the rolled-back transaction
+
+
+def test_invalid_geometries_only_reported_do_not_break_the_overlay_checks(database, defective):
+    """With "report" for invalid geometries they stay invalid through the topology checks,
+    whose intersections and differences throw on invalid input (seen at 300k parcels)."""
+    _, target = defective
+    policy = Policy({"invalid_geometry": "report"}, {})
+    result = load_files(database, _files(target), dry_run=True, policy=policy)
+    invalid = [f for f in result.findings if f.check == "invalid_geometry"]
+    assert invalid and {f.action for f in invalid} == {"report"}
+    assert {"parcel_overlap", "parcel_gap", "zone_overlap"} <= {f.check for f in result.findings}
