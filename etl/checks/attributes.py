@@ -6,6 +6,8 @@ The legal area (``poleEwidencyjne``) is the law's: differences are reported, nev
 
 from __future__ import annotations
 
+import re
+
 from psycopg import sql
 from sqlalchemy import Text
 
@@ -96,18 +98,20 @@ def mojibake(ctx: CheckContext, table: str) -> Found:
     if not text:
         return Found()
     shown = sql.SQL("'garbled text'") if table in PERSONAL_TABLES else sql.SQL("quote_literal(v)")
+    # One regular expression over a row's text first, the column after, for the rows that
+    # match: 61 strpos per value took 15 s on a 300k-parcel county.
     query = sql.SQL(
         "SELECT DISTINCT ON (local_id) local_id, {label} || ': ' || c || ' ' || {shown}"
         " FROM staging.{t} s, LATERAL (VALUES {pairs}) x(c, v)"
-        " WHERE v IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(%s::text[]) m"
-        " WHERE strpos(v, m) > 0) ORDER BY local_id"
+        " WHERE concat({columns}) ~ %(garbled)s AND v ~ %(garbled)s ORDER BY local_id"
     ).format(
         label=label(table), shown=shown, t=sql.Identifier(table),
         pairs=sql.SQL(", ").join(
             sql.SQL("({}, s.{})").format(sql.Literal(name), sql.Identifier(name)) for name in text
         ),
+        columns=sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(name)) for name in text),
     )  # fmt: skip
-    return ctx.found(query, (MOJIBAKE,))
+    return ctx.found(query, {"garbled": GARBLED})
 
 
 def _garbled(letters: str) -> list[str]:
@@ -123,5 +127,6 @@ def _garbled(letters: str) -> list[str]:
 
 
 MOJIBAKE = _garbled("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+GARBLED = "|".join(map(re.escape, MOJIBAKE))  # a PostgreSQL regular expression
 SKIP_TEXT = frozenset({"namespace", "local_id", "version_id"})
 PERSONAL_TABLES = frozenset(table.name for table in PERSONAL)

@@ -9,7 +9,7 @@ refuse the whole load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +25,7 @@ Action = Literal["report", "repair", "quarantine", "refuse"]
 Kind = Literal["normalisation", "geometry", "topology", "identity", "attributes", "planning"]
 MAX_LISTED = 100_000  # objects named per finding in the JSON report
 Query = sql.SQL | sql.Composed
+Params = Sequence[object] | Mapping[str, object]
 CODELISTS = Path(__file__).resolve().parent.parent / "codelists.yaml"
 
 
@@ -82,11 +83,11 @@ class CheckContext:
             return sql.SQL("TRUE")
         return sql.SQL("{}.local_id <> ALL({})").format(sql.Identifier(alias), sql.Literal(ids))
 
-    def rows(self, query: Query, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, query: Query, params: Params = ()) -> list[tuple[Any, ...]]:
         """Rows of a query."""
         return self.conn.execute(query, params).fetchall()
 
-    def found(self, query: Query, params: Sequence[object] = ()) -> Found:
+    def found(self, query: Query, params: Params = ()) -> Found:
         """Rows ``(local_id, label)`` of a query as a :class:`Found`."""
         rows = self.rows(query, params)
         return Found([str(r[0]) for r in rows], [str(r[1]) for r in rows])

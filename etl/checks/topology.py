@@ -26,9 +26,14 @@ def interiors_meet(a: str, b: str) -> sql.Composed:
     """SQL: two polygons share area (overlap, or one lies inside the other).
 
     One DE-9IM test rather than ``ST_Overlaps OR ST_Contains OR ST_Within``: on 20k
-    parcels the three predicates took 3.8 s, the one pattern 1.9 s.
+    parcels the three predicates took 3.8 s, the one pattern 1.9 s. ``ST_Intersects``
+    first: PostGIS keeps the repeated argument prepared across a join's inner loop, so
+    the bounding-box neighbours that do not touch at all (two thirds of them among long
+    field parcels) are dropped cheaply; on 300k parcels 36 s became 29 s.
     """
-    return sql.SQL("ST_Relate({a}, {b}, '2********')").format(a=sql.SQL(a), b=sql.SQL(b))
+    return sql.SQL("ST_Intersects({a}, {b}) AND ST_Relate({a}, {b}, '2********')").format(
+        a=sql.SQL(a), b=sql.SQL(b)
+    )
 
 
 def substantial(piece: str) -> sql.Composed:

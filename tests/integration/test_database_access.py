@@ -67,3 +67,11 @@ def test_the_owner_may_run_long_loads_but_not_forever(database):
     params = {k: v for k, v in database.params("owner").items() if k != "options"}
     with psycopg.connect(**params) as conn:
         assert conn.execute("SHOW statement_timeout").fetchone() == ("30min",)
+
+
+@pytest.mark.parametrize(("key", "workers"), [("public", "0"), ("app", "0"), ("owner", "2")])
+def test_requests_plan_serially_for_identical_renders_and_loads_use_the_cores(
+    database, key, workers
+):
+    with database.connect(key) as conn:
+        assert conn.execute("SHOW max_parallel_workers_per_gather").fetchone() == (workers,)
