@@ -69,9 +69,12 @@ def test_the_owner_may_run_long_loads_but_not_forever(database):
         assert conn.execute("SHOW statement_timeout").fetchone() == ("30min",)
 
 
-@pytest.mark.parametrize(("key", "workers"), [("public", "0"), ("app", "0"), ("owner", "2")])
+@pytest.mark.parametrize(
+    ("key", "workers", "jit"), [("public", "0", "on"), ("app", "0", "on"), ("owner", "2", "off")]
+)
 def test_requests_plan_serially_for_identical_renders_and_loads_use_the_cores(
-    database, key, workers
+    database, key, workers, jit
 ):
     with database.connect(key) as conn:
         assert conn.execute("SHOW max_parallel_workers_per_gather").fetchone() == (workers,)
+        assert conn.execute("SHOW jit").fetchone() == (jit,)
