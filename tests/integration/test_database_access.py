@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
+import time
 
 import psycopg
 import pytest
@@ -78,3 +80,29 @@ def test_requests_plan_serially_for_identical_renders_and_loads_use_the_cores(
     with database.connect(key) as conn:
         assert conn.execute("SHOW max_parallel_workers_per_gather").fetchone() == (workers,)
         assert conn.execute("SHOW jit").fetchone() == (jit,)
+
+
+def test_a_killed_clients_statement_stops_and_frees_its_locks(database):
+    """A load killed mid-statement held the one-load lock until the statement ended."""
+    script = (
+        "import sys, psycopg\n"
+        "with psycopg.connect(sys.argv[1]) as conn:\n"
+        "    conn.execute('SELECT pg_advisory_lock(4242)')\n"
+        "    print('locked', flush=True)\n"
+        "    conn.execute('SELECT pg_sleep(60)')\n"
+    )
+    client = subprocess.Popen(
+        [sys.executable, "-c", script, database.conninfo("owner")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert client.stdout is not None and client.stdout.readline().strip() == "locked"
+    time.sleep(0.5)  # the sleep has started
+    client.kill()
+    client.wait(timeout=10)
+    killed = time.monotonic()
+    with database.connect("owner") as conn:
+        while conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242"
+        ).fetchone() != (0,):
+            assert time.monotonic() - killed < 20, "the dead client's statement still runs"
+            time.sleep(0.2)
