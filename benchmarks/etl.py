@@ -13,8 +13,9 @@ production, and prints one ratio line per comparison:
    with 1 % made invalid (a bow-tie), both in a transaction rolled back afterwards.
 3. Overlap detection (the ``parcel_overlap`` check) against the ``&&`` + ``ST_Overlaps``
    self-join, on the same parcels with 1 % shifted 3 m onto their neighbours.
-4. Peak memory (maximum resident set of the loading process) for 10 000 parcels and for
-   the large county: flat when the reader streams and staging spools to disk.
+4. Peak memory (``ru_maxrss`` of the loading process and its reading processes: the
+   largest of them) for 10 000 parcels and for the large county: flat when the readers
+   stream and staging spools to disk.
 """
 
 from __future__ import annotations
