@@ -72,6 +72,7 @@ def layer_context(layer: Layer) -> dict[str, Any]:
         "id_column": layer.id_column,
         "fields": layer.property_names(),
         "aliases": [(prop.name, prop.alias) for prop in layer.properties if prop.alias],
+        "as_text": [prop.name for prop in layer.properties if prop.type in ("date", "datetime")],
         "wms_requests": "*" if layer.services.wms else "!*",
         "wfs_requests": "*" if layer.services.wfs else "!*",
         "min_scale": layer.min_scale,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import subprocess
 
 import pytest
@@ -96,12 +97,32 @@ def _ogr_features(datasource: str, layer: str, box: tuple[float, ...]) -> list[s
     return result.stdout.split("OGRFeature(")[1:]
 
 
-def test_gdal_reads_wfs_as_multipolygons(live_server, database, known_parcel):
+def test_gdal_reads_wfs_as_declared_multisurfaces_of_polygons(live_server, database, known_parcel):
+    """GML 3.2 has no MultiPolygon: MapServer declares gml:MultiSurfacePropertyType and
+    GDAL, reading the schema, makes MultiSurfaces whose members are plain polygons."""
     box = box_around(known_parcel.x, known_parcel.y, 200)
     features = _ogr_features(f"WFS:{live_server}/ows?VERSION=2.0.0", "geoportal:dzialki", box)
     assert len(features) == len(parcels_in_bbox_2180(database, box))
-    assert all("MULTIPOLYGON" in feature for feature in features)
+    assert all("MULTISURFACE" in feature and "\nPOLYGON" in feature for feature in features)
+    assert not any(curve in feature for feature in features for curve in ("CURVE", "ARC"))
     assert any(known_parcel.parcel_id in feature for feature in features)
+
+
+def test_gdal_takes_the_wfs_schema_as_declared(live_server, known_parcel):
+    """GDAL 3.6 ignored the whole DescribeFeatureType over one gml:TimeInstant date and
+    guessed the columns: NUMER_OBREBU "0001" became the integer 1, DATA "timePosition"."""
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"WFS:{live_server}/ows?VERSION=2.0.0", "geoportal:dzialki"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    fields = dict(re.findall(r"^(\w+): (\w+)", result.stdout, re.MULTILINE))
+    assert fields["NUMER_OBREBU"] == "String" and fields["ID_DZIALKI"] == "String"
+    assert fields["POLE_EWIDENCYJNE"] == "Real" and fields["GRUPA_REJESTROWA"] == "Integer"
+    assert fields["DATA"] == "String" and "timePosition" not in fields
+    box = box_around(known_parcel.x, known_parcel.y, 1)
+    feature = _ogr_features(f"WFS:{live_server}/ows?VERSION=2.0.0", "geoportal:dzialki", box)[0]
+    assert re.search(r"NUMER_OBREBU \(String\) = \d{4}$", feature, re.MULTILINE)
+    assert re.search(r"DATA \(String\) = \d{4}-\d{2}-\d{2}$", feature, re.MULTILINE)
 
 
 def _xyz(lon: float, lat: float, zoom: int) -> tuple[int, int]:
