@@ -18,7 +18,10 @@ from services.configgen.metadata import service_metadata
 from services.configgen.sources import Sources
 from services.configgen.templating import mapfile_string, render
 
-SRS = ("EPSG:2180", "EPSG:4326", "EPSG:3857", "EPSG:2177", "EPSG:2178", "CRS:84")
+# PUWG 1992 first (the storage CRS), the four PL-2000 zones, WGS84 and ETRS89, web
+# mercator; CRS84 last (WFS cannot take it, see below).
+SRS = ("EPSG:2180", "EPSG:2176", "EPSG:2177", "EPSG:2178", "EPSG:2179", "EPSG:4326",
+       "EPSG:4258", "EPSG:3857", "CRS:84")  # fmt: skip
 # MapServer 8.0 advertises CRS84 in WFS 2.0 but rejects it as SRSNAME: not listed.
 WFS_SRS = SRS[:-1]
 MAX_SIZE = 4096

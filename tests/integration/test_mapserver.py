@@ -86,6 +86,29 @@ def test_getmap_draws_parcels_in_kieg_blue(ows):
     print(f"GetMap 400x300 parcels: {elapsed_ms:.1f} ms")
 
 
+NORTHING_FIRST = {2176, 2177, 2178, 2179, 2180, 4258, 4326}  # EPSG axis order, WMS 1.3
+
+
+@pytest.mark.parametrize(
+    "crs", ["EPSG:2176", "EPSG:2177", "EPSG:2178", "EPSG:2179", "EPSG:4258", "EPSG:4326",
+            "EPSG:3857", "CRS:84"],
+)  # fmt: skip
+def test_getmap_in_every_polish_and_web_crs_draws_the_parcels(ows, crs):
+    """A surveyor's PL-2000 zone, ETRS89 and the web systems: the fixture's parcels are
+    drawn where the bounding box, transformed from EPSG:2180, says they are."""
+    to_crs = Transformer.from_crs(2180, "OGC:CRS84" if crs == "CRS:84" else crs, always_xy=True)
+    x1, y1, x2, y2 = to_crs.transform_bounds(*EXTENT)
+    code = None if crs == "CRS:84" else int(crs.split(":")[1])
+    bbox = (y1, x1, y2, x2) if code in NORTHING_FIRST else (x1, y1, x2, y2)
+    answer = ows.get(wms_query(crs=crs, bbox=",".join(f"{v:.8f}" for v in bbox)))
+    assert answer.status_code == 200 and answer.content_type == "image/png", answer.data[:300]
+    image = Image.open(io.BytesIO(answer.data)).convert("RGBA")
+    colours = image.getcolors(400 * 300)
+    drawn = sum(count for count, pixel in colours if pixel[3] > 0)
+    assert drawn > 1500, f"{crs}: parcel boundaries missing ({drawn} pixels drawn)"
+    assert any(pixel[:3] == KIEG_BLUE for _count, pixel in colours)
+
+
 def test_getmap_is_byte_identical_when_repeated(ows):
     layers = "uzytki,mpzp,dzialki,budynki,obreby,numery_dzialek"
     first = ows.get(wms_query(layers=layers)).data
