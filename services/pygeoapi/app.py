@@ -37,6 +37,7 @@ def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()
+    _claim_only_what_is_served()
     # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
     # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
     logging.getLogger("pygeoapi.api").setLevel(logging.CRITICAL)
@@ -76,6 +77,22 @@ def _cache_bbox_transformers() -> None:
 
     if pygeoapi.__version__ == "0.21.0" and hasattr(itemtypes, "transform_bbox"):
         itemtypes.transform_bbox = _transform_bbox
+
+
+# Conformance classes pygeoapi lists for every feature collection that are not served here:
+# transactions (Features Part 4) - the collections are read-only views, and the guard
+# refuses every method but GET and HEAD on them.
+NOT_SERVED = frozenset({
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+})  # fmt: skip
+
+
+def _claim_only_what_is_served() -> None:
+    """``/conformance`` lists only what is implemented (pygeoapi reads the list per request)."""
+    from pygeoapi.api import itemtypes
+
+    served = [c for c in itemtypes.CONFORMANCE_CLASSES_FEATURES if c not in NOT_SERVED]
+    itemtypes.CONFORMANCE_CLASSES_FEATURES = served
 
 
 def _transform_bbox(bbox: list, from_crs: str, to_crs: str) -> list:

@@ -69,6 +69,11 @@ def test_landing_conformance_and_collections(ogc):
     assert any(link["rel"] == "service-desc" for link in landing["links"])
     status, conformance = get(ogc, "/ogc/conformance")
     assert any(c.endswith("ogcapi-features-2/1.0/conf/crs") for c in conformance["conformsTo"])
+    # read-only: no transactions are claimed, and none are possible
+    assert not any("ogcapi-features-4" in c for c in conformance["conformsTo"])
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        refused = ogc.open("/ogc/collections/parcels/items/1", method=method)
+        assert refused.status_code == 405, method
     status, collections = get(ogc, "/ogc/collections")
     names = {c["id"] for c in collections["collections"]}
     assert {"parcels", "buildings", "districts"} <= names and "parcel_numbers" not in names
