@@ -60,7 +60,7 @@ def prepare_runtime(settings: Settings) -> RuntimeFiles:
     config_path = runtime / CONFIG_NAME
     write_if_changed(config_path, text)
     openapi_path = runtime / OPENAPI_NAME
-    _ensure_openapi(config_path, openapi_path, text)
+    _ensure_openapi(config_path, openapi_path, text, config["server"]["languages"][0])
     return RuntimeFiles(config_path, openapi_path, config)
 
 
@@ -76,18 +76,29 @@ def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]
     return config
 
 
-def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str) -> None:
+def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, language: str) -> None:
     from pygeoapi.openapi import generate_openapi_document
 
-    versions = f"{pygeoapi.__version__}\n{version('geoportal')}"
+    # this module's own text too: a change to how the document is made remakes it
+    versions = f"{pygeoapi.__version__}\n{version('geoportal')}\n{Path(__file__).read_text()}"
     digest = hashlib.sha256(f"{versions}\n{config_text}".encode()).hexdigest()
     stamp = openapi_path.with_name(openapi_path.name + ".sha256")
     if openapi_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
         return
     document = json.loads(generate_openapi_document(config_path, "json"))
     document["info"]["version"] = version("geoportal")
+    _in_one_language(document["info"], language)
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
+
+
+def _in_one_language(info: dict[str, Any], language: str) -> None:
+    """OpenAPI 3.0 wants strings where pygeoapi copies our bilingual texts (the contact's
+    name, the terms of service): the site's first language is the document's."""
+    for section in (info, info.get("contact", {}), info.get("license", {})):
+        for key, value in section.items():
+            if isinstance(value, dict) and language in value:
+                section[key] = value[language]
 
 
 def _write_templates(folder: Path) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
 
+import jsonschema
 import pyproj
 import pytest
 from werkzeug.test import Client
@@ -88,6 +90,19 @@ def test_openapi_advertises_page_sizes(ogc):
     params = document["paths"]["/collections/parcels/items"]["get"]["parameters"]
     limit = next(p for p in params if isinstance(p, dict) and p.get("name") == "limit")
     assert limit["schema"]["default"] == 100 and limit["schema"]["maximum"] == 10000
+
+
+def test_openapi_document_is_valid_openapi_3_0(ogc):
+    """Structure against the OpenAPI 3.0 schema (the $refs to schemas.opengis.net are not
+    followed: there is no internet here). pygeoapi copied our bilingual texts as objects
+    where strings are required (the contact's name, the terms of service)."""
+    schema_file = files("openapi_spec_validator").joinpath("resources/schemas/v3.0/schema.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    document = json.loads(ogc.get("/ogc/openapi?f=json").get_data(as_text=True))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [(list(e.absolute_path), e.message[:120]) for e in validator.iter_errors(document)]
+    assert errors == []
+    assert document["info"]["contact"]["name"] == "Starostwo Powiatowe w Łasku"
 
 
 def _lonlat_box() -> tuple[float, float, float, float]:
