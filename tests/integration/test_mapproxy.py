@@ -116,6 +116,19 @@ def test_wmts_capabilities_read_by_owslib(served):
     assert kvp.startswith(served.base_url + "/wmts")
 
 
+def test_wmts_layers_extend_over_the_county_not_poland(served, instance):
+    """ "Zoom to layer" in QGIS goes to the WGS84 bounding box: the county's extent."""
+    x1, y1, x2, y2 = instance.site.extent
+    west, south, east, north = Transformer.from_crs(2180, 4326, always_xy=True).transform_bounds(
+        x1, y1, x2, y2
+    )
+    wmts = WebMapTileService(served.base_url + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities")
+    for name, layer in wmts.contents.items():
+        w, s, e, n = layer.boundingBoxWGS84
+        assert math.isclose(w, west, abs_tol=0.01) and math.isclose(e, east, abs_tol=0.01), name
+        assert math.isclose(s, south, abs_tol=0.01) and math.isclose(n, north, abs_tol=0.01), name
+
+
 def test_capability_links_ignore_forged_host_headers(served):
     headers = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Script-Name": "/x"}
     for path in ("/wmts/1.0.0/WMTSCapabilities.xml", "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
