@@ -72,7 +72,9 @@ class MapServerApp:
 def make_mapserver_app(settings: Settings, catalog: Catalog, database: Database) -> MapServerApp:
     """Prepare the run-time files and start this web process's renderers."""
     mapfile, config_file = prepare_runtime(settings, catalog, database)
-    setup = RendererSetup(str(mapfile), str(config_file), settings.base_url + "/ows?")
+    setup = RendererSetup(
+        str(mapfile), str(config_file), settings.base_url + "/ows?", settings.base_url + "/"
+    )
     pool = RenderPool(
         setup, settings.render_processes, settings.render_queue_s, settings.render_deadline_s
     )

@@ -24,11 +24,13 @@ RENDER_NICENESS = 10  # renders yield the CPU to the requests that must stay fas
 
 @dataclass(frozen=True)
 class RendererSetup:
-    """What a render process needs: the run-time mapfile, its config, the public URL."""
+    """What a render process needs: the run-time mapfile, its config, the public URLs
+    (of the service, and of the portal as the provider's site)."""
 
     mapfile: str
     config_file: str
     online_resource: str
+    provider_site: str
 
 
 Job = tuple[dict[str, str], str | None]  # KVP parameters, XML body
@@ -48,6 +50,7 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
             return  # the web process is gone or replaced us
         clone = map_.clone()
         clone.web.metadata.set("ows_onlineresource", setup.online_resource)
+        clone.web.metadata.set("ows_service_onlineresource", setup.provider_site)
         conn.send(render(clone, params, body))
 
 

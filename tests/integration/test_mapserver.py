@@ -72,6 +72,24 @@ def test_capabilities_list_kieg_layers_with_configured_url(ows, settings):
     assert b"evil.example" not in answer.data and b"MapServer version" not in answer.data
 
 
+@pytest.mark.parametrize(
+    ("version", "ows_uri"),
+    [("2.0.0", "http://www.opengis.net/ows/1.1"), ("1.1.0", "http://www.opengis.net/ows")],
+)
+def test_wfs_capabilities_miss_no_metadata_and_name_the_portal(ows, settings, version, ows_uri):
+    """MapServer writes a comment for every metadata item it lacks (16 once); the ones
+    left would need a telephone or fax number, which the site file may give."""
+    answer = ows.get(f"/?SERVICE=WFS&REQUEST=GetCapabilities&VERSION={version}")
+    text = answer.get_data(as_text=True)
+    missing = set(re.findall(r'metadata "(\w+)" was missing', text))
+    assert missing <= {"ows_contactvoicetelephone", "ows_contactfacsimiletelephone"}
+    root = etree.fromstring(answer.data)
+    ows_ns = {"ows": ows_uri, "xlink": "http://www.w3.org/1999/xlink"}
+    site = root.find(".//ows:ProviderSite", ows_ns).get(f"{{{ows_ns['xlink']}}}href")
+    assert site == settings.base_url + "/"
+    assert root.findtext(".//ows:Role", namespaces=ows_ns) == "pointOfContact"
+
+
 def test_getmap_draws_parcels_in_kieg_blue(ows):
     started = time.perf_counter()
     answer = ows.get(wms_query())
