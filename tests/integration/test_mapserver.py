@@ -90,6 +90,21 @@ def test_wfs_capabilities_miss_no_metadata_and_name_the_portal(ows, settings, ve
     assert root.findtext(".//ows:Role", namespaces=ows_ns) == "pointOfContact"
 
 
+def test_wfs_names_every_property_the_kieg_way(ows, catalog):
+    """One naming in WMS/WFS: upper-case Polish, KIEG's names where KIEG has them (OGC API
+    keeps the English names); buildings once mixed FUNKCJA and floors_below."""
+    answer = ows.get("/?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType")
+    root = etree.fromstring(answer.data)
+    xsd = "{http://www.w3.org/2001/XMLSchema}"
+    types = root.findall(f"{xsd}complexType")
+    assert len(types) == sum(1 for layer in catalog.layers if layer.services.wfs)
+    for complex_type in types:
+        names = [
+            e.get("name") for e in complex_type.iter(f"{xsd}element") if e.get("name") != "geom"
+        ]
+        assert names and all(re.fullmatch(r"[A-Z][A-Z_]*", n) for n in names), names
+
+
 def test_getmap_draws_parcels_in_kieg_blue(ows):
     started = time.perf_counter()
     answer = ows.get(wms_query())
