@@ -42,16 +42,15 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `geoportal run`, not us
     os.nice(RENDER_NICENESS)
     map_ = mapscript.mapObj(setup.mapfile, mapscript.configObj(setup.config_file))
+    map_.web.metadata.set("ows_onlineresource", setup.online_resource)  # every clone has them
+    map_.web.metadata.set("ows_service_onlineresource", setup.provider_site)
     conn.send("ready")
     while True:
         try:
             params, body = conn.recv()
         except (EOFError, OSError):
             return  # the web process is gone or replaced us
-        clone = map_.clone()
-        clone.web.metadata.set("ows_onlineresource", setup.online_resource)
-        clone.web.metadata.set("ows_service_onlineresource", setup.provider_site)
-        conn.send(render(clone, params, body))
+        conn.send(render(map_.clone(), params, body))
 
 
 def render(map_: mapscript.mapObj, params: dict[str, str], body: str | None) -> Result:
