@@ -7,6 +7,7 @@ demo county through the real ETL; ``live_server`` runs the real application in g
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,14 +29,16 @@ if TYPE_CHECKING:
 
 TEST_VAR = PROJECT_ROOT / "var" / "test"
 FIXTURES = Path(__file__).parent / "fixtures"
-TEST_PORT = 18765
+# Overridable so that two checkouts on one machine can run their tests side by side.
+TEST_PORT = int(os.environ.get("GEOPORTAL_TEST_PORT", "18765"))
+TEST_PG_PORT = int(os.environ.get("GEOPORTAL_TEST_PG_PORT", "5433"))
 
 
 def test_settings() -> Settings:
     """Settings of the test instance: its own cluster, socket and port."""
     return Settings(
         var_dir=TEST_VAR,
-        pg_port=5433,
+        pg_port=TEST_PG_PORT,
         port=TEST_PORT,
         demo_parcels=1500,
         workers=1,
