@@ -14,7 +14,7 @@ import requests
 from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
-from services.mapserver.runtime import prepare_runtime
+from services.mapserver.runtime import ALL_LAYERS, endpoints, prepare_runtime
 
 
 def _getmap(instance: Instance) -> dict[str, str]:
@@ -40,8 +40,11 @@ def bench_uncached_getmap(instance: Instance, repeat: int) -> None:
     first = session.get(url, params=params, timeout=30)
     assert first.status_code == 200 and first.headers["Content-Type"] == "image/png"
     ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
-    mapfile, config = prepare_runtime(instance.settings, instance.catalog, instance.database)
-    map_ = mapscript.mapObj(str(mapfile), mapscript.configObj(str(config)))
+    served = endpoints(instance.catalog, instance.publications)
+    runtime = prepare_runtime(instance.settings, served, instance.database)
+    map_ = mapscript.mapObj(
+        str(runtime.mapfiles[ALL_LAYERS]), mapscript.configObj(str(runtime.config_file))
+    )
     assert os.environ.get("PGSERVICEFILE")
     bare = median_ms(lambda: render(map_.clone(), params, None), repeat)
     report("WMS GetMap 256², uncached", ours, bare, "mapscript")

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from geoportal.catalog import Catalog
 from geoportal.database import Database
+from geoportal.publications import Publication, load_publications
 from geoportal.settings import Settings
 from geoportal.site import Site, load_site
 
@@ -37,3 +38,8 @@ class Instance:
     def catalog(self) -> Catalog:
         """The layer catalog (``layers/``), validated."""
         return Catalog.load(self.settings.layers_dir)
+
+    @cached_property
+    def publications(self) -> list[Publication]:
+        """The thematic endpoints (``layers/publications.yaml``), resolved against the catalog."""
+        return load_publications(self.settings.layers_dir, self.catalog)

@@ -46,8 +46,9 @@ def config_build(args: argparse.Namespace, instance: Instance) -> int:
     from services.configgen import write_all
     from services.configgen.sources import sources_of
 
-    for path in write_all(sources_of(instance), instance.settings.config_dir):
-        print(f"wrote {path.name}")
+    folder = instance.settings.config_dir
+    for path in write_all(sources_of(instance), folder):
+        print(f"wrote {path.relative_to(folder)}")
     return 0
 
 

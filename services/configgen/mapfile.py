@@ -13,8 +13,9 @@ import re
 from typing import Any
 
 from geoportal.catalog import Layer, Style, StyleClass
+from geoportal.publications import Publication
 from geoportal.text import Text
-from services.configgen.metadata import service_metadata
+from services.configgen.metadata import ServiceMetadata, service_metadata
 from services.configgen.sources import Sources
 from services.configgen.templating import mapfile_string, render
 
@@ -26,6 +27,7 @@ SRS = ("EPSG:2180", "EPSG:2176", "EPSG:2177", "EPSG:2178", "EPSG:2179", "EPSG:43
 WFS_SRS = SRS[:-1]
 MAX_SIZE = 4096
 MAX_FEATURES = 10_000  # WFS CountDefault: GDAL and QGIS page with it
+PUBLICATION_FOLDER = "mapfiles"  # beside geoportal.map: one mapfile per publication
 FONT = "dejavu"  # name in the run-time fontset (DejaVu Sans from fonts-dejavu-core)
 SERVICE = Text(pl="usługi WMS/WFS (EGiB, MPZP)", en="WMS/WFS services (cadastre, local plans)")
 _GEOMETRY = {
@@ -38,26 +40,54 @@ _COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 def build_mapfile(sources: Sources) -> str:
-    """The complete mapfile text for every layer published by WMS or WFS."""
-    layers = [
-        layer_context(layer)
-        for layer in sources.catalog.layers
-        if layer.services.wms or layer.services.wfs
-    ]
+    """The complete mapfile of ``/ows``: every layer published by WMS or WFS."""
+    layers = [layer for layer in sources.catalog.layers if layer.services.wms or layer.services.wfs]
+    metadata = service_metadata(sources.site, SERVICE)
+    return _mapfile(sources, "geoportal", layers, metadata, frozenset({"wms", "wfs"}))
+
+
+def build_publication_mapfile(sources: Sources, publication: Publication) -> str:
+    """The mapfile of one thematic endpoint (``/ows/<key>``)."""
+    metadata = service_metadata(
+        sources.site,
+        publication.title,
+        publication.abstract,
+        publication.keywords,
+    )
+    return _mapfile(
+        sources, f"geoportal_{publication.key}", publication.layers, metadata,
+        publication.protocols,
+    )  # fmt: skip
+
+
+def publication_mapfile_name(key: str) -> str:
+    """Where a publication's mapfile is written, relative to the configuration folder."""
+    return f"{PUBLICATION_FOLDER}/{key}.map"
+
+
+def _mapfile(
+    sources: Sources,
+    name: str,
+    layers: list[Layer],
+    metadata: ServiceMetadata,
+    protocols: frozenset[str],
+) -> str:
     site = sources.site
     return render(
         "mapfile.map.j2",
+        name=name,
         extent=[_num(value) for value in site.extent],
         max_size=MAX_SIZE,
         max_features=MAX_FEATURES,
         srs=SRS,
         wfs_srs=WFS_SRS,
-        service=service_metadata(site, SERVICE),
+        service=metadata,
+        protocols=protocols,
         organ=site.organ,
         contact=site.contact,
         voivodeship=site.county.voivodeship,
         connection=f"service={sources.public_service}",
-        layers=layers,
+        layers=[layer_context(layer) for layer in layers],
     )
 
 

@@ -46,12 +46,20 @@ class ServiceMetadata:
         )
 
 
-def service_metadata(site: Site, service: Text) -> ServiceMetadata:
-    """Metadata of one service; ``service`` names it (``usługi WMS/WFS (EGiB, MPZP)``)."""
+def service_metadata(
+    site: Site,
+    service: Text,
+    abstract: Text | None = None,
+    keywords: tuple[str, ...] = THEME_KEYWORDS,
+) -> ServiceMetadata:
+    """Metadata of one service; ``service`` names it (``usługi WMS/WFS (EGiB, MPZP)``).
+
+    ``abstract`` defaults to the portal's own; ``{name}`` in it becomes the county.
+    """
     title = Text(pl=f"{site.label('pl')} – {service.pl}", en=f"{site.label('en')} – {service.en}")
-    abstract = Text(
-        pl=_ABSTRACT.pl.format(name=site.label("pl")),
-        en=_ABSTRACT.en.format(name=site.label("en")),
+    text = abstract or _ABSTRACT
+    described = Text(
+        pl=text.pl.format(name=site.label("pl")), en=text.en.format(name=site.label("en"))
     )
-    keywords = (*THEME_KEYWORDS, site.county.name.pl, f"TERYT {site.county.teryt}")
-    return ServiceMetadata(title, abstract, keywords, site)
+    keywords = (*keywords, site.county.name.pl, f"TERYT {site.county.teryt}")
+    return ServiceMetadata(title, described, keywords, site)

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from geoportal.catalog import Catalog
 from geoportal.instance import Instance
+from geoportal.publications import Publication
 from geoportal.site import Site
 
 
 @dataclass(frozen=True)
 class Sources:
-    """The layer catalog, the site file and the role name MapServer connects as.
+    """The layer catalog and its publications, the site file, the role MapServer uses.
 
     Nothing else may reach a generated file: it is committed and compared byte for byte
     (``geoportal config check``), so it must not depend on the machine.
@@ -20,8 +21,14 @@ class Sources:
     catalog: Catalog
     site: Site
     public_service: str  # libpq service name of the public reader role
+    publications: tuple[Publication, ...] = ()  # the thematic endpoints besides /ows
 
 
 def sources_of(instance: Instance) -> Sources:
     """The sources of one instance's configurations."""
-    return Sources(instance.catalog, instance.site, instance.database.service_name("public"))
+    return Sources(
+        instance.catalog,
+        instance.site,
+        instance.database.service_name("public"),
+        tuple(instance.publications),
+    )

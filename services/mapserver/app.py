@@ -16,6 +16,7 @@ from typing import Any
 
 from geoportal.catalog import Catalog
 from geoportal.database import Database
+from geoportal.publications import Publication
 from geoportal.settings import Settings
 from geoportal.text import Text
 from services.edge.documents import Dialect, status_line
@@ -25,22 +26,33 @@ from services.mapserver.edge import OwsRequest, dialect_of, read_request
 from services.mapserver.policy import OwsPolicy
 from services.mapserver.renderer import RendererSetup
 from services.mapserver.renderpool import RenderPool
-from services.mapserver.runtime import prepare_runtime
+from services.mapserver.runtime import endpoints, prepare_runtime
 
 MS_DONE = 2  # OWSDispatch: "not an OWS request, nothing written"
 _NOT_OWS = Text(
     pl="To nie jest zapytanie OGC WMS/WFS (SERVICE, REQUEST)",
     en="not an OGC WMS/WFS request (SERVICE, REQUEST)",
 )
+_NO_ENDPOINT = Text(
+    pl="Nie ma takiej usługi WMS/WFS; spis usług: /services",
+    en="no such WMS/WFS service; the list of services: /services",
+)
 _WITHOUT_DATABASE = frozenset({"getcapabilities"})
 
 
 class MapServerApp:
-    """WSGI callable answering OGC KVP and XML POST requests with MapServer renderers."""
+    """WSGI callable answering OGC KVP and XML POST requests with MapServer renderers.
 
-    def __init__(self, pool: RenderPool, policy: OwsPolicy, database: Database | None = None):
+    ``/ows`` serves every layer; ``/ows/<key>`` a publication (:mod:`geoportal.publications`).
+    Each endpoint has its own policy: a layer or property another endpoint publishes is
+    unknown here.
+    """
+
+    def __init__(
+        self, pool: RenderPool, policies: dict[str, OwsPolicy], database: Database | None = None
+    ):
         self.pool = pool
-        self._policy = policy
+        self._policies = policies
         self._database = database
 
     def __call__(
@@ -48,7 +60,8 @@ class MapServerApp:
     ) -> Iterable[bytes]:
         dialect = dialect_of(environ)
         try:
-            reply = self.dispatch(read_request(environ, self._policy), dialect)
+            key = self._endpoint(environ.get("PATH_INFO", ""))
+            reply = self.dispatch(key, read_request(environ, self._policies[key]), dialect)
         except Refusal as refusal:
             reply = refusal_reply(refusal, dialect)
         headers = [("Content-Type", reply.content_type),
@@ -56,12 +69,18 @@ class MapServerApp:
         start_response(status_line(reply.status), headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
 
-    def dispatch(self, request: OwsRequest, dialect: Dialect) -> Reply:
-        """Render one request in a renderer process and classify the output."""
+    def _endpoint(self, path: str) -> str:
+        key = path.strip("/")
+        if key not in self._policies:
+            raise Refusal(Failure.NOT_FOUND, _NO_ENDPOINT, "path")
+        return key
+
+    def dispatch(self, key: str, request: OwsRequest, dialect: Dialect) -> Reply:
+        """Render one request of endpoint ``key`` in a renderer and classify the output."""
         needs_data = request.params.get("REQUEST", "").lower() not in _WITHOUT_DATABASE
         if needs_data and self._database is not None and not self._database.available:
             raise unavailable()  # fail fast: the database stopped answering
-        status, content_type, body = self.pool.render((request.params, request.body))
+        status, content_type, body = self.pool.render((key, request.params, request.body))
         if status == MS_DONE:
             raise Refusal(Failure.MISSING_PARAMETER, _NOT_OWS, "request")
         if not body:  # failed without writing a report: ours to fix, not the client's
@@ -69,14 +88,26 @@ class MapServerApp:
         return finish(content_type, body, dialect)
 
 
-def make_mapserver_app(settings: Settings, catalog: Catalog, database: Database) -> MapServerApp:
+def make_mapserver_app(
+    settings: Settings, catalog: Catalog, publications: list[Publication], database: Database
+) -> MapServerApp:
     """Prepare the run-time files and start this web process's renderers."""
-    mapfile, config_file = prepare_runtime(settings, catalog, database)
+    served = endpoints(catalog, publications)
+    runtime = prepare_runtime(settings, served, database)
     setup = RendererSetup(
-        str(mapfile), str(config_file), settings.base_url + "/ows?", settings.base_url + "/"
+        mapfiles={key: str(path) for key, path in runtime.mapfiles.items()},
+        online_resources={ep.key: endpoint_url(settings, ep.key) + "?" for ep in served},
+        config_file=str(runtime.config_file),
+        provider_site=settings.base_url + "/",
     )
     pool = RenderPool(
         setup, settings.render_processes, settings.render_queue_s, settings.render_deadline_s
     )
     database.on_unavailable(pool.interrupt)
-    return MapServerApp(pool, OwsPolicy.from_catalog(catalog), database)
+    policies = {ep.key: OwsPolicy.from_catalog(ep.catalog) for ep in served}
+    return MapServerApp(pool, policies, database)
+
+
+def endpoint_url(settings: Settings, key: str) -> str:
+    """The public URL of ``/ows`` (key "") or of a publication's ``/ows/<key>``."""
+    return f"{settings.base_url}/ows" + (f"/{key}" if key else "")

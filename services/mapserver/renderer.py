@@ -1,11 +1,12 @@
-"""One MapServer render process: loads the mapfile once, renders what its pipe brings.
+"""One MapServer render process: loads the mapfiles once, renders what its pipe brings.
 
 Debian's mapscript never releases the GIL, so a render in the web process stops every
 other thread of it (four 4096² GetMaps made ``/health`` wait 6.5 s). Renders therefore
 run here, in processes of their own started by :mod:`services.mapserver.renderpool`; the
-web process only waits on a pipe, which releases the GIL. Inside, the render is the same
-in-process mapscript call as before (a clone of the parsed map per request: a map object
-reused across requests keeps state from the previous one).
+web process only waits on a pipe, which releases the GIL. Each process holds the map of
+every endpoint (``/ows`` and the thematic ones), so any renderer can take any request.
+Inside, the render is the same in-process mapscript call as before (a clone of the parsed
+map per request: a map object reused across requests keeps state from the previous one).
 
 This module is the process's entry point: it imports mapscript, nothing of the web.
 """
@@ -24,16 +25,16 @@ RENDER_NICENESS = 10  # renders yield the CPU to the requests that must stay fas
 
 @dataclass(frozen=True)
 class RendererSetup:
-    """What a render process needs: the run-time mapfile, its config, the public URLs
-    (of the service, and of the portal as the provider's site)."""
+    """What a render process needs: the run-time mapfiles by endpoint key with the public
+    URL of each, the config file, and the portal's URL as the provider's site."""
 
-    mapfile: str
+    mapfiles: dict[str, str]  # endpoint key ("" for /ows) -> run-time mapfile
+    online_resources: dict[str, str]  # endpoint key -> its public URL ending in "?"
     config_file: str
-    online_resource: str
     provider_site: str
 
 
-Job = tuple[dict[str, str], str | None]  # KVP parameters, XML body
+Job = tuple[str, dict[str, str], str | None]  # endpoint key, KVP parameters, XML body
 Result = tuple[int, str, bytes]  # OWSDispatch status, content type, body
 
 
@@ -41,16 +42,26 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
     """Answer jobs from ``conn`` until the web process closes it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `geoportal run`, not us
     os.nice(RENDER_NICENESS)
-    map_ = mapscript.mapObj(setup.mapfile, mapscript.configObj(setup.config_file))
-    map_.web.metadata.set("ows_onlineresource", setup.online_resource)  # every clone has them
-    map_.web.metadata.set("ows_service_onlineresource", setup.provider_site)
+    config = mapscript.configObj(setup.config_file)
+    maps = {key: load_map(path, config, setup.online_resources[key], setup.provider_site)
+            for key, path in setup.mapfiles.items()}  # fmt: skip
     conn.send("ready")
     while True:
         try:
-            params, body = conn.recv()
+            key, params, body = conn.recv()
         except (EOFError, OSError):
             return  # the web process is gone or replaced us
-        conn.send(render(map_.clone(), params, body))
+        conn.send(render(maps[key].clone(), params, body))
+
+
+def load_map(
+    path: str, config: mapscript.configObj, online_resource: str, provider_site: str
+) -> mapscript.mapObj:
+    """Parse a mapfile once, with the public URLs set (every clone inherits them)."""
+    map_ = mapscript.mapObj(path, config)
+    map_.web.metadata.set("ows_onlineresource", online_resource)
+    map_.web.metadata.set("ows_service_onlineresource", provider_site)
+    return map_
 
 
 def render(map_: mapscript.mapObj, params: dict[str, str], body: str | None) -> Result:

@@ -1,23 +1,28 @@
-"""Run-time files MapServer needs next to the mapfile, written into ``var/run/mapserver``.
+"""Run-time files MapServer needs next to the mapfiles, written into ``var/run/mapserver``.
 
-The committed ``geoportal.map`` names its helpers by relative paths (fontset,
-GetFeatureInfo HTML templates); MapServer resolves them against the directory of the
-mapfile it loaded. So the process loads a byte-identical copy from the run-time folder,
-with the helpers written beside it, and a MapServer 8 config file that allows exactly
-that mapfile. Its ``CONNECTION`` names a libpq service, so the service file defining it
-is written here too. Nothing machine-specific ever lands in the committed configuration.
+The committed ``geoportal.map`` and each ``mapfiles/<key>.map`` name their helpers by
+relative paths (fontset, GetFeatureInfo HTML templates); MapServer resolves them against
+the directory of the mapfile it loaded. So the process loads a byte-identical copy from
+the run-time folder, with the helpers written beside it, and a MapServer 8 config file
+that allows exactly those mapfiles. Its ``CONNECTION`` names a libpq service, so the
+service file defining it is written here too. Nothing machine-specific ever lands in the
+committed configuration.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from geoportal.catalog import Catalog
 from geoportal.database import SERVICE_FILE_ENV, Database
 from geoportal.files import write_atomic
+from geoportal.publications import Publication
 from geoportal.settings import Settings
+from services.configgen.mapfile import publication_mapfile_name
 from services.configgen.templating import render
 
 MAPFILE_NAME = "geoportal.map"
@@ -25,6 +30,33 @@ CONFIG_ENV = "MAPSERVER_CONFIG_FILE"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian package fonts-dejavu-core
 FONTS = {"dejavu": "DejaVuSans.ttf", "dejavu-bold": "DejaVuSans-Bold.ttf"}
 _SHARED_PARTS = {"header": "header", "footer": "footer", "layer_footer": "layer_footer"}
+ALL_LAYERS = ""  # the endpoint key of /ows itself; a publication's key is its path segment
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One mapfile MapServer serves: ``/ows`` (key "") or ``/ows/<key>``."""
+
+    key: str
+    source: str  # the committed mapfile, relative to the configuration folder
+    catalog: Catalog  # the layers as this endpoint names them
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The run-time copies: mapfile per endpoint key, and the MapServer config file."""
+
+    mapfiles: dict[str, Path]
+    config_file: Path
+
+
+def endpoints(catalog: Catalog, publications: Iterable[Publication]) -> list[Endpoint]:
+    """``/ows`` with every layer, then one endpoint per publication."""
+    served = [Endpoint(ALL_LAYERS, MAPFILE_NAME, catalog)]
+    served += [
+        Endpoint(pub.key, publication_mapfile_name(pub.key), pub.catalog) for pub in publications
+    ]
+    return served
 
 
 def runtime_folder(settings: Settings) -> Path:
@@ -32,27 +64,34 @@ def runtime_folder(settings: Settings) -> Path:
     return settings.runtime_dir / "mapserver"
 
 
-def prepare_runtime(settings: Settings, catalog: Catalog, database: Database) -> tuple[Path, Path]:
-    """Write mapfile copy, fontset, query templates, config and service file.
+def prepare_runtime(settings: Settings, served: list[Endpoint], database: Database) -> Runtime:
+    """Write each mapfile's copy with its fontset and query templates, the config and the
+    service file.
 
-    Returns the mapfile and config file paths. Safe to run from several worker processes
-    at once: each file is replaced atomically.
+    Each endpoint gets a folder of its own (``/ows`` the top one), because the helpers are
+    named relative to the mapfile and a publication's templates show its own fields. Safe
+    to run from several worker processes at once: each file is replaced atomically.
     """
-    folder = runtime_folder(settings)
-    source = settings.config_dir / MAPFILE_NAME
-    if not source.is_file():
-        raise FileNotFoundError(f"{source.name} is missing: run `geoportal config build`")
-    mapfile = write_atomic(folder / MAPFILE_NAME, source.read_text())
-    write_atomic(folder / "fontset.txt", fontset_text())
-    for name, text in featureinfo_templates(catalog).items():
-        write_atomic(folder / "featureinfo" / name, text)
-    config = folder / "mapserver.conf"
-    write_atomic(config, render("mapfile_mapserver.conf.j2", map_pattern=_exact_pattern(mapfile)))
-    service_file = write_atomic(folder / "pg_service.conf", database.service_file_text(), 0o600)
+    top = runtime_folder(settings)
+    mapfiles = {}
+    for endpoint in served:
+        source = settings.config_dir / endpoint.source
+        if not source.is_file():
+            raise FileNotFoundError(f"{endpoint.source} is missing: run `geoportal config build`")
+        folder = top / endpoint.key if endpoint.key else top
+        mapfiles[endpoint.key] = write_atomic(folder / Path(endpoint.source).name,
+                                              source.read_text())  # fmt: skip
+        write_atomic(folder / "fontset.txt", fontset_text())
+        for name, text in featureinfo_templates(endpoint.catalog).items():
+            write_atomic(folder / "featureinfo" / name, text)
+    config = top / "mapserver.conf"
+    pattern = "^(" + "|".join(_exact(path) for path in mapfiles.values()) + ")$"
+    write_atomic(config, render("mapfile_mapserver.conf.j2", map_pattern=pattern))
+    service_file = write_atomic(top / "pg_service.conf", database.service_file_text(), 0o600)
     # libpq (inside MapServer) reads both from the environment of this process.
     os.environ[CONFIG_ENV] = str(config)
     os.environ[SERVICE_FILE_ENV] = str(service_file)
-    return mapfile, config
+    return Runtime(mapfiles, config)
 
 
 def fontset_text() -> str:
@@ -78,5 +117,5 @@ def featureinfo_templates(catalog: Catalog) -> dict[str, str]:
     return files
 
 
-def _exact_pattern(path: Path) -> str:
-    return "^" + re.escape(str(path)) + "$"
+def _exact(path: Path) -> str:
+    return re.escape(str(path))

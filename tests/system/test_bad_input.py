@@ -148,6 +148,15 @@ CASES = {
     "wmts version 9.9": Case("/wmts", {"SERVICE": "WMTS", "REQUEST": "GetCapabilities",
                                        "VERSION": "9.9"}, 400, "InvalidParameterValue"),
     "map parameter": Case("/ows", GETMAP | {"MAP": "/etc/passwd"}, 400, "InvalidParameterValue"),
+    "ows endpoint traversal": Case("/ows/..%2f..%2fetc%2fpasswd", GETMAP, 404, "NotFound"),
+    "ows endpoint unknown": Case("/ows/geoportal", GETMAP, 404, "NotFound"),
+    "kieg filter injection": Case("/ows/kieg", GETMAP | {
+        "FILTER": "(" + _filter('gid", pg_sleep(2) FROM publish.parcels LIMIT 1 --') + ")"},
+        400, "InvalidParameterValue"),  # fmt: skip
+    "kieg hidden property": Case("/ows/kieg", GETMAP | {
+        "LAYERS": "budynki", "FILTER": f"({_filter('floors_below')})"},
+        400, "InvalidParameterValue"),  # fmt: skip
+    "kieg crs init": Case("/ows/kieg", GETMAP | {"CRS": "init=epsg:32633"}, 400, "InvalidCRS"),
     # 13-14. XML: external entities, bombs, size
     "wfs post xxe": Case("/ows", {}, 400, "InvalidParameterValue", "POST", XXE, "text/xml"),
     "wfs post bomb": Case("/ows", {}, 400, "InvalidParameterValue", "POST", BOMB, "text/xml"),

@@ -28,13 +28,22 @@ def _assert_clean(body: str, secrets: list[str], where: str) -> None:
     assert not leaked, f"{where} leaked personal data: {leaked[:3]}"
 
 
-def test_wfs_features_carry_no_personal_data(live_server, http, catalog, secrets):
-    for layer in catalog.for_service("wfs"):
-        response = http.get(f"{live_server}/ows", params={
-            "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature",
-            "TYPENAMES": layer.wms_name, "COUNT": "100000"})  # fmt: skip
-        assert response.status_code == 200, layer.wms_name
-        _assert_clean(response.text, secrets, f"WFS {layer.wms_name}")
+def _endpoints(instance, service: str) -> list[tuple[str, list]]:
+    """``/ows`` and every thematic endpoint, with the layers each serves by ``service``."""
+    served = [("/ows", instance.catalog.layers)]
+    served += [(f"/ows/{pub.key}", pub.layers) for pub in instance.publications]
+    return [(path, [layer for layer in layers if getattr(layer.services, service)])
+            for path, layers in served]  # fmt: skip
+
+
+def test_wfs_features_carry_no_personal_data(live_server, http, instance, secrets):
+    for path, layers in _endpoints(instance, "wfs"):
+        for layer in layers:
+            response = http.get(f"{live_server}{path}", params={
+                "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature",
+                "TYPENAMES": layer.wms_name, "COUNT": "100000"})  # fmt: skip
+            assert response.status_code == 200, (path, layer.wms_name)
+            _assert_clean(response.text, secrets, f"WFS {path} {layer.wms_name}")
 
 
 def test_ogcapi_items_carry_no_personal_data(live_server, http, catalog, secrets):
@@ -45,17 +54,21 @@ def test_ogcapi_items_carry_no_personal_data(live_server, http, catalog, secrets
         _assert_clean(response.text, secrets, f"OGC API {layer.id}")
 
 
-def test_getfeatureinfo_carries_no_personal_data(live_server, http, catalog, known_parcel, secrets):
-    layers = ",".join(layer.wms_name for layer in catalog.for_service("wms"))
+def test_getfeatureinfo_carries_no_personal_data(
+    live_server, http, instance, known_parcel, secrets
+):
     x, y = known_parcel.x, known_parcel.y
-    for info_format in ("text/plain", "application/vnd.ogc.gml"):
-        response = http.get(f"{live_server}/ows", params={
-            "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetFeatureInfo",
-            "LAYERS": layers, "QUERY_LAYERS": layers, "STYLES": "", "CRS": "EPSG:2180",
-            "BBOX": f"{y - 500},{x - 500},{y + 500},{x + 500}", "WIDTH": "101", "HEIGHT": "101",
-            "I": "50", "J": "50", "INFO_FORMAT": info_format, "FEATURE_COUNT": "50"})  # fmt: skip
-        assert response.status_code == 200
-        _assert_clean(response.text, secrets, f"GetFeatureInfo {info_format}")
+    for path, served in _endpoints(instance, "wms"):
+        layers = ",".join(layer.wms_name for layer in served)
+        for info_format in ("text/plain", "application/vnd.ogc.gml"):
+            response = http.get(f"{live_server}{path}", params={
+                "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetFeatureInfo",
+                "LAYERS": layers, "QUERY_LAYERS": layers, "STYLES": "", "CRS": "EPSG:2180",
+                "BBOX": f"{y - 500},{x - 500},{y + 500},{x + 500}", "WIDTH": "101",
+                "HEIGHT": "101", "I": "50", "J": "50", "INFO_FORMAT": info_format,
+                "FEATURE_COUNT": "50"})  # fmt: skip
+            assert response.status_code == 200, path
+            _assert_clean(response.text, secrets, f"GetFeatureInfo {path} {info_format}")
 
 
 @pytest.mark.parametrize(

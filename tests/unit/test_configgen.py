@@ -11,6 +11,7 @@ import yaml
 
 from geoportal.catalog import Catalog, StyleClass
 from geoportal.instance import Instance
+from geoportal.publications import load_publications
 from geoportal.settings import PROJECT_ROOT, Settings
 from geoportal.site import load_site
 from geoportal.text import Text
@@ -40,7 +41,9 @@ def sources() -> Sources:
 
 
 def _with_layers(sources: Sources, folder: Path) -> Sources:
-    return Sources(Catalog.load(folder), sources.site, sources.public_service)
+    catalog = Catalog.load(folder)
+    publications = tuple(load_publications(folder, catalog))
+    return Sources(catalog, sources.site, sources.public_service, publications)
 
 
 def _copy_layers(tmp_path: Path) -> Path:
@@ -79,7 +82,12 @@ def test_drift_is_reported(tmp_path, sources):
     root = INSTANCE.settings.config_dir
     path = layers / "parcels" / "layer.yaml"
     path.write_text(path.read_text().replace('stroke: "#1e90ff"', 'stroke: "#ff0000"'))
-    assert check(_with_layers(sources, layers), root) == ["geoportal.map"]
+    # /ows and the two publications with parcels; not the plan or land-use ones.
+    assert check(_with_layers(sources, layers), root) == [
+        "geoportal.map",
+        "mapfiles/kieg.map",
+        "mapfiles/ewidencja.map",
+    ]
     path.write_text(path.read_text().replace("Działki ewidencyjne", "Działki"))
     assert set(check(_with_layers(sources, layers), root)) >= {"geoportal.map", "mapproxy.yaml"}
 
@@ -88,15 +96,17 @@ def test_a_change_of_site_is_drift_in_every_file(tmp_path, sources):
     site_file = tmp_path / "site.yaml"
     text = (PROJECT_ROOT / "site.yaml").read_text(encoding="utf-8")
     site_file.write_text(text.replace("ul. Warszawska 14", "ul. Warszawska 15"), encoding="utf-8")
-    moved = Sources(sources.catalog, load_site(site_file), sources.public_service)
-    assert set(check(moved, INSTANCE.settings.config_dir)) == set(GENERATED)
+    moved = Sources(
+        sources.catalog, load_site(site_file), sources.public_service, sources.publications
+    )
+    assert set(check(moved, INSTANCE.settings.config_dir)) == set(build_all(sources))
 
 
 def test_missing_file_is_drift_and_write_all_fixes_it(tmp_path, sources):
     folder = tmp_path / "config"
     assert set(check(sources, folder)) == set(build_all(sources))
     written = write_all(sources, folder)
-    assert {path.name for path in written} == set(build_all(sources))
+    assert {str(path.relative_to(folder)) for path in written} == set(build_all(sources))
     assert check(sources, folder) == []
 
 
