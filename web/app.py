@@ -12,6 +12,7 @@ from flask import Flask
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.edge.internal import internal_token
+from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
@@ -28,6 +29,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
+    app.register_blueprint(catalogue_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -10,8 +10,7 @@ from types import FrameType
 
 from geoportal.instance import Instance
 from geoportal.provision import ensure_database, stop_database
-from geoportal.settings import Settings
-from web.links import service_links
+from web.catalogue.entries import service_entries
 from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
 
 
@@ -58,7 +57,7 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
             report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
-        _print_links(settings)
+        _print_links(instance)
         while server.poll() is None:
             time.sleep(0.5)
         _say(f"gunicorn exited with {server.returncode}")
@@ -76,10 +75,13 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
             stop_database(instance.database)
 
 
-def _print_links(settings: Settings) -> None:
+def _print_links(instance: Instance) -> None:
+    base = instance.settings.base_url
     print("\nGeoportal is running (Ctrl-C stops it):", flush=True)
-    for link in service_links(settings):
-        print(f"  {link.title_pl:48} {link.url}", flush=True)
+    print(f"  {'Przeglądarka mapy':48} {base}/", flush=True)
+    print(f"  {'Spis usług':48} {base}/services", flush=True)
+    for entry in service_entries(instance):
+        print(f"  {entry.title.pl[:48]:48} {entry.url}", flush=True)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -209,38 +209,6 @@ def test_unknown_language_falls_back_to_polish(client: FlaskClient) -> None:
     assert '<html lang="pl">' in html
 
 
-def test_services_page_lists_every_service_with_the_configured_base_url(
-    client: FlaskClient, viewer_catalog: Catalog
-) -> None:
-    response = client.get(
-        "/services",
-        headers={"Host": "evil.example.com", "X-Forwarded-Host": "evil.example.com"},
-        base_url="http://evil.example.com",
-    )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert "evil.example.com" not in html
-    for path in (
-        "/ows?SERVICE=WMS&amp;REQUEST=GetCapabilities",
-        "/ows?SERVICE=WFS&amp;REQUEST=GetCapabilities",
-        "/wmts/1.0.0/WMTSCapabilities.xml",
-        "/wms?SERVICE=WMS&amp;REQUEST=GetCapabilities",
-        "/tms/1.0.0/",
-        "/ogc",
-    ):
-        assert f'href="{PUBLIC_URL}{path}"' in html
-    for layer in viewer_catalog.for_service("ogcapi"):
-        assert f'href="{PUBLIC_URL}/ogc/collections/{layer.id}"' in html
-    for layer in viewer_catalog.layers:
-        assert layer.title.pl in html
-
-
-def test_services_page_in_english(client: FlaskClient) -> None:
-    html = client.get("/services?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in html
-    assert strings("en", SITE)["services_title"] in html
-
-
 def test_missing_bundle_says_how_to_build_it(app: Flask, tmp_path: Path) -> None:
     app.config["VIEWER_BUILD_DIR"] = tmp_path / "not-built"
     response = app.test_client().get("/")

@@ -1,4 +1,4 @@
-"""The map viewer (``/``) and the list of services (``/services``).
+"""The map viewer (``/``).
 
 The page is a Jinja2 template with the viewer's configuration embedded as JSON; the
 map itself is the OpenLayers bundle built from ``web/frontend`` (no CDN). Every
@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from web.instance import current_instance
-from web.links import service_links
 from web.viewer.assets import BUILD_COMMAND, BUILD_DIR, load_bundle
 from web.viewer.pageconfig import client_config
 from web.viewer.texts import page_language, strings
@@ -47,43 +46,6 @@ def viewer_page() -> ResponseReturnValue:
         ),
     )
     return html, 200 if bundle else 503
-
-
-@viewer_blueprint.get("/services")
-def services_page() -> ResponseReturnValue:
-    """Every service URL, absolute, built from the configured base URL only."""
-    language = page_language(request)
-    instance = current_instance()
-    settings = instance.settings
-    base_url = settings.base_url
-    texts = strings(language, instance.site)
-    return render_template(
-        "viewer/services.html",
-        lang=language,
-        other_lang="en" if language == "pl" else "pl",
-        t=texts,
-        base_url=base_url,
-        services=[
-            {
-                "id": link.key,
-                "title": link.title_pl if language == "pl" else link.title_en,
-                "description": texts.get(f"service_{link.key}_about"),
-                "url": link.url,
-            }
-            for link in service_links(settings)
-        ],
-        layers=[
-            {
-                "title": getattr(layer.title, language),
-                "wms_name": layer.wms_name if layer.services.wms or layer.services.tiles else None,
-                "services": layer.services,
-                "collection_url": (
-                    f"{base_url}/ogc/collections/{layer.id}" if layer.services.ogcapi else None
-                ),
-            }
-            for layer in instance.catalog.layers
-        ],
-    )
 
 
 @viewer_blueprint.after_request

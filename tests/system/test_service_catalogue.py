@@ -1,0 +1,126 @@
+"""Every service ``/services?f=json`` lists answers a real request, checked by protocol.
+
+The list is read from the running portal, never from the code that builds it, and each
+entry is visited the way a client pointed at it would: OWSLib parses the capabilities of
+WMS, WFS and WMTS and the layers they offer must be exactly the listed ones; then a map,
+a feature or a tile over the demo county is fetched and decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+
+import pytest
+from lxml import etree
+from owslib.wfs import WebFeatureService
+from owslib.wms import WebMapService
+from owslib.wmts import WebMapTileService
+from PIL import Image
+
+
+@pytest.fixture(scope="module")
+def listing(live_server, http) -> list[dict]:
+    response = http.get(f"{live_server}/services", params={"f": "json"}, timeout=30)
+    assert response.status_code == 200
+    return response.json()
+
+
+def _png(response, size: tuple[int, int]) -> Image.Image:
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"].startswith("image/png"), response.text[:300]
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == size
+    return image
+
+
+def _check_wms(entry, http, parcel) -> None:
+    answer = http.get(entry["capabilities"], timeout=30)
+    wms = WebMapService(entry["url"], version="1.3.0", xml=answer.content)
+    offered = {name for name, layer in wms.contents.items() if not layer.children}
+    assert offered == set(entry["layers"]), entry["name"]
+    assert set(entry["crs"]) <= set(wms.contents[entry["layers"][0]].crsOptions)
+    x, y = parcel.x, parcel.y  # 200 m around a parcel: every layer is within its scales
+    params = {
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": entry["layers"][0],
+        "STYLES": "", "CRS": "EPSG:2180", "BBOX": f"{y - 100},{x - 100},{y + 100},{x + 100}",
+        "WIDTH": "256", "HEIGHT": "256", "FORMAT": "image/png"}  # fmt: skip
+    _png(http.get(entry["url"], params=params, timeout=60), (256, 256))
+
+
+def _check_wfs(entry, http, parcel) -> None:
+    answer = http.get(entry["capabilities"], timeout=30)
+    wfs = WebFeatureService(entry["url"], version="2.0.0", xml=answer.content)
+    assert {name.split(":")[-1] for name in wfs.contents} == set(entry["layers"])
+    for name in entry["layers"]:
+        features = http.get(entry["url"], params={
+            "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": name,
+            "COUNT": "1", "OUTPUTFORMAT": "geojson"}, timeout=60)  # fmt: skip
+        assert features.status_code == 200, features.text[:300]
+        assert len(features.json()["features"]) == 1, (entry["name"], name)
+
+
+def _check_wmts(entry, http, parcel) -> None:
+    answer = http.get(entry["capabilities"], timeout=30)
+    wmts = WebMapTileService(entry["url"], xml=answer.content)
+    assert set(entry["layers"]) <= set(wmts.contents)
+    assert {"PL1992", "GLOBAL_WEBMERCATOR"} <= set(wmts.tilematrixsets)
+
+
+def _check_tms(entry, http, parcel) -> None:
+    answer = http.get(entry["capabilities"], timeout=30)
+    assert answer.status_code == 200
+    titles = {e.get("href", "").rstrip("/").split("/")[-2]
+              for e in etree.fromstring(answer.content).iter("TileMap")}  # fmt: skip
+    assert set(entry["layers"]) <= titles
+
+
+def _check_xyz(entry, http, parcel) -> None:
+    zoom = 16
+    column, row = _webmercator_tile(parcel.lon, parcel.lat, zoom)
+    url = entry["url"].format(z=zoom, x=column, y=row)
+    _png(http.get(url, timeout=60), (256, 256))
+
+
+def _check_ogcapi(entry, http, parcel) -> None:
+    landing = http.get(entry["capabilities"], timeout=30)
+    assert landing.status_code == 200
+    assert {"conformance", "data"} <= {
+        link["rel"].split("/")[-1] for link in landing.json()["links"]
+    }
+    collections = http.get(f"{entry['url']}/collections", params={"f": "json"}, timeout=30)
+    assert {c["id"] for c in collections.json()["collections"]} == set(entry["layers"])
+    items = http.get(f"{entry['url']}/collections/{entry['layers'][0]}/items",
+                     params={"f": "json", "limit": "1"}, timeout=30)  # fmt: skip
+    assert len(items.json()["features"]) == 1
+
+
+CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WMTS": _check_wmts, "TMS": _check_tms,
+          "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi}  # fmt: skip
+
+
+def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    n = 2**zoom
+    column = int((lon + 180) / 360 * n)
+    row = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return column, row
+
+
+def test_every_listed_service_answers_a_real_request(listing, http, known_parcel):
+    unchecked = sorted({entry["protocol"] for entry in listing} - set(CHECKS))
+    assert not unchecked, f"no live check for {unchecked}"
+    failures = []
+    for entry in listing:
+        try:
+            CHECKS[entry["protocol"]](entry, http, known_parcel)
+        except AssertionError as error:
+            failures.append(f"{entry['name']}: {error}")
+    assert not failures, "\n".join(failures)
+    counts = Counter(entry["protocol"] for entry in listing)
+    print(f"{len(listing)} services checked live: {dict(counts)}")
+
+
+def test_the_listing_names_every_thematic_endpoint(listing, instance):
+    urls = {entry["url"] for entry in listing}
+    assert {f"{instance.settings.base_url}/ows/{pub.key}" for pub in instance.publications} <= urls

@@ -1,0 +1,161 @@
+"""Every service the portal publishes, described once.
+
+The list on ``/services`` (HTML and ``?f=json``), the addresses ``geoportal run`` prints and
+the live test that sends each service a real request all read :func:`service_entries`.
+It is built from what the portal mounts and from the catalog, the publications and the
+site — never a second hand-written list — so a new layer or publication appears here by
+itself. ``url`` is the address a client is pointed at (QGIS adds its own parameters);
+``capabilities`` the document that describes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from geoportal.instance import Instance
+from geoportal.text import Text
+from services.configgen.mapfile import SERVICE, SRS, WFS_SRS
+from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR
+from services.providers.crs import SERVED_EPSG
+
+ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
+TILES_THEME = "kafle"
+_TILE_CRS = ("EPSG:2180", "EPSG:3857")  # the two MapProxy grids
+_OGC_CRS = ("OGC:CRS84", *(f"EPSG:{code}" for code in SERVED_EPSG))
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One service endpoint as a catalogue lists it."""
+
+    key: str  # unique, stable: "wms", "wms-kieg", "xyz-dzialki"
+    title: Text
+    theme: str
+    protocol: str  # WMS, WFS, WMTS, TMS, XYZ, OGC API – Features, ...
+    version: str
+    url: str
+    capabilities: str
+    layers: tuple[str, ...]
+    crs: tuple[str, ...]
+
+    def as_json(self, language: str, licence: dict[str, str]) -> dict[str, Any]:
+        """The entry as ``/services?f=json`` lists it."""
+        return {
+            "name": self.key,
+            "title": self.title.in_language(language),
+            "theme": self.theme,
+            "protocol": self.protocol,
+            "version": self.version,
+            "url": self.url,
+            "capabilities": self.capabilities,
+            "layers": list(self.layers),
+            "crs": list(self.crs),
+            "licence": licence,
+        }
+
+
+EntryBuilder = Callable[[Instance], list[ServiceEntry]]
+
+
+def ows_entries(instance: Instance) -> list[ServiceEntry]:
+    """WMS and WFS of ``/ows`` (every layer) and of each publication ``/ows/<key>``."""
+    base = instance.settings.base_url
+    served = [("", ALL_THEMES, SERVICE, instance.catalog.layers, frozenset({"wms", "wfs"}))]
+    served += [(pub.key, pub.key, pub.title, pub.layers, pub.protocols)
+               for pub in instance.publications]  # fmt: skip
+    entries = []
+    for key, theme, title, layers, protocols in served:
+        url = f"{base}/ows" + (f"/{key}" if key else "")
+        for protocol in sorted(protocols):
+            names = tuple(layer.wms_name for layer in layers if getattr(layer.services, protocol))
+            entries.append(_ows_entry(key, theme, title, protocol, url, names))
+    return entries
+
+
+def _ows_entry(
+    key: str, theme: str, title: Text, protocol: str, url: str, layers: tuple[str, ...]
+) -> ServiceEntry:
+    name, version = ("WMS", "1.3.0") if protocol == "wms" else ("WFS", "2.0.0")
+    return ServiceEntry(
+        key=protocol + (f"-{key}" if key else ""),
+        title=Text(pl=f"{name} – {title.pl}", en=f"{name} – {title.en}"),
+        theme=theme,
+        protocol=name,
+        version=version,
+        url=url,
+        capabilities=f"{url}?SERVICE={name}&REQUEST=GetCapabilities&VERSION={version}",
+        layers=layers,
+        crs=SRS if protocol == "wms" else WFS_SRS,
+    )
+
+
+def tile_entries(instance: Instance) -> list[ServiceEntry]:
+    """MapProxy: WMTS, TMS and the cached WMS over all tiled layers; XYZ per layer.
+
+    An XYZ address is a template for one layer (that is how QGIS, Leaflet and
+    OpenLayers take it), so each tiled layer is an endpoint of its own.
+    """
+    base = instance.settings.base_url
+    tiled = (BASE_LAYER, *(layer.wms_name for layer in instance.catalog.for_service("tiles")))
+    wms_capabilities = f"{base}/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0"
+    entries = [
+        _tiles("wmts", _t("WMTS – kafle z pamięci podręcznej", "WMTS – cached tiles"),
+               ("WMTS", "1.0.0"), f"{base}/wmts", f"{base}/wmts/1.0.0/WMTSCapabilities.xml",
+               tiled, _TILE_CRS),
+        _tiles("tms", _t("TMS – kafle z pamięci podręcznej", "TMS – cached tiles"),
+               ("TMS", "1.0.0"), f"{base}/tms/1.0.0/", f"{base}/tms/1.0.0/", tiled, _TILE_CRS),
+        _tiles("wms-cache", _t("WMS z kafli w pamięci podręcznej", "WMS from cached tiles"),
+               ("WMS", "1.3.0"), f"{base}/wms", wms_capabilities, tiled, SRS),
+    ]  # fmt: skip
+    for name in tiled:
+        template = f"{base}/tiles/{name}/{WEBMERCATOR}/{{z}}/{{x}}/{{y}}.png"
+        title = _t(f"XYZ – kafle warstwy {name}", f"XYZ – tiles of {name}")
+        entries.append(
+            _tiles(f"xyz-{name}", title, ("XYZ", ""), template, template, (name,), ("EPSG:3857",))
+        )
+    return entries
+
+
+def _tiles(
+    key: str,
+    title: Text,
+    protocol: tuple[str, str],
+    url: str,
+    capabilities: str,
+    layers: tuple[str, ...],
+    crs: tuple[str, ...],
+) -> ServiceEntry:
+    name, version = protocol
+    return ServiceEntry(key, title, TILES_THEME, name, version, url, capabilities, layers, crs)
+
+
+def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
+    """pygeoapi: OGC API – Features with one collection per layer."""
+    base = instance.settings.base_url
+    collections = tuple(layer.id for layer in instance.catalog.for_service("ogcapi"))
+    return [
+        ServiceEntry("ogcapi-features", _t("OGC API – Features", "OGC API – Features"),
+                     theme=ALL_THEMES, protocol="OGC API – Features", version="1.0",
+                     url=f"{base}/ogc", capabilities=f"{base}/ogc?f=json",
+                     layers=collections, crs=_OGC_CRS),
+    ]  # fmt: skip
+
+
+# Every kind of service, in the order the list shows them.
+ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (ows_entries, tile_entries, ogcapi_entries)
+
+
+def service_entries(instance: Instance) -> list[ServiceEntry]:
+    """Every service the portal publishes, with absolute URLs from the configured base."""
+    entries = [entry for build in ENTRY_BUILDERS for entry in build(instance)]
+    keys = [entry.key for entry in entries]
+    duplicates = {key for key in keys if keys.count(key) > 1}
+    if duplicates:
+        raise ValueError(f"service keys used twice: {sorted(duplicates)}")
+    return entries
+
+
+def _t(pl: str, en: str) -> Text:
+    return Text(pl=pl, en=en)
