@@ -6,6 +6,8 @@
    (GeoJSON assembled by PostgreSQL), both as the public reader role.
 3. An uncached 256² WMS GetMap through /ows (edge checks, a render process over a pipe)
    against bare mapscript rendering the same request in this process.
+4. Vector tiles (OGC API Tiles, z14-16) against the prepared ``ST_AsMVT`` statement, and
+   their throughput with 8 clients against TiPg on the same view (``benchmarks/mvt.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from benchmarks.instance import running_instance
+from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox
 from benchmarks.tiles import bench_cached_tile
 from benchmarks.wms import bench_uncached_getmap
@@ -25,6 +28,8 @@ def main() -> int:
         bench_cached_tile(instance, repeat)
         bench_ogcapi_bbox(instance, repeat)
         bench_uncached_getmap(instance, repeat)
+        bench_mvt_latency(instance, repeat)
+        bench_mvt_throughput(instance)
     return 0
 
 

@@ -1,7 +1,8 @@
 """pygeoapi configuration generated from the layers and the site (``pygeoapi-config.yml``).
 
 One collection per layer with ``services.ogcapi``, served by our PostGIS provider
-(``services.providers.postgis``). The output is committed and checked for drift, so it
+(``services.providers.postgis``), with vector tiles (``services.providers.mvt``) when
+the layer is tiled. The output is committed and checked for drift, so it
 holds nothing machine-specific: the database is a role name, and ``server.url``
 is a placeholder that ``services/pygeoapi/app.py`` replaces at run time with
 ``settings.base_url + "/ogc"``. It is emitted with ``yaml.safe_dump`` from small dicts
@@ -10,6 +11,7 @@ rather than a text template, so Polish titles with colons or quotes are always v
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -24,6 +26,12 @@ from services.providers.crs import served_uris, storage_uri
 PLACEHOLDER_ROOT = "http://127.0.0.1:8000"
 MOUNT = "/ogc"
 PROVIDER = "services.providers.postgis.PublishViewProvider"
+TILE_PROVIDER = "services.providers.mvt.PublishViewTileProvider"
+# OGC WebMercatorQuad scale denominator of level 0 at the equator (0.28 mm pixels); at
+# latitude φ a level's true scale is this × cos φ / 2^z.
+WEBMERCATOR_SCALE_0 = 559_082_264.028_717_8
+TILE_MIN_ZOOM = 8  # a layer drawn at every scale: the whole county at level 8-9
+TILE_MAX_ZOOM = 16  # ~1:5,000 here; clients draw deeper levels from level 16 tiles
 DEFAULT_ITEMS = 100  # GDAL's OAPIF driver reads the maximum from the OpenAPI document
 MAX_ITEMS = 10_000
 HEADER = (
@@ -121,7 +129,10 @@ def _collection(layer: Layer, site: Site) -> dict[str, Any]:
         "description": layer.abstract.model_dump(),
         "keywords": list(layer.keywords),
         "extents": {"spatial": {"bbox": list(site.lonlat_extent), "crs": served_uris()[0]}},
-        "providers": [_provider(layer)],
+        "providers": [
+            _provider(layer),
+            *([_tile_provider(layer, site)] if layer.services.tiles else []),
+        ],
     }
 
 
@@ -139,6 +150,33 @@ def _provider(layer: Layer) -> dict[str, Any]:
         "storage_crs": storage_uri(),
         "crs": served_uris(),
     }
+
+
+def _tile_provider(layer: Layer, site: Site) -> dict[str, Any]:
+    """Vector tiles of the same view, from the level at which the layer is drawn."""
+    feature = _provider(layer)
+    return {
+        "type": "tile",
+        "name": TILE_PROVIDER,
+        "data": feature["data"],
+        "id_field": feature["id_field"],
+        "geom_field": feature["geom_field"],
+        "options": {
+            "zoom": {"min": min_zoom(layer.max_scale, site), "max": TILE_MAX_ZOOM},
+            "schemes": ["WebMercatorQuad"],
+        },
+        "format": {"name": "pbf", "mimetype": "application/vnd.mapbox-vector-tile"},
+    }
+
+
+def min_zoom(max_scale: int | None, site: Site) -> int:
+    """The first WebMercatorQuad level whose true scale over the county is 1:max_scale or
+    larger, so the tiles start where the maps (WMS, WMTS) start drawing the layer."""
+    if max_scale is None:
+        return TILE_MIN_ZOOM
+    west, south, east, north = site.lonlat_extent
+    cos_lat = math.cos(math.radians((south + north) / 2))
+    return max(TILE_MIN_ZOOM, math.ceil(math.log2(WEBMERCATOR_SCALE_0 * cos_lat / max_scale)))
 
 
 def _title_field(layer: Layer) -> str:

@@ -26,6 +26,7 @@ from services.providers.postgis import use_database
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
 from services.pygeoapi.rules import collections_from_config
 from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
+from services.pygeoapi.tiles import TileAnswers, tile_providers
 
 FLASK_MODULE = "pygeoapi.flask_app"
 _loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
@@ -42,7 +43,8 @@ def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
     # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
     logging.getLogger("pygeoapi.api").setLevel(logging.CRITICAL)
     module.APP.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # also refused by the guard
-    return OgcApiGuard(module.APP, collections_from_config(files.config))
+    tiles = TileAnswers(tile_providers(files.config))
+    return OgcApiGuard(module.APP, collections_from_config(files.config), tiles)
 
 
 def _import_flask_app(files: RuntimeFiles) -> ModuleType:

@@ -1,5 +1,7 @@
 """A thin WSGI layer in front of pygeoapi: refuse bad input, hide server errors.
 
+Vector tiles are answered here from providers built once (``services.pygeoapi.tiles``):
+the one route where pygeoapi's per-request set-up would cost more than the query.
 It checks each request against ``rules`` (404 for unknown paths and collections, 405 for
 methods, 400 for parameters), hands the client's bbox and filter CRS to the provider
 through a context variable, and forwards the rest unchanged. Whatever pygeoapi answers
@@ -19,6 +21,7 @@ from services.edge.documents import OGC_API, respond
 from services.edge.failures import ANSWERS, Failure, Refusal, server_error, unavailable
 from services.providers.scope import request_scope
 from services.pygeoapi.rules import Checked, Collection, check_path, check_query
+from services.pygeoapi.tiles import TileAnswers
 
 LOGGER = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -31,15 +34,20 @@ _FAILURE_OF_STATUS = {400: Failure.BAD_PARAMETER, 404: Failure.NOT_FOUND}
 class OgcApiGuard:
     """WSGI middleware validating requests for the pygeoapi application it wraps."""
 
-    def __init__(self, app: WSGIApp, collections: dict[str, Collection]):
+    def __init__(
+        self, app: WSGIApp, collections: dict[str, Collection], tiles: TileAnswers | None = None
+    ):
         self.app = app
         self.collections = collections
+        self.tiles = tiles or TileAnswers({})
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         try:
-            checked = self._check(environ)
+            route, checked = self._check(environ)
+            if route == "tile":
+                return [*self.tiles(environ, _with_common_headers(start_response))]
         except Refusal as refusal:
             return self._refuse(start_response, refusal, environ)
         if checked.query_string is not None:
@@ -47,10 +55,10 @@ class OgcApiGuard:
         with request_scope(checked.scope):
             return self._forward(environ, start_response)
 
-    def _check(self, environ: dict[str, Any]) -> Checked:
+    def _check(self, environ: dict[str, Any]) -> tuple[str, Checked]:
         route, collection = check_path(environ.get("PATH_INFO", ""), self.collections)
         _check_method(environ, route)
-        return check_query(route, collection, environ.get("QUERY_STRING", ""))
+        return route, check_query(route, collection, environ.get("QUERY_STRING", ""))
 
     @staticmethod
     def _refuse(
@@ -83,6 +91,13 @@ class OgcApiGuard:
             body, headers = _bilingual(code, body, headers)
         start_response(status, [*headers, *COMMON_HEADERS])
         return body
+
+
+def _with_common_headers(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        return start_response(status, [*headers, *COMMON_HEADERS])
+
+    return start
 
 
 def _bilingual(

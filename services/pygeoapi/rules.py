@@ -31,6 +31,9 @@ ITEMS = COMMON | {
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+_TILE_INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,7})$")  # no signs, no leading zeros
+TILE_ROUTES = ("tiles", "tileset", "tile")
+TILE_FORMATS = ("mvt", "pbf")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Collection:
 
     properties: frozenset[str]
     crs: frozenset[str]
+    tiled: bool = False  # has a vector-tile provider
 
 
 @dataclass
@@ -56,7 +60,9 @@ def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
         provider = next((p for p in resource.get("providers", []) if p["type"] == "feature"), None)
         if resource.get("type") == "collection" and provider:
             fields = provider.get("data", {}).get("fields", {})
-            result[name] = Collection(frozenset(fields), frozenset(provider.get("crs", [CRS84])))
+            tiled = any(p["type"] == "tile" for p in resource["providers"])
+            crs = frozenset(provider.get("crs", [CRS84]))
+            result[name] = Collection(frozenset(fields), crs, tiled)
     return result
 
 
@@ -78,6 +84,8 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
         kind = _collection_route(segments[2:])
         if kind in ("collection", "items", "item", "queryables", "schema"):
             return kind, collection
+        if kind in TILE_ROUTES and collection.tiled:
+            return kind, collection
         raise _not_found()
     simple = {(): "landing", ("openapi",): "openapi", ("conformance",): "conformance",
               ("collections",): "collections", ("processes",): "processes",
@@ -94,7 +102,19 @@ def _collection_route(rest: list[str]) -> str:
         return "collection"
     if len(rest) == 1:
         return rest[0]
+    if rest[0] == "tiles":
+        return _tile_route(rest[1:])
     return "item" if len(rest) == 2 and rest[0] == "items" else ""
+
+
+def _tile_route(rest: list[str]) -> str:
+    """``tiles/{tms}`` and ``tiles/{tms}/metadata`` describe, ``tiles/{tms}/{z}/{y}/{x}``
+    is a tile (digits only, at most the deepest level's width)."""
+    if len(rest) == 1 or (len(rest) == 2 and rest[1] == "metadata"):
+        return "tileset"
+    if len(rest) == 4 and all(_TILE_INDEX.match(part) for part in rest[1:]):
+        return "tile"
+    return ""
 
 
 def check_query(route: str, collection: Collection | None, query_string: str) -> Checked:
@@ -134,6 +154,13 @@ def _allowed(route: str, collection: Collection | None) -> frozenset[str]:
         return ITEMS | collection.properties
     extra = {"item": {"crs"}, "openapi": {"ui"}, "queryables": {"profile", "properties"}}
     return COMMON | extra.get(route, set())
+
+
+def check_tile_format(query_string: str) -> None:
+    """A tile is MVT; ``f`` may say so (pygeoapi's links add ``?f=pbf``), nothing else."""
+    fmt = dict(_pairs(query_string)).get("f")
+    if fmt is not None and fmt not in TILE_FORMATS:
+        raise _bad("kafle są tylko w formacie MVT (f=mvt)", "tiles are MVT only (f=mvt)")
 
 
 def _canonical_crs(params: dict[str, str], collection: Collection) -> dict[str, str]:

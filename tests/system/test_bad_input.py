@@ -34,6 +34,7 @@ CACHED_WMS = {"SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetMap", "LAYERS
 GETTILE = {"SERVICE": "WMTS", "REQUEST": "GetTile", "VERSION": "1.0.0", "LAYER": "dzialki",
            "STYLE": "default", "TILEMATRIXSET": "PL1992", "TILEMATRIX": "5", "TILEROW": "1",
            "TILECOL": "1", "FORMAT": "image/png"}  # fmt: skip
+MVT = "/ogc/collections/parcels/tiles/WebMercatorQuad"
 ITEMS = "/ogc/collections/parcels/items"
 FES = 'xmlns="http://www.opengis.net/fes/2.0"'
 XXE = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
@@ -134,6 +135,13 @@ CASES = {
     "api item 1abc": Case(f"{ITEMS}/1abc", {}, 404, "NotFound"),
     "api item drop": Case(f"{ITEMS}/1;DROP TABLE x", {}, 404, "NotFound"),
     "api item script": Case(f"{ITEMS}/1<script>", {}, 404, "NotFound"),
+    "mvt negative row": Case(f"{MVT}/16/-1/1", {}, 404, "NotFound"),
+    "mvt zoom 10^20": Case(f"{MVT}/{'1' + '0' * 20}/1/1", {}, 404, "NotFound"),
+    "mvt row beyond matrix": Case(f"{MVT}/16/65536/1", {}, 404, "NotFound"),
+    "mvt sql in column": Case(f"{MVT}/16/1/1;DROP TABLE x", {}, 404, "NotFound"),
+    "mvt traversal": Case("/ogc/collections/parcels/tiles/..%2f..%2f/16/1/1", {}, 404,
+                          "NotFound"),
+    "mvt format png": Case(f"{MVT}/16/1/1", {"f": "png"}, 400, "InvalidParameterValue"),
     "wfs resourceid injection": Case("/ows", GETFEATURE | {"RESOURCEID": "dzialki.1 OR 1=1"},
                                      400, "InvalidParameterValue"),
     # 12. traversal

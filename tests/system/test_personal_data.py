@@ -7,6 +7,8 @@ those strings may appear in any answer.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 pytestmark = pytest.mark.system
@@ -52,6 +54,23 @@ def test_ogcapi_items_carry_no_personal_data(live_server, http, catalog, secrets
                             params={"f": "json", "limit": "10000"})  # fmt: skip
         assert response.status_code == 200, layer.id
         _assert_clean(response.text, secrets, f"OGC API {layer.id}")
+
+
+def test_vector_tiles_carry_no_personal_data(live_server, http, catalog, known_parcel, secrets):
+    """MVT stores property values as plain UTF-8 strings: a leak would be in the bytes."""
+    zoom, n = 16, 2**16
+    column = int((known_parcel.lon + 180) / 360 * n)
+    lat = math.radians(known_parcel.lat)
+    row = int((1 - math.asinh(math.tan(lat)) / math.pi) / 2 * n)
+    tiled = [layer for layer in catalog.for_service("ogcapi") if layer.services.tiles]
+    assert tiled
+    for layer in tiled:
+        url = (
+            f"{live_server}/ogc/collections/{layer.id}/tiles/WebMercatorQuad/{zoom}/{row}/{column}"
+        )
+        response = http.get(url, timeout=30)
+        assert response.status_code in (200, 204), (layer.id, response.status_code)
+        _assert_clean(response.content.decode("utf-8", "replace"), secrets, f"MVT {layer.id}")
 
 
 def test_getfeatureinfo_carries_no_personal_data(

@@ -18,6 +18,7 @@ from geoportal.text import Text
 from services.configgen import GENERATED, build_all, check, write_all
 from services.configgen.mapfile import build_mapfile, class_expression
 from services.configgen.mapproxy import build_mapproxy, grid_resolutions
+from services.configgen.pygeoapi import build_pygeoapi_config
 from services.configgen.sources import Sources, sources_of
 from services.configgen.templating import mapfile_string
 
@@ -182,3 +183,16 @@ def test_bad_colour_is_refused(tmp_path):
     path.write_text(path.read_text().replace('stroke: "#c00000"', 'stroke: "red\\" END"'))
     with pytest.raises(ValueError, match="colour"):
         build_mapfile(_with_layers(sources_of(INSTANCE), layers))
+
+
+def test_vector_tiles_start_where_the_maps_start_drawing(sources):
+    """At the county's ~51.6° N, WebMercatorQuad level 13 is about 1:42,400 and level 12
+    about 1:84,800 (559,082,264 × cos φ / 2^z): a layer drawn up to 1:50,000 starts at 13."""
+    conf = yaml.safe_load(build_pygeoapi_config(sources))
+    tiles = {name: next(p for p in resource["providers"] if p["type"] == "tile")
+             for name, resource in conf["resources"].items()}  # fmt: skip
+    assert tiles["parcels"]["options"]["zoom"] == {"min": 13, "max": 16}
+    assert tiles["buildings"]["options"]["zoom"]["min"] == 14  # drawn up to 1:25,000
+    assert tiles["districts"]["options"]["zoom"]["min"] == 8  # drawn at every scale
+    feature = conf["resources"]["parcels"]["providers"][0]
+    assert feature["type"] == "feature" and tiles["parcels"]["data"] == feature["data"]
