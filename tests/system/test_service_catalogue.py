@@ -96,8 +96,22 @@ def _check_ogcapi(entry, http, parcel) -> None:
     assert len(items.json()["features"]) == 1
 
 
+def _check_mvt(entry, http, parcel) -> None:
+    description = http.get(entry["capabilities"], timeout=30)
+    assert description.status_code == 200
+    templates = [link["href"] for link in description.json()["links"]
+                 if link["type"] == "application/vnd.mapbox-vector-tile"]  # fmt: skip
+    assert templates, "the tile-set list names no MVT template"
+    column, row = _webmercator_tile(parcel.lon, parcel.lat, 16)
+    tile = http.get(entry["url"].format(z=16, x=column, y=row), timeout=60)
+    assert tile.status_code in (200, 204), tile.text[:300]
+    if tile.status_code == 200:
+        assert tile.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
+
+
 CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WMTS": _check_wmts, "TMS": _check_tms,
-          "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi}  # fmt: skip
+          "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
+          "OGC API – Tiles": _check_mvt}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from web.catalogue.entries import ALL_THEMES, TILES_THEME, ServiceEntry, service_entries
+from web.catalogue.entries import (
+    ALL_THEMES,
+    TILES_THEME,
+    VECTOR_TILES_THEME,
+    ServiceEntry,
+    service_entries,
+)
 from web.instance import current_instance
 from web.viewer.texts import page_language, strings
 
@@ -59,7 +65,8 @@ def _by_theme(entries: list[ServiceEntry], language: str) -> list[tuple[str, lis
     """Entries grouped by theme, each group headed by the theme's name."""
     instance = current_instance()
     texts = strings(language, instance.site)
-    names = {ALL_THEMES: texts["theme_all"], TILES_THEME: texts["theme_tiles"]}
+    names = {ALL_THEMES: texts["theme_all"], TILES_THEME: texts["theme_tiles"],
+             VECTOR_TILES_THEME: texts["theme_vector_tiles"]}  # fmt: skip
     names |= {pub.key: getattr(pub.title, language) for pub in instance.publications}
     themes: dict[str, list[ServiceEntry]] = {}
     for entry in entries:

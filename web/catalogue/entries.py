@@ -22,6 +22,7 @@ from services.providers.crs import SERVED_EPSG
 
 ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
 TILES_THEME = "kafle"
+VECTOR_TILES_THEME = "kafle wektorowe"
 _TILE_CRS = ("EPSG:2180", "EPSG:3857")  # the two MapProxy grids
 _OGC_CRS = ("OGC:CRS84", *(f"EPSG:{code}" for code in SERVED_EPSG))
 
@@ -143,8 +144,33 @@ def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
     ]  # fmt: skip
 
 
+def vector_tile_entries(instance: Instance) -> list[ServiceEntry]:
+    """OGC API – Tiles: an MVT template per tiled collection (how QGIS and web maps take
+    vector tiles: one template, one layer)."""
+    base = instance.settings.base_url
+    entries = []
+    for layer in instance.catalog.for_service("ogcapi"):
+        if not layer.services.tiles:
+            continue
+        tiles = f"{base}/ogc/collections/{layer.id}/tiles"
+        entries.append(
+            ServiceEntry(f"mvt-{layer.id}",
+                         _t(f"Kafle wektorowe (MVT) – {layer.title.pl}",
+                            f"Vector tiles (MVT) – {layer.title.en}"),
+                         theme=VECTOR_TILES_THEME, protocol="OGC API – Tiles", version="1.0",
+                         url=f"{tiles}/WebMercatorQuad/{{z}}/{{y}}/{{x}}",
+                         capabilities=f"{tiles}?f=json", layers=(layer.id,), crs=("EPSG:3857",))
+        )  # fmt: skip
+    return entries
+
+
 # Every kind of service, in the order the list shows them.
-ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (ows_entries, tile_entries, ogcapi_entries)
+ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
+    ows_entries,
+    tile_entries,
+    ogcapi_entries,
+    vector_tile_entries,
+)
 
 
 def service_entries(instance: Instance) -> list[ServiceEntry]:
