@@ -40,7 +40,7 @@ def bench_uncached_getmap(instance: Instance, repeat: int) -> None:
     first = session.get(url, params=params, timeout=30)
     assert first.status_code == 200 and first.headers["Content-Type"] == "image/png"
     ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
-    served = endpoints(instance.catalog, instance.publications)
+    served = endpoints(instance)
     runtime = prepare_runtime(instance.settings, served, instance.database)
     map_ = mapscript.mapObj(
         str(runtime.mapfiles[ALL_LAYERS]), mapscript.configObj(str(runtime.config_file))

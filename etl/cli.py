@@ -91,7 +91,7 @@ def _report(args: argparse.Namespace, instance: Instance) -> int:
 
 
 def _raster(args: argparse.Namespace, instance: Instance) -> int:
-    from etl.rasters import prepare_raster
+    from etl.rasters import derive_hillshade, prepare_raster
     from etl.readers.base import InputError
 
     source = Path(args.source)
@@ -105,6 +105,8 @@ def _raster(args: argparse.Namespace, instance: Instance) -> int:
         print(f"finding: {finding.code}: {finding.message}")
     print(f"{target}: {report.size[0]:,} × {report.size[1]:,} px, {report.resolution} m,"
           f" overviews {report.overviews}, {report.file_bytes / 1e6:.1f} MB")  # fmt: skip
+    if args.kind == "dem":  # the hillshade layer is drawn from the DEM (layers/rasters.yaml)
+        derive_hillshade(target, target.with_name("hillshade.tif"), progress=print)
     return 0
 
 
@@ -112,6 +114,14 @@ def _demo_generate(args: argparse.Namespace, instance: Instance) -> int:
     from etl.synthetic import generate_demo_county
 
     for path in generate_demo_county(args.out, parcels=args.parcels, seed=args.seed):
+        print(path)
+    return 0
+
+
+def _demo_rasters(args: argparse.Namespace, instance: Instance) -> int:
+    from etl.demo import ensure_demo_rasters
+
+    for path in ensure_demo_rasters(instance.settings, instance.site.extent, print):
         print(path)
     return 0
 
@@ -167,3 +177,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.add_parser("load", help="generate and load the demo county if empty").set_defaults(
         handler=_demo_load
     )
+    demo.add_parser(
+        "rasters", help="the demo orthophoto, DEM and hillshade in var/rasters if missing"
+    ).set_defaults(handler=_demo_rasters)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,3 +41,33 @@ def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResu
     if row and row[0]:
         return None
     return load_files(database, demo_files(database.settings, progress), progress)
+
+
+DEMO_RASTERS = ("orthophoto.tif", "dem.tif", "hillshade.tif")
+
+
+def ensure_demo_rasters(
+    settings: Settings, extent: tuple[float, float, float, float], progress: Callable[[str], None]
+) -> list[Path]:
+    """The demo orthophoto, DEM and hillshade in the raster folder, generated if missing.
+
+    ``extent`` (EPSG:2180) is the site's, or a smaller one where a test needs only a
+    corner. A county's own rasters (``geoportal etl raster``) are never overwritten:
+    only missing files are made.
+    """
+    from etl.rasters import derive_hillshade
+    from etl.synthetic.rasters import generate_demo_rasters
+
+    folder = settings.raster_dir
+    paths = [folder / name for name in DEMO_RASTERS]
+    if all(path.is_file() for path in paths):
+        return paths
+    progress(f"generating the demo rasters in {folder}")
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".demo-rasters.") as tmp:
+        made = generate_demo_rasters(Path(tmp), extent, settings.demo_seed, progress=progress)
+        derive_hillshade(made["dem"], Path(tmp) / "hillshade.tif", progress)
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            if not path.is_file():
+                os.replace(Path(tmp) / path.name, path)
+    return paths

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
@@ -153,6 +154,34 @@ def prepare_raster(
     report = _report(target, kind, findings)
     say(f"done: {target} ({report.file_bytes / 1e6:.1f} MB)")
     return report
+
+
+def derive_hillshade(dem: Path, target: Path, progress: Progress | None = None) -> Path:
+    """Relief shading of a prepared DEM (a COG from :func:`prepare_raster`) as a COG.
+
+    GDAL's ``gdaldem`` (multidirectional light, 3× vertical exaggeration for a lowland,
+    edges computed so the border is not a dark line) into a working file, then the COG
+    driver; written beside the target and moved into place, like every raster here.
+    """
+    say: Progress = progress or (lambda _message: None)
+    say(f"hillshade: {dem}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp:
+        work, cog = Path(tmp) / "work.tif", Path(tmp) / "cog.tif"
+        _run_gdal(["gdaldem", "hillshade", "-q", "-multidirectional", "-z", "3",
+                   "-compute_edges", "-co", "TILED=YES", str(dem), str(work)])  # fmt: skip
+        _run_gdal(["gdal_translate", "-q", "-of", "COG", "-co", "COMPRESS=DEFLATE",
+                   "-co", "OVERVIEW_RESAMPLING=AVERAGE", str(work), str(cog)])  # fmt: skip
+        _fsync(cog)
+        os.replace(cog, target)
+    say(f"done: {target}")
+    return target
+
+
+def _run_gdal(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
 
 
 # --- open and check ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from functools import cached_property
 from geoportal.catalog import Catalog
 from geoportal.database import Database
 from geoportal.publications import Publication, load_publications
+from geoportal.rastercatalog import RasterLayer, load_rasters
 from geoportal.settings import Settings
 from geoportal.site import Site, load_site
 
@@ -42,4 +43,9 @@ class Instance:
     @cached_property
     def publications(self) -> list[Publication]:
         """The thematic endpoints (``layers/publications.yaml``), resolved against the catalog."""
-        return load_publications(self.settings.layers_dir, self.catalog)
+        return load_publications(self.settings.layers_dir, self.catalog, self.rasters)
+
+    @cached_property
+    def rasters(self) -> list[RasterLayer]:
+        """The raster layers (``layers/rasters.yaml``), validated."""
+        return load_rasters(self.settings.layers_dir)

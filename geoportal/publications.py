@@ -5,7 +5,8 @@ cadastre alone, land use, local plans, and the KIEG service whose layer names an
 GetFeatureInfo fields GUGiK prescribes — because the national integrations and many
 clients are pointed at one theme, not at everything. Each is a *publication*: a key
 (its path segment), its own title, the protocols it speaks, and the layers it publishes,
-optionally under another name and with a subset of their properties.
+optionally under another name and with a subset of their properties, and the raster
+layers (``layers/rasters.yaml``) it draws beneath them.
 
 The definitions are data (``layers/publications.yaml``); a publication's layers are
 ordinary :class:`~geoportal.catalog.Layer` values derived from the catalog, so every
@@ -22,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from geoportal.catalog import Catalog, CatalogError, Layer
+from geoportal.rastercatalog import RasterLayer
 from geoportal.text import Text
 
 PUBLICATIONS_FILE = "publications.yaml"
@@ -54,19 +56,23 @@ class PublicationSpec(BaseModel):
     abstract: Text
     keywords: list[str] = Field(default_factory=list)
     protocols: list[Protocol]
-    layers: list[LayerChoice]
+    layers: list[LayerChoice] = Field(default_factory=list)
+    rasters: list[str] = Field(default_factory=list)  # ids of layers/rasters.yaml
 
 
 class Publication:
     """A thematic endpoint resolved against the catalog: ``/ows/<key>``."""
 
-    def __init__(self, key: str, spec: PublicationSpec, layers: list[Layer]):
+    def __init__(
+        self, key: str, spec: PublicationSpec, layers: list[Layer], rasters: list[RasterLayer]
+    ):
         self.key = key
         self.title = spec.title
         self.abstract = spec.abstract
         self.keywords = tuple(spec.keywords)
         self.protocols = frozenset(spec.protocols)
         self.layers = layers  # in drawing order
+        self.rasters = rasters  # beneath the layers, in their order
 
     @property
     def catalog(self) -> Catalog:
@@ -74,7 +80,9 @@ class Publication:
         return Catalog(self.layers)
 
 
-def load_publications(folder: Path, catalog: Catalog) -> list[Publication]:
+def load_publications(
+    folder: Path, catalog: Catalog, rasters: list[RasterLayer] | None = None
+) -> list[Publication]:
     """Read ``publications.yaml`` under the layer folder; every name checked."""
     path = folder / PUBLICATIONS_FILE
     if not path.is_file():
@@ -83,19 +91,28 @@ def load_publications(folder: Path, catalog: Catalog) -> list[Publication]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
             raise ValueError("the file must map publication keys to definitions")
-        return [_resolve(key, PublicationSpec.model_validate(spec), catalog)
+        return [_resolve(key, PublicationSpec.model_validate(spec), catalog, rasters or [])
                 for key, spec in raw.items()]  # fmt: skip
     except (yaml.YAMLError, ValidationError, ValueError) as exc:
         raise CatalogError(f"{PUBLICATIONS_FILE}: {exc}") from exc
 
 
-def _resolve(key: str, spec: PublicationSpec, catalog: Catalog) -> Publication:
+def _resolve(
+    key: str, spec: PublicationSpec, catalog: Catalog, rasters: list[RasterLayer]
+) -> Publication:
     if not isinstance(key, str) or not _KEY.match(key):
         raise ValueError(f"publication key {key!r} must match {_KEY.pattern}")
     layers = [_derive(key, choice, spec.protocols, catalog) for choice in spec.layers]
-    if not layers:
+    by_id = {raster.id: raster for raster in rasters}
+    unknown = [name for name in spec.rasters if name not in by_id]
+    if unknown:
+        raise ValueError(f"{key}: no rasters {unknown} in rasters.yaml")
+    chosen = [raster for raster in rasters if raster.id in spec.rasters]  # in their order
+    if not layers and not chosen:
         raise ValueError(f"{key}: publishes no layer")
-    return Publication(key, spec, Catalog(layers).layers)  # drawing order, names unique
+    if chosen and "wms" not in spec.protocols:
+        raise ValueError(f"{key}: rasters are published by WMS")
+    return Publication(key, spec, Catalog(layers).layers, chosen)  # drawing order
 
 
 def _derive(key: str, choice: LayerChoice, protocols: list[Protocol], catalog: Catalog) -> Layer:

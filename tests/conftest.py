@@ -122,8 +122,23 @@ def known_parcel(database: Database, demo_loaded: LoadResult) -> KnownParcel:
     return KnownParcel(*row)
 
 
+# The middle 6 km x 6 km of the demo county: the rasters of a whole county take half a
+# minute to generate, a corner of it a few seconds, and nothing tested needs more.
+TEST_RASTER_EXTENT = (506_000.0, 410_500.0, 512_000.0, 416_500.0)
+
+
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, demo_loaded: LoadResult) -> Iterator[str]:
+def demo_rasters(settings: Settings) -> list[Path]:
+    """The demo orthophoto, DEM and hillshade of the test instance (``var/test/rasters``)."""
+    from etl.demo import ensure_demo_rasters
+
+    return ensure_demo_rasters(settings, TEST_RASTER_EXTENT, lambda message: None)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    settings: Settings, demo_loaded: LoadResult, demo_rasters: list[Path]
+) -> Iterator[str]:
     """The whole application in gunicorn on 127.0.0.1; yields its base URL."""
     process = start_gunicorn(settings, settings.var_dir / "log")
     try:

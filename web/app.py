@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
         "/ogc": make_pygeoapi_app(settings, database),
-        "/ows": make_mapserver_app(settings, instance.catalog, instance.publications, database),
+        "/ows": make_mapserver_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
     dispatcher = PrefixDispatcher(

@@ -24,7 +24,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def _prepare(instance: Instance) -> bool:
     """Database, demo data and configuration check; True if we started the cluster."""
-    from etl.demo import ensure_demo
+    from etl.demo import ensure_demo, ensure_demo_rasters
     from services.configgen import check
     from services.configgen.sources import sources_of
 
@@ -32,6 +32,7 @@ def _prepare(instance: Instance) -> bool:
     started = ensure_database(instance.database, instance.catalog)
     _say("==> demo county")
     ensure_demo(instance.database, _say)
+    ensure_demo_rasters(instance.settings, instance.site.extent, _say)
     drifted = check(sources_of(instance), instance.settings.config_dir)
     if drifted:
         raise ServerError(f"generated configuration out of date: {', '.join(drifted)}; "

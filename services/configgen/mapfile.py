@@ -14,6 +14,7 @@ from typing import Any
 
 from geoportal.catalog import Layer, Style, StyleClass
 from geoportal.publications import Publication
+from geoportal.rastercatalog import RasterLayer
 from geoportal.text import Text
 from services.configgen.metadata import ServiceMetadata, service_metadata
 from services.configgen.sources import Sources
@@ -35,6 +36,21 @@ _GEOMETRY = {
     "line": ("LINE", "multilinestring", 3),
     "point": ("POINT", "point", 6),
 }
+# How each kind of raster is drawn: averaged when shown smaller than its pixels (the
+# COG's overviews do most of it), its nodata transparent.
+RASTER_PROCESSING = {
+    "orthophoto": ("RESAMPLE=AVERAGE",),
+    "hillshade": ("RESAMPLE=BILINEAR", "NODATA=0"),
+    "dem": ("RESAMPLE=BILINEAR", "NODATA=-9999"),
+}
+# Hypsometric colours of the DEM: lowland green to upland sand (m a.s.l., Łódź lowland
+# lies between 100 and 300 m), as (from, to, colour from, colour to).
+DEM_RAMP = (
+    (0, 150, "#3c8c50", "#a0c878"),
+    (150, 200, "#a0c878", "#e6dc96"),
+    (200, 300, "#e6dc96", "#c8a064"),
+    (300, 2500, "#c8a064", "#ffffff"),
+)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _COLUMN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -43,7 +59,9 @@ def build_mapfile(sources: Sources) -> str:
     """The complete mapfile of ``/ows``: every layer published by WMS or WFS."""
     layers = [layer for layer in sources.catalog.layers if layer.services.wms or layer.services.wfs]
     metadata = service_metadata(sources.site, SERVICE)
-    return _mapfile(sources, "geoportal", layers, metadata, frozenset({"wms", "wfs"}))
+    return _mapfile(
+        sources, "geoportal", layers, metadata, frozenset({"wms", "wfs"}), list(sources.rasters)
+    )
 
 
 def build_publication_mapfile(sources: Sources, publication: Publication) -> str:
@@ -56,7 +74,7 @@ def build_publication_mapfile(sources: Sources, publication: Publication) -> str
     )
     return _mapfile(
         sources, f"geoportal_{publication.key}", publication.layers, metadata,
-        publication.protocols,
+        publication.protocols, publication.rasters,
     )  # fmt: skip
 
 
@@ -71,6 +89,7 @@ def _mapfile(
     layers: list[Layer],
     metadata: ServiceMetadata,
     protocols: frozenset[str],
+    rasters: list[RasterLayer],
 ) -> str:
     site = sources.site
     return render(
@@ -88,6 +107,7 @@ def _mapfile(
         voivodeship=site.county.voivodeship,
         connection=f"service={sources.public_service}",
         layers=[layer_context(layer) for layer in layers],
+        rasters=[raster_context(raster) for raster in rasters],
     )
 
 
@@ -115,6 +135,22 @@ def layer_context(layer: Layer) -> dict[str, Any]:
         "classes": classes(layer),
         "gml_geom_type": gml_type,
         "tolerance": tolerance,
+    }
+
+
+def raster_context(raster: RasterLayer) -> dict[str, Any]:
+    """Template context of one raster LAYER block (its file is found through SHAPEPATH,
+    which the render process sets to the instance's raster folder)."""
+    return {
+        "source": f"layers/rasters.yaml#{raster.id}",
+        "name": raster.wms_name,
+        "title": raster.title,
+        "abstract": raster.abstract,
+        "keywords": raster.keywords,
+        "file": raster.file,
+        "max_scale": raster.max_scale,
+        "processing": RASTER_PROCESSING[raster.kind],
+        "ramp": DEM_RAMP if raster.kind == "dem" else None,
     }
 
 

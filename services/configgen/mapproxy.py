@@ -1,12 +1,13 @@
 """MapProxy configuration generated from the layer catalog and the site (``mapproxy.yaml``).
 
 One combined base map (every layer with ``services.tiles``, in drawing order) and one
-cache per tiled layer, each in two grids: PL-1992 (EPSG:2180) for Polish GIS clients and
-GLOBAL_WEBMERCATOR for web maps. Tiles come from our MapServer over HTTP (a ``wms``
-source), which renders them byte-identical to ``/ows`` and twice as fast as MapProxy's
-CGI ``mapserver`` source. File caches with 4x4 metatiles: SQLite-based caches lock under
-concurrent seeding. Every source covers the site's extent only: the layers' extents in
-the capabilities are the county, not Poland, and nothing outside it is requested.
+cache per tiled layer and per tiled raster (``layers/rasters.yaml``, as JPEG), each in
+two grids: PL-1992 (EPSG:2180) for Polish GIS clients and GLOBAL_WEBMERCATOR for web maps.
+Tiles come from our MapServer over HTTP (a ``wms`` source), which renders them
+byte-identical to ``/ows`` and twice as fast as MapProxy's CGI ``mapserver`` source. File
+caches with 4x4 metatiles: SQLite-based caches lock under concurrent seeding. Every
+source covers the site's extent only: the layers' extents in the capabilities are the
+county, not Poland, and nothing outside it is requested.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from geoportal.catalog import Layer
+from geoportal.rastercatalog import RasterLayer
 from geoportal.text import Text
 from services.configgen.mapfile import SRS
 from services.configgen.metadata import service_metadata
@@ -23,6 +25,8 @@ from services.configgen.templating import render
 TILE_SERVICE = Text(pl="kafelki WMTS/TMS (EGiB, MPZP)", en="WMTS/TMS tiles (cadastre, local plans)")
 BASE_LAYER = "mapa_ewidencyjna"
 BASE_TITLE = {"pl": "Mapa ewidencyjna (wszystkie warstwy)", "en": "Cadastral map (all layers)"}
+PNG = "image/png"
+RASTER_FORMAT = "image/jpeg"  # photographs and shading: a third of PNG's size, no alpha needed
 GRID_2180 = "PL1992"
 WEBMERCATOR = "GLOBAL_WEBMERCATOR"
 GRIDS = [GRID_2180, WEBMERCATOR]
@@ -47,10 +51,14 @@ def build_mapproxy(sources: Sources) -> str:
     tiled = sources.catalog.for_service("tiles")
     if not tiled:
         raise ValueError("no layer is published as tiles")
-    ows = [{"name": "ows_" + BASE_LAYER, "layers": [layer.wms_name for layer in tiled]}]
-    ows += [{"name": "ows_" + layer.wms_name, "layers": [layer.wms_name]} for layer in tiled]
-    layers = [_base_layer(tiled)] + [_tile_layer(layer) for layer in tiled]
-    caches = [{"name": layer["cache"], "source": "ows_" + layer["name"]} for layer in layers]
+    rasters = [raster for raster in sources.rasters if raster.tiles]
+    names = [BASE_LAYER, *(layer.wms_name for layer in tiled), *(r.wms_name for r in rasters)]
+    formats = {raster.wms_name: RASTER_FORMAT for raster in rasters}
+    ows = [_source(BASE_LAYER, [layer.wms_name for layer in tiled], PNG)]
+    ows += [_source(name, [name], formats.get(name, PNG)) for name in names[1:]]
+    layers = [_base_layer(tiled), *map(_tile_layer, tiled), *map(_tile_layer, rasters)]
+    caches = [{"name": layer["cache"], "source": "ows_" + layer["name"],
+               "format": formats.get(layer["name"], PNG)} for layer in layers]  # fmt: skip
     site = sources.site
     return render(
         "mapproxy.yaml.j2",
@@ -85,7 +93,11 @@ def _base_layer(tiled: list[Layer]) -> dict[str, Any]:
     }
 
 
-def _tile_layer(layer: Layer) -> dict[str, Any]:
+def _source(name: str, layers: list[str], image_format: str) -> dict[str, Any]:
+    return {"name": "ows_" + name, "layers": layers, "format": image_format}
+
+
+def _tile_layer(layer: Layer | RasterLayer) -> dict[str, Any]:
     return {
         "name": layer.wms_name,
         "title": layer.title.pl,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from geoportal.catalog import Catalog
 from geoportal.instance import Instance
 from geoportal.publications import Publication
+from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 
 
@@ -22,6 +23,7 @@ class Sources:
     site: Site
     public_service: str  # libpq service name of the public reader role
     publications: tuple[Publication, ...] = ()  # the thematic endpoints besides /ows
+    rasters: tuple[RasterLayer, ...] = ()  # drawn beneath the layers of /ows
 
 
 def sources_of(instance: Instance) -> Sources:
@@ -31,4 +33,5 @@ def sources_of(instance: Instance) -> Sources:
         instance.site,
         instance.database.service_name("public"),
         tuple(instance.publications),
+        tuple(instance.rasters),
     )

@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from geoportal.catalog import Catalog
 from geoportal.database import Database
-from geoportal.publications import Publication
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from geoportal.text import Text
 from services.edge.documents import Dialect, status_line
@@ -88,23 +87,24 @@ class MapServerApp:
         return finish(content_type, body, dialect)
 
 
-def make_mapserver_app(
-    settings: Settings, catalog: Catalog, publications: list[Publication], database: Database
-) -> MapServerApp:
-    """Prepare the run-time files and start this web process's renderers."""
-    served = endpoints(catalog, publications)
+def make_mapserver_app(instance: Instance) -> MapServerApp:
+    """Prepare the run-time files and start this web process's renderers: ``/ows`` and
+    one endpoint per publication of the instance."""
+    settings, database = instance.settings, instance.database
+    served = endpoints(instance)
     runtime = prepare_runtime(settings, served, database)
     setup = RendererSetup(
         mapfiles={key: str(path) for key, path in runtime.mapfiles.items()},
         online_resources={ep.key: endpoint_url(settings, ep.key) + "?" for ep in served},
         config_file=str(runtime.config_file),
         provider_site=settings.base_url + "/",
+        raster_dir=str(settings.raster_dir),
     )
     pool = RenderPool(
         setup, settings.render_processes, settings.render_queue_s, settings.render_deadline_s
     )
     database.on_unavailable(pool.interrupt)
-    policies = {ep.key: OwsPolicy.from_catalog(ep.catalog) for ep in served}
+    policies = {ep.key: OwsPolicy.from_catalog(ep.catalog, ep.rasters) for ep in served}
     return MapServerApp(pool, policies, database)
 
 

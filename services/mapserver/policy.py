@@ -10,10 +10,12 @@ a deny-list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geoportal.catalog import Catalog
 from geoportal.crs import parse_crs_name
+from geoportal.rastercatalog import RasterLayer
 from services.configgen.mapfile import MAX_FEATURES, MAX_SIZE, SRS, WFS_SRS
 
 VERSIONS = {"WMS": frozenset({"1.1.1", "1.3.0"}), "WFS": frozenset({"1.1.0", "2.0.0", "2.0"})}
@@ -36,9 +38,10 @@ class OwsPolicy:
     max_features: int = MAX_FEATURES
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> OwsPolicy:
-        """The policy of the layers the mapfile publishes (WMS or WFS)."""
-        properties = {}
+    def from_catalog(cls, catalog: Catalog, rasters: Iterable[RasterLayer] = ()) -> OwsPolicy:
+        """The policy of the layers the mapfile publishes (WMS or WFS), and its rasters
+        (names without properties: nothing to filter on)."""
+        properties = {raster.wms_name: frozenset[str]() for raster in rasters}
         for layer in catalog.layers:
             if layer.services.wms or layer.services.wfs:
                 names = {prop.name for prop in layer.properties}

@@ -32,6 +32,7 @@ class RendererSetup:
     online_resources: dict[str, str]  # endpoint key -> its public URL ending in "?"
     config_file: str
     provider_site: str
+    raster_dir: str  # where raster layers' files are (their DATA is a bare file name)
 
 
 Job = tuple[str, dict[str, str], str | None]  # endpoint key, KVP parameters, XML body
@@ -43,8 +44,7 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `geoportal run`, not us
     os.nice(RENDER_NICENESS)
     config = mapscript.configObj(setup.config_file)
-    maps = {key: load_map(path, config, setup.online_resources[key], setup.provider_site)
-            for key, path in setup.mapfiles.items()}  # fmt: skip
+    maps = {key: load_map(path, config, setup) for key, path in setup.mapfiles.items()}
     conn.send("ready")
     while True:
         try:
@@ -54,13 +54,14 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
         conn.send(render(maps[key].clone(), params, body))
 
 
-def load_map(
-    path: str, config: mapscript.configObj, online_resource: str, provider_site: str
-) -> mapscript.mapObj:
-    """Parse a mapfile once, with the public URLs set (every clone inherits them)."""
+def load_map(path: str, config: mapscript.configObj, setup: RendererSetup) -> mapscript.mapObj:
+    """Parse a mapfile once, with the machine's settings: the public URLs and the raster
+    folder (every clone inherits them)."""
     map_ = mapscript.mapObj(path, config)
-    map_.web.metadata.set("ows_onlineresource", online_resource)
-    map_.web.metadata.set("ows_service_onlineresource", provider_site)
+    key = next(key for key, mapfile in setup.mapfiles.items() if mapfile == path)
+    map_.web.metadata.set("ows_onlineresource", setup.online_resources[key])
+    map_.web.metadata.set("ows_service_onlineresource", setup.provider_site)
+    map_.shapepath = setup.raster_dir
     return map_
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from geoportal.catalog import Catalog
 from geoportal.database import SERVICE_FILE_ENV, Database
 from geoportal.files import write_atomic
-from geoportal.publications import Publication
+from geoportal.instance import Instance
+from geoportal.rastercatalog import RasterLayer
 from geoportal.settings import Settings
 from services.configgen.mapfile import publication_mapfile_name
 from services.configgen.templating import render
@@ -40,6 +40,7 @@ class Endpoint:
     key: str
     source: str  # the committed mapfile, relative to the configuration folder
     catalog: Catalog  # the layers as this endpoint names them
+    rasters: tuple[RasterLayer, ...] = ()  # the raster layers it draws
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,12 @@ class Runtime:
     config_file: Path
 
 
-def endpoints(catalog: Catalog, publications: Iterable[Publication]) -> list[Endpoint]:
-    """``/ows`` with every layer, then one endpoint per publication."""
-    served = [Endpoint(ALL_LAYERS, MAPFILE_NAME, catalog)]
+def endpoints(instance: Instance) -> list[Endpoint]:
+    """``/ows`` with every layer and raster, then one endpoint per publication."""
+    served = [Endpoint(ALL_LAYERS, MAPFILE_NAME, instance.catalog, tuple(instance.rasters))]
     served += [
-        Endpoint(pub.key, publication_mapfile_name(pub.key), pub.catalog) for pub in publications
+        Endpoint(pub.key, publication_mapfile_name(pub.key), pub.catalog, tuple(pub.rasters))
+        for pub in instance.publications
     ]
     return served
 

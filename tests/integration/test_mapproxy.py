@@ -63,7 +63,7 @@ def served(instance: Instance) -> Iterator[Settings]:
     local = instance.settings.model_copy(update={"port": _free_port()})
     shutil.rmtree(local.cache_dir, ignore_errors=True)
     mapproxy = make_mapproxy_app(local)
-    ows = make_mapserver_app(local, instance.catalog, instance.publications, database)
+    ows = make_mapserver_app(Instance(local))
     app = PrefixDispatcher(
         default=_not_found,
         mounted={"/ows": ows},

@@ -214,8 +214,9 @@ def test_database_down_is_503_without_connection_details(tmp_path, settings, cat
         re.sub(r'MS_MAP_PATTERN "[^"]*"', f'MS_MAP_PATTERN "^{folder}/"', config.read_text())
     )
     setup = RendererSetup(
-        {"": str(mapfile)}, {"": settings.base_url + "/ows?"}, str(config), settings.base_url + "/"
-    )
+        {"": str(mapfile)}, {"": settings.base_url + "/ows?"}, str(config),
+        settings.base_url + "/", str(settings.raster_dir),
+    )  # fmt: skip
     pool = RenderPool(setup, size=1, queue_s=5, deadline_s=30)
     client = Client(MapServerApp(pool, {"": OwsPolicy.from_catalog(catalog)}))
     try:

@@ -120,7 +120,7 @@ def ows_client(instance: Instance) -> Iterator[Client]:
     """The fixture rows plus a client of the MapServer app (as mounted at ``/ows``)."""
     database = instance.database
     load_ows_fixture(database)
-    app = make_mapserver_app(instance.settings, instance.catalog, instance.publications, database)
+    app = make_mapserver_app(instance)
     try:
         yield Client(app)
     finally:

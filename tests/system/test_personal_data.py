@@ -34,8 +34,9 @@ def _endpoints(instance, service: str) -> list[tuple[str, list]]:
     """``/ows`` and every thematic endpoint, with the layers each serves by ``service``."""
     served = [("/ows", instance.catalog.layers)]
     served += [(f"/ows/{pub.key}", pub.layers) for pub in instance.publications]
-    return [(path, [layer for layer in layers if getattr(layer.services, service)])
-            for path, layers in served]  # fmt: skip
+    chosen = [(path, [layer for layer in layers if getattr(layer.services, service)])
+              for path, layers in served]  # fmt: skip
+    return [(path, layers) for path, layers in chosen if layers]  # raster-only: no features
 
 
 def test_wfs_features_carry_no_personal_data(live_server, http, instance, secrets):

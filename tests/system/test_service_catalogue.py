@@ -27,9 +27,9 @@ def listing(live_server, http) -> list[dict]:
     return response.json()
 
 
-def _png(response, size: tuple[int, int]) -> Image.Image:
+def _image(response, size: tuple[int, int]) -> Image.Image:
     assert response.status_code == 200, response.text[:300]
-    assert response.headers["Content-Type"].startswith("image/png"), response.text[:300]
+    assert response.headers["Content-Type"] in ("image/png", "image/jpeg"), response.text[:300]
     image = Image.open(io.BytesIO(response.content))
     assert image.size == size
     return image
@@ -46,7 +46,7 @@ def _check_wms(entry, http, parcel) -> None:
         "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": entry["layers"][0],
         "STYLES": "", "CRS": "EPSG:2180", "BBOX": f"{y - 100},{x - 100},{y + 100},{x + 100}",
         "WIDTH": "256", "HEIGHT": "256", "FORMAT": "image/png"}  # fmt: skip
-    _png(http.get(entry["url"], params=params, timeout=60), (256, 256))
+    _image(http.get(entry["url"], params=params, timeout=60), (256, 256))
 
 
 def _check_wfs(entry, http, parcel) -> None:
@@ -80,7 +80,7 @@ def _check_xyz(entry, http, parcel) -> None:
     zoom = 16
     column, row = _webmercator_tile(parcel.lon, parcel.lat, zoom)
     url = entry["url"].format(z=zoom, x=column, y=row)
-    _png(http.get(url, timeout=60), (256, 256))
+    _image(http.get(url, timeout=60), (256, 256))
 
 
 def _check_ogcapi(entry, http, parcel) -> None:

@@ -12,6 +12,7 @@ import yaml
 from geoportal.catalog import Catalog, StyleClass
 from geoportal.instance import Instance
 from geoportal.publications import load_publications
+from geoportal.rastercatalog import load_rasters
 from geoportal.settings import PROJECT_ROOT, Settings
 from geoportal.site import load_site
 from geoportal.text import Text
@@ -43,8 +44,9 @@ def sources() -> Sources:
 
 def _with_layers(sources: Sources, folder: Path) -> Sources:
     catalog = Catalog.load(folder)
-    publications = tuple(load_publications(folder, catalog))
-    return Sources(catalog, sources.site, sources.public_service, publications)
+    rasters = load_rasters(folder)
+    publications = tuple(load_publications(folder, catalog, rasters))
+    return Sources(catalog, sources.site, sources.public_service, publications, tuple(rasters))
 
 
 def _copy_layers(tmp_path: Path) -> Path:
@@ -119,7 +121,7 @@ def test_mapfile_has_the_required_service_settings(sources):
     text = build_mapfile(sources)
     for required in REQUIRED_IN_MAPFILE:
         assert required in text, required
-    assert text.count("\n  LAYER\n") == len(sources.catalog.layers)
+    assert text.count("\n  LAYER\n") == len(sources.catalog.layers) + len(sources.rasters)
     numbers = text[text.index('NAME "numery_dzialek"') :]
     assert '"wfs_enable_request"        "!*"' in numbers[: numbers.index("\n  END\n")]
 
@@ -142,8 +144,14 @@ def test_mapfile_follows_the_public_role_name(sources):
 def test_mapproxy_yaml_is_valid_and_complete(sources):
     conf = yaml.safe_load(build_mapproxy(sources))
     tiled = [layer.wms_name for layer in sources.catalog.for_service("tiles")]
-    assert [layer["name"] for layer in conf["layers"]] == ["mapa_ewidencyjna", *tiled]
+    rasters = [raster.wms_name for raster in sources.rasters if raster.tiles]
+    assert rasters == ["ortofotomapa", "cieniowanie"]  # the DEM's colours are not cached
+    names = [layer["name"] for layer in conf["layers"]]
+    assert names == ["mapa_ewidencyjna", *tiled, *rasters]
     assert conf["sources"]["ows_mapa_ewidencyjna"]["req"]["layers"] == ",".join(tiled)
+    for name in rasters:  # photographs and shading as JPEG, opaque
+        assert conf["caches"][f"{name}_cache"]["format"] == "image/jpeg"
+        assert conf["sources"][f"ows_{name}"]["req"]["transparent"] is False
     assert conf["globals"]["cache"]["meta_size"] == [4, 4]
     assert all(cache["cache"]["type"] == "file" for cache in conf["caches"].values())
     assert conf["grids"]["PL1992"]["res"] == grid_resolutions()

@@ -11,6 +11,7 @@ import yaml
 from geoportal.catalog import Catalog, CatalogError
 from geoportal.instance import Instance
 from geoportal.publications import PUBLICATIONS_FILE, load_publications
+from geoportal.rastercatalog import RASTERS_FILE, load_rasters
 from services.configgen import build_all, check
 from services.configgen.sources import Sources, sources_of
 
@@ -94,3 +95,32 @@ def test_every_publication_gets_a_mapfile_of_its_own():
     assert '"gml_include_items"         "building_id,kst_type,floors_above"' in kieg
     without = Sources(sources.catalog, sources.site, sources.public_service)
     assert not any(name.startswith("mapfiles/") for name in build_all(without))
+
+
+@pytest.mark.parametrize("file", ["../../etc/passwd.tif", "/srv/ortho.tif", "ortho.vrt", ""])
+def test_a_raster_file_must_be_a_plain_tif_name(tmp_path, file):
+    (tmp_path / RASTERS_FILE).write_text(yaml.safe_dump({"x": {
+        "wms_name": "x", "file": file, "kind": "orthophoto",
+        "title": {"pl": "t", "en": "t"}, "abstract": {"pl": "a", "en": "a"}}}))  # fmt: skip
+    with pytest.raises(CatalogError, match="file"):
+        load_rasters(tmp_path)
+
+
+def test_the_committed_rasters_draw_beneath_their_publications():
+    rasters = {raster.id: raster for raster in INSTANCE.rasters}
+    assert {"orthophoto", "hillshade", "dem"} <= set(rasters)
+    nmt = next(pub for pub in INSTANCE.publications if pub.key == "nmt")
+    assert [raster.wms_name for raster in nmt.rasters] == ["cieniowanie", "nmt"]
+    assert not nmt.layers
+
+
+@pytest.mark.parametrize(
+    ("rasters", "protocols", "message"),
+    [(["nope"], ("wms",), "no rasters"), (["orthophoto"], ("wfs",), "rasters are published")],
+)
+def test_a_publication_names_only_known_rasters_by_wms(tmp_path, rasters, protocols, message):
+    spec = _one([], protocols)
+    spec["t"]["rasters"] = rasters
+    folder = _folder_with(tmp_path, spec)
+    with pytest.raises(CatalogError, match=message):
+        load_publications(folder, Catalog.load(folder), load_rasters(folder))

@@ -63,15 +63,26 @@ EntryBuilder = Callable[[Instance], list[ServiceEntry]]
 def ows_entries(instance: Instance) -> list[ServiceEntry]:
     """WMS and WFS of ``/ows`` (every layer) and of each publication ``/ows/<key>``."""
     base = instance.settings.base_url
-    served = [("", ALL_THEMES, SERVICE, instance.catalog.layers, frozenset({"wms", "wfs"}))]
-    served += [(pub.key, pub.key, pub.title, pub.layers, pub.protocols)
+    served = [
+        (
+            "",
+            ALL_THEMES,
+            SERVICE,
+            instance.catalog.layers,
+            instance.rasters,
+            frozenset({"wms", "wfs"}),
+        )
+    ]
+    served += [(pub.key, pub.key, pub.title, pub.layers, pub.rasters, pub.protocols)
                for pub in instance.publications]  # fmt: skip
     entries = []
-    for key, theme, title, layers, protocols in served:
+    for key, theme, title, layers, rasters, protocols in served:
         url = f"{base}/ows" + (f"/{key}" if key else "")
         for protocol in sorted(protocols):
-            names = tuple(layer.wms_name for layer in layers if getattr(layer.services, protocol))
-            entries.append(_ows_entry(key, theme, title, protocol, url, names))
+            names = [layer.wms_name for layer in layers if getattr(layer.services, protocol)]
+            if protocol == "wms":  # rasters draw beneath the layers, first in the list
+                names = [raster.wms_name for raster in rasters] + names
+            entries.append(_ows_entry(key, theme, title, protocol, url, tuple(names)))
     return entries
 
 
@@ -99,7 +110,10 @@ def tile_entries(instance: Instance) -> list[ServiceEntry]:
     OpenLayers take it), so each tiled layer is an endpoint of its own.
     """
     base = instance.settings.base_url
-    tiled = (BASE_LAYER, *(layer.wms_name for layer in instance.catalog.for_service("tiles")))
+    extensions = {BASE_LAYER: "png"}
+    extensions |= {layer.wms_name: "png" for layer in instance.catalog.for_service("tiles")}
+    extensions |= {raster.wms_name: "jpeg" for raster in instance.rasters if raster.tiles}
+    tiled = tuple(extensions)
     wms_capabilities = f"{base}/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0"
     entries = [
         _tiles("wmts", _t("WMTS – kafle z pamięci podręcznej", "WMTS – cached tiles"),
@@ -110,8 +124,8 @@ def tile_entries(instance: Instance) -> list[ServiceEntry]:
         _tiles("wms-cache", _t("WMS z kafli w pamięci podręcznej", "WMS from cached tiles"),
                ("WMS", "1.3.0"), f"{base}/wms", wms_capabilities, tiled, SRS),
     ]  # fmt: skip
-    for name in tiled:
-        template = f"{base}/tiles/{name}/{WEBMERCATOR}/{{z}}/{{x}}/{{y}}.png"
+    for name, extension in extensions.items():
+        template = f"{base}/tiles/{name}/{WEBMERCATOR}/{{z}}/{{x}}/{{y}}.{extension}"
         title = _t(f"XYZ – kafle warstwy {name}", f"XYZ – tiles of {name}")
         entries.append(
             _tiles(f"xyz-{name}", title, ("XYZ", ""), template, template, (name,), ("EPSG:3857",))
