@@ -1,6 +1,6 @@
 """``geoportal`` command line.
 
-Core commands (database, catalog, site; ``cases`` from its core package)
+Core commands (database, catalog, site; ``cases`` and ``staff`` from their core packages)
 live here; ``etl``, ``services`` and ``web`` add their own through the
 ``geoportal.commands`` entry-point group, so the core imports none of them. Every
 handler receives the parsed arguments and the one :class:`Instance`.
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
+from geoportal.auth import cli as staff_cli
 from geoportal.cases import cli as cases_cli
 from geoportal.catalog import CatalogError
 from geoportal.cluster import ClusterError
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_site_check
     )
     cases_cli.register(commands)
+    staff_cli.register(commands)
     for plugin in entry_points(group="geoportal.commands"):
         plugin.load()(commands)
     return parser
