@@ -1,8 +1,9 @@
 """``geoportal`` command line.
 
-Core commands (database, catalog, site) live here; ``etl``, ``services`` and ``web`` add
-their own through the ``geoportal.commands`` entry-point group, so the core imports none
-of them. Every handler receives the parsed arguments and the one :class:`Instance`.
+Core commands (database, catalog, site; ``cases`` and ``staff`` from their core packages)
+live here; ``etl``, ``services`` and ``web`` add their own through the
+``geoportal.commands`` entry-point group, so the core imports none of them. Every
+handler receives the parsed arguments and the one :class:`Instance`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
+from geoportal.auth import cli as staff_cli
+from geoportal.cases import cli as cases_cli
 from geoportal.catalog import CatalogError
 from geoportal.cluster import ClusterError
 from geoportal.database import DatabaseUnavailable
@@ -63,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("site", help="validate and show the site file").set_defaults(
         handler=_site_check
     )
+    cases_cli.register(commands)
+    staff_cli.register(commands)
     for plugin in entry_points(group="geoportal.commands"):
         plugin.load()(commands)
     return parser

@@ -2,7 +2,8 @@
 
 Publish views come from the layer catalog (``layers/*/view.sql``) and are re-applied on
 every migrate, so adding a layer folder is enough to publish it. Grants follow the rule
-that the public reader role may SELECT in ``publish`` and nothing else.
+that the public reader role may SELECT in ``publish`` and nothing else; cases and staff
+accounts are the application's alone.
 """
 
 from __future__ import annotations
@@ -65,6 +66,31 @@ def apply_grants(conn: psycopg.Connection, database: Database) -> None:
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA data, ops TO {}, {}").format(app, staff),
         # Subjects and shares are personal data: staff only (art. 24 ust. 5 PGiK).
         sql.SQL("REVOKE ALL ON {} FROM {}").format(personal, app),
+        *_case_grants(app),
     ]  # fmt: skip
     for statement in statements:
         conn.execute(statement)
+
+
+def _case_grants(app: sql.Identifier) -> list[bytes | sql.Composed]:
+    """Cases and staff accounts: the application adds, reads and moves cases; nobody else.
+
+    Applicants' names and addresses are personal data: no grant at all to the public
+    reader. The application may change only the columns a step changes, bump the mark
+    sequence, and append audit events (never change them: no UPDATE, DELETE or TRUNCATE,
+    and a trigger refuses those even to the owner). Staff accounts are written by the
+    owner (``geoportal staff add``) and only read by the application (sign-in).
+    """
+    return [
+        b"REVOKE ALL ON ALL TABLES IN SCHEMA cases, auth FROM PUBLIC",
+        b"REVOKE ALL ON SCHEMA cases, auth FROM PUBLIC",
+        sql.SQL("GRANT USAGE ON SCHEMA cases, auth TO {}").format(app),
+        sql.SQL("GRANT SELECT, INSERT ON cases.case_file, cases.mark_sequence, cases.audit_event"
+                " TO {}").format(app),
+        sql.SQL("GRANT UPDATE (state, state_changed_at, exemption_granted) ON cases.case_file"
+                " TO {}").format(app),
+        sql.SQL("GRANT UPDATE (last) ON cases.mark_sequence TO {}").format(app),
+        # The audit id is taken before the insert: it is part of the hashed row.
+        sql.SQL("GRANT USAGE ON SEQUENCE cases.audit_event_id_seq TO {}").format(app),
+        sql.SQL("GRANT SELECT ON auth.staff_user TO {}").format(app),
+    ]  # fmt: skip
