@@ -21,6 +21,7 @@ from geoportal.site import Site
 from geoportal.text import Text
 from services.configgen.metadata import service_metadata
 from services.configgen.sources import Sources
+from services.processes import PROCESSES
 from services.providers.crs import served_uris, storage_uri
 
 PLACEHOLDER_ROOT = "http://127.0.0.1:8000"
@@ -54,7 +55,14 @@ def build_pygeoapi_config(sources: Sources) -> str:
         "logging": {"level": "ERROR"},
         "metadata": _metadata(site),
         "resources": {
-            layer.id: _collection(layer, site) for layer in sources.catalog.for_service("ogcapi")
+            **{
+                layer.id: _collection(layer, site)
+                for layer in sources.catalog.for_service("ogcapi")
+            },
+            **{
+                name: {"type": "process", "processor": {"name": dotted}}
+                for name, dotted in PROCESSES.items()
+            },
         },
     }
     return HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

@@ -94,6 +94,10 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
         return simple[tuple(segments)], None
     if len(segments) == 2 and segments[0] == "TileMatrixSets":
         return "tms", None
+    if segments[:1] == ["processes"] and len(segments) == 2:
+        return "process", None
+    if segments[:1] == ["processes"] and len(segments) == 3 and segments[2] == "execution":
+        return "execution", None
     raise _not_found()
 
 

@@ -109,9 +109,21 @@ def _check_mvt(entry, http, parcel) -> None:
         assert tile.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
 
 
+def _check_processes(entry, http, parcel) -> None:
+    listed = {p["id"] for p in http.get(entry["capabilities"], timeout=30).json()["processes"]}
+    assert listed == set(entry["layers"])
+    inputs = {"coordinates": [[parcel.x, parcel.y]], "source_crs": "EPSG:2180",
+              "target_crs": "EPSG:4326"}  # fmt: skip
+    execution = f"{entry['url']}/przeliczenie-wspolrzednych/execution"
+    answer = http.post(execution, json={"inputs": inputs}, timeout=30)
+    assert answer.status_code == 200, answer.text[:300]
+    lon, lat = answer.json()["coordinates"][0]
+    assert abs(lon - parcel.lon) < 1e-7 and abs(lat - parcel.lat) < 1e-7
+
+
 CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WMTS": _check_wmts, "TMS": _check_tms,
           "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
-          "OGC API – Tiles": _check_mvt}  # fmt: skip
+          "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

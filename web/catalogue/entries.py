@@ -18,6 +18,8 @@ from geoportal.instance import Instance
 from geoportal.text import Text
 from services.configgen.mapfile import SERVICE, SRS, WFS_SRS
 from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR
+from services.processes import PROCESSES
+from services.processes.transform import CRS as PROCESS_CRS
 from services.providers.crs import SERVED_EPSG
 
 ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
@@ -147,7 +149,7 @@ def _tiles(
 
 
 def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
-    """pygeoapi: OGC API – Features with one collection per layer."""
+    """pygeoapi: OGC API – Features with one collection per layer, and the processes."""
     base = instance.settings.base_url
     collections = tuple(layer.id for layer in instance.catalog.for_service("ogcapi"))
     return [
@@ -155,6 +157,11 @@ def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
                      theme=ALL_THEMES, protocol="OGC API – Features", version="1.0",
                      url=f"{base}/ogc", capabilities=f"{base}/ogc?f=json",
                      layers=collections, crs=_OGC_CRS),
+        ServiceEntry("ogcapi-processes", _t("OGC API – Processes (przeliczenia, raporty)",
+                                            "OGC API – Processes (transformations, reports)"),
+                     theme=ALL_THEMES, protocol="OGC API – Processes", version="1.0",
+                     url=f"{base}/ogc/processes", capabilities=f"{base}/ogc/processes?f=json",
+                     layers=tuple(PROCESSES), crs=PROCESS_CRS),
     ]  # fmt: skip
 
 
