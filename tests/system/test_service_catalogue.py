@@ -13,6 +13,7 @@ import math
 from collections import Counter
 
 import pytest
+import rasterio
 from lxml import etree
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
@@ -121,8 +122,26 @@ def _check_processes(entry, http, parcel) -> None:
     assert abs(lon - parcel.lon) < 1e-7 and abs(lat - parcel.lat) < 1e-7
 
 
-CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WMTS": _check_wmts, "TMS": _check_tms,
-          "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
+def _check_wcs(entry, http, parcel) -> None:
+    capabilities = etree.fromstring(http.get(entry["capabilities"], timeout=30).content)
+    ids = [element.text for element in capabilities.iter("{*}CoverageId")]
+    assert ids == entry["layers"]
+    described = http.get(entry["url"], timeout=30, params={
+        "SERVICE": "WCS", "VERSION": "2.0.1", "REQUEST": "DescribeCoverage",
+        "COVERAGEID": ids[0]})  # fmt: skip
+    lower = etree.fromstring(described.content).findtext(".//{*}lowerCorner")
+    north, east = (float(v) for v in lower.split())  # EPSG:2180: northing first
+    subsets = f"SUBSET=x({east},{east + 100})&SUBSET=y({north},{north + 100})"
+    query = (f"SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID={ids[0]}"
+             f"&FORMAT=image/tiff&{subsets}")  # fmt: skip
+    coverage = http.get(f"{entry['url']}?{query}", timeout=60)
+    assert coverage.status_code == 200 and coverage.headers["Content-Type"] == "image/tiff"
+    with rasterio.MemoryFile(coverage.content) as memory, memory.open() as raster:
+        assert raster.crs.to_epsg() == 2180 and raster.width == raster.height == 20
+
+
+CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _check_wmts,
+          "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
           "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes}  # fmt: skip
 
 

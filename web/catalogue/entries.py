@@ -60,6 +60,12 @@ class ServiceEntry:
 
 
 EntryBuilder = Callable[[Instance], list[ServiceEntry]]
+# protocol of a publication -> its name, version and CRSs in the capabilities
+OWS_PROTOCOLS = {
+    "wms": ("WMS", "1.3.0", SRS),
+    "wfs": ("WFS", "2.0.0", WFS_SRS),
+    "wcs": ("WCS", "2.0.1", WFS_SRS),
+}
 
 
 def ows_entries(instance: Instance) -> list[ServiceEntry]:
@@ -81,9 +87,12 @@ def ows_entries(instance: Instance) -> list[ServiceEntry]:
     for key, theme, title, layers, rasters, protocols in served:
         url = f"{base}/ows" + (f"/{key}" if key else "")
         for protocol in sorted(protocols):
-            names = [layer.wms_name for layer in layers if getattr(layer.services, protocol)]
+            names = [layer.wms_name for layer in layers
+                     if getattr(layer.services, protocol, False)]  # fmt: skip
             if protocol == "wms":  # rasters draw beneath the layers, first in the list
                 names = [raster.wms_name for raster in rasters] + names
+            if protocol == "wcs":
+                names = [raster.wms_name for raster in rasters if raster.coverage]
             entries.append(_ows_entry(key, theme, title, protocol, url, tuple(names)))
     return entries
 
@@ -91,7 +100,7 @@ def ows_entries(instance: Instance) -> list[ServiceEntry]:
 def _ows_entry(
     key: str, theme: str, title: Text, protocol: str, url: str, layers: tuple[str, ...]
 ) -> ServiceEntry:
-    name, version = ("WMS", "1.3.0") if protocol == "wms" else ("WFS", "2.0.0")
+    name, version, crs = OWS_PROTOCOLS[protocol]
     return ServiceEntry(
         key=protocol + (f"-{key}" if key else ""),
         title=Text(pl=f"{name} – {title.pl}", en=f"{name} – {title.en}"),
@@ -101,7 +110,7 @@ def _ows_entry(
         url=url,
         capabilities=f"{url}?SERVICE={name}&REQUEST=GetCapabilities&VERSION={version}",
         layers=layers,
-        crs=SRS if protocol == "wms" else WFS_SRS,
+        crs=crs,
     )
 
 
