@@ -105,7 +105,10 @@ class Finder:
         for result in sorted(found, key=Result.rank):
             best.setdefault((result.kind, result.id), result)
         results = tuple(best.values())[:limit]
-        return Answer(results, None if results else "not_found")
+        if results:
+            return Answer(results)
+        whole_id = [i for i in reading.interpretations if isinstance(i, IdPrefix) and i.exact]
+        return Answer((), "parcel_not_found" if whole_id else "not_found")
 
     def _connection(self) -> Any:
         if not self.database.available:
