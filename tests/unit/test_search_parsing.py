@@ -290,7 +290,8 @@ def test_not_coordinates(text):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("EPSG:3857 2130000 6730000", "unsupported_crs"), ("EPSG:2180 51°35'N 19°08'E", "crs_mismatch"),
+    [("EPSG:3857 2130000 6730000", "unsupported_crs"),
+     ("EPSG:2180 51°35'N 19°08'E", "crs_mismatch"),
      ("51°75'N 19°08'E", "not_coordinates"), ("51°35'N 19°08'N", "not_coordinates")],
 )  # fmt: skip
 def test_refused_coordinates(text, code):
