@@ -248,7 +248,7 @@ def _places_by_name(conn: psycopg.Connection, query: Name, limit: int) -> list[R
         (ids,),
     ).fetchall()
     match = {row[0]: int(row[1]) for row in rows}
-    return [_place(row, tier=1 if match[row[1]] == 0 else 2) for row in places]
+    return [_place(row, tier=1 + match[row[1]]) for row in places]
 
 
 def _matching_places(
