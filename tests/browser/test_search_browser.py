@@ -108,6 +108,10 @@ def test_keyboard_only_path(
     result = page.locator("#info-content article.feature").first
     expect(result).to_contain_text(label)
     assert page.evaluate("document.activeElement.id") == "search-input"
+    place = http.get(f"{live_server}/api/search", params={"q": "wodzierady"}).json()["results"][0]
+    minx, miny, maxx, maxy = place["bbox"]
+    centre = [(minx + maxx) / 2, (miny + maxy) / 2]
+    assert _centre_distance(page, centre) < 0.1 * max(maxx - minx, maxy - miny)  # fitted
     screenshot(page, "search-keyboard-obreb")
 
     # an address: centred, with a marker, the result in the panel
