@@ -13,6 +13,7 @@ then names; then numbers only begun. Within a tier parcels come before addresses
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,11 @@ _PARCEL_COLUMNS = sql.SQL("""
     p.parcel_id, p.number, p.sheet, p.district_id, p.district_name, p.commune_name,
     ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom),
     ST_X(ST_PointOnSurface(p.geom)), ST_Y(ST_PointOnSurface(p.geom))""")
-_PLACE_COLUMNS = sql.SQL("kind, id, name, number, commune_name, minx, miny, maxx, maxy")
+_PLACES_FINGERPRINT = "SELECT count(*), sum(gid) FROM publish.search_places"
+_PLACES = """
+SELECT kind, id, name, number, commune_name, keys, minx, miny, maxx, maxy
+  FROM publish.search_places ORDER BY kind, id LIMIT 100000
+"""
 _ADDRESS_COLUMNS = sql.SQL("""
     source, gid, locality, street, house_number, postcode, parcel_id,
     ST_X(geom), ST_Y(geom), locality_key, street_key, number_key""")
@@ -74,6 +79,55 @@ class Answer:
     message: str | None = None
 
 
+@dataclass(frozen=True)
+class Place:
+    """An obręb or a jednostka ewidencyjna (gmina) with its search keys."""
+
+    kind: str
+    id: str
+    name: str
+    number: str | None
+    commune: str | None
+    keys: tuple[str, ...]
+    bbox: tuple[float, float, float, float]
+
+    def match(self, key: str) -> int | None:
+        """0: a key is ``key``; 1: the name begins so; 2: a later word or the name joined
+        with its gmina begins so; None: no key begins so."""
+        if key in self.keys:
+            return 0
+        if self.keys and self.keys[0].startswith(key):
+            return 1
+        return 2 if any(k.startswith(key) for k in self.keys) else None
+
+
+class PlaceCache:
+    """The county's places, per process, read again only when the publish view changed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[tuple[Any, ...], tuple[Place, ...]]] = {}
+
+    def places(self, conn: psycopg.Connection, key: str) -> tuple[Place, ...]:
+        """The places of the database ``key`` names, current as of this call."""
+        fingerprint = tuple(conn.execute(_PLACES_FINGERPRINT).fetchone() or ())
+        entry = self._entries.get(key)
+        if entry and entry[0] == fingerprint:
+            return entry[1]
+        rows = conn.execute(_PLACES).fetchall()
+        places = tuple(
+            Place(kind, pid, name, number, commune, tuple(keys or ()),
+                  (float(minx), float(miny), float(maxx), float(maxy)))
+            for kind, pid, name, number, commune, keys, minx, miny, maxx, maxy in rows
+        )  # fmt: skip
+        with self._lock:
+            self._entries[key] = (fingerprint, places)
+        return places
+
+
+PLACES = PlaceCache()
+
+
 class Finder:
     """The search over one database, within one county's extent (EPSG:2180)."""
 
@@ -100,7 +154,8 @@ class Finder:
         with self._connection() as conn:
             if coordinates is not None:
                 return self._at_points(conn, coordinates)
-            found = [r for i in reading.interpretations for r in _lookup(conn, i, limit)]
+            places = PLACES.places(conn, self.database.conninfo("public"))
+            found = [r for i in reading.interpretations for r in _lookup(conn, places, i, limit)]
         best: dict[tuple[str, str], Result] = {}
         for result in sorted(found, key=Result.rank):
             best.setdefault((result.kind, result.id), result)
@@ -175,27 +230,29 @@ class _PoolConnection:
         self._context.__exit__(*exc)
 
 
-def _lookup(conn: psycopg.Connection, interpretation: Interpretation, limit: int) -> list[Result]:
+def _lookup(
+    conn: psycopg.Connection,
+    places: tuple[Place, ...],
+    interpretation: Interpretation,
+    limit: int,
+) -> list[Result]:
     if isinstance(interpretation, IdPrefix):
-        return _by_id(conn, interpretation, limit)
+        return _by_id(conn, places, interpretation, limit)
     if isinstance(interpretation, PlaceNumber):
-        return _parcels_in_places(conn, interpretation, limit)
+        return _parcels_in_places(conn, places, interpretation, limit)
     if isinstance(interpretation, Address):
         return _addresses(conn, interpretation, limit)
-    return _places_by_name(conn, interpretation, limit)
+    return _places_by_name(places, interpretation, limit)
 
 
-def _by_id(conn: psycopg.Connection, query: IdPrefix, limit: int) -> list[Result]:
+def _by_id(
+    conn: psycopg.Connection, places: tuple[Place, ...], query: IdPrefix, limit: int
+) -> list[Result]:
     """Units and obręby whose id begins so; parcels too once the obręb is whole."""
-    low, high = prefix_range(query.text)
-    rows = conn.execute(
-        sql.SQL(
-            "SELECT {} FROM publish.search_places WHERE id >= %s AND id < %s ORDER BY id LIMIT %s"
-        ).format(_PLACE_COLUMNS),
-        (low, high, limit),
-    ).fetchall()
-    results = [_place(row, tier=0 if row[1] == query.text else 2) for row in rows]
+    found = sorted((p for p in places if p.id.startswith(query.text)), key=lambda p: p.id)
+    results = [_place(p, tier=0 if p.id == query.text else 2) for p in found[:limit]]
     if len(query.text) >= len("WWPPGG_R.XXXX"):
+        low, high = prefix_range(query.text)
         parcels = conn.execute(
             sql.SQL(
                 "SELECT {} FROM publish.search_parcels p"
@@ -207,16 +264,16 @@ def _by_id(conn: psycopg.Connection, query: IdPrefix, limit: int) -> list[Result
     return results
 
 
-def _parcels_in_places(conn: psycopg.Connection, query: PlaceNumber, limit: int) -> list[Result]:
+def _parcels_in_places(
+    conn: psycopg.Connection, places: tuple[Place, ...], query: PlaceNumber, limit: int
+) -> list[Result]:
     """Parcels numbered so (or beginning so) in the obręby the place names."""
+    obreby = [p for p in places if p.kind == "obreb"]
     if query.numbered:
-        places = conn.execute(
-            "SELECT id, 0 FROM publish.search_places WHERE kind = 'obreb' AND number = %s",
-            (query.place.zfill(4),),
-        ).fetchall()
+        match = {p.id: 0 for p in obreby if p.number == query.place.zfill(4)}
     else:
-        places = _matching_places(conn, query.place, "obreb", _PLACES_PER_QUERY)
-    match = {row[0]: int(row[1]) for row in places}
+        matches = ((p.id, p.match(query.place)) for p in obreby)
+        match = {pid: m for pid, m in matches if m is not None}
     if not match:
         return []
     low, high = prefix_range(query.number)
@@ -229,8 +286,9 @@ def _parcels_in_places(conn: psycopg.Connection, query: PlaceNumber, limit: int)
                 WHERE s.district_id = d.id AND s.number >= %(low)s AND s.number < %(high)s
                 ORDER BY s.number LIMIT %(limit)s) p
         """).format(_PARCEL_COLUMNS),
-        {"districts": list(match), "low": low, "high": high, "limit": limit},
-    ).fetchall()
+        {"districts": sorted(match, key=match.__getitem__)[:_PLACES_PER_QUERY],
+         "low": low, "high": high, "limit": limit},
+    ).fetchall()  # fmt: skip
     results = []
     for row in rows:
         exact_number = row[1] == query.number
@@ -238,41 +296,10 @@ def _parcels_in_places(conn: psycopg.Connection, query: PlaceNumber, limit: int)
     return results
 
 
-def _places_by_name(conn: psycopg.Connection, query: Name, limit: int) -> list[Result]:
-    rows = _matching_places(conn, query.key, None, limit)
-    ids = [row[0] for row in rows]
-    if not ids:
-        return []
-    places = conn.execute(
-        sql.SQL("SELECT {} FROM publish.search_places WHERE id = ANY(%s)").format(_PLACE_COLUMNS),
-        (ids,),
-    ).fetchall()
-    match = {row[0]: int(row[1]) for row in rows}
-    return [_place(row, tier=1 + match[row[1]]) for row in places]
-
-
-def _matching_places(
-    conn: psycopg.Connection, key: str, kind: str | None, limit: int
-) -> list[tuple[Any, ...]]:
-    """(id, match) of the places one of whose keys begins with ``key``, best first.
-
-    ``match`` is 0 when a key is the text itself, 1 when the place's own name begins so,
-    2 when only a later word or the name joined with its gmina does.
-    """
-    low, high = prefix_range(key)
-    return conn.execute(
-        """
-        SELECT id, CASE WHEN %(key)s = ANY(keys) THEN 0
-                        WHEN keys[1] COLLATE "C" >= %(low)s AND keys[1] COLLATE "C" < %(high)s
-                        THEN 1 ELSE 2 END AS match
-          FROM publish.search_places
-         WHERE (%(kind)s::text IS NULL OR kind = %(kind)s)
-           AND EXISTS (SELECT 1 FROM unnest(keys) AS k
-                        WHERE k COLLATE "C" >= %(low)s AND k COLLATE "C" < %(high)s)
-         ORDER BY match, name LIMIT %(limit)s
-        """,
-        {"key": key, "kind": kind, "low": low, "high": high, "limit": limit},
-    ).fetchall()
+def _places_by_name(places: tuple[Place, ...], query: Name, limit: int) -> list[Result]:
+    """Obręby and gminy one of whose keys begins with the text; own names first."""
+    matches = [(m, p.name, p.id, p) for p in places if (m := p.match(query.key)) is not None]
+    return [_place(p, tier=1 + m) for m, _name, _id, p in sorted(matches)[: limit * 2]]
 
 
 def _addresses(conn: psycopg.Connection, query: Address, limit: int) -> list[Result]:
@@ -315,12 +342,13 @@ def _parcel(row: tuple[Any, ...], tier: int) -> Result:
     )  # fmt: skip
 
 
-def _place(row: tuple[Any, ...], tier: int) -> Result:
-    kind, place_id, name, _number, commune, minx, miny, maxx, maxy = row
-    bbox = (float(minx), float(miny), float(maxx), float(maxy))
-    centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-    context = [("id", place_id)] + ([("gmina", commune)] if kind == "obreb" and commune else [])
-    return Result(kind, place_id, name, tuple(context), centre, bbox, tier=tier)
+def _place(place: Place, tier: int) -> Result:
+    minx, miny, maxx, maxy = place.bbox
+    centre = ((minx + maxx) / 2, (miny + maxy) / 2)
+    context = [("id", place.id)]
+    if place.kind == "obreb" and place.commune:
+        context.append(("gmina", place.commune))
+    return Result(place.kind, place.id, place.name, tuple(context), centre, place.bbox, tier=tier)
 
 
 def _address(row: tuple[Any, ...], tier: int) -> Result:

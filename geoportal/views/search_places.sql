@@ -1,8 +1,11 @@
 -- Obręby and jednostki ewidencyjne for the search box, each with every search key a
--- person may type: the name from any word of three letters or more on ('kolumna' finds 'Łask 2 Kolumna'), and the
--- name with the gmina before or after it ('wodzierady kwiatkowice'). Small: a county has a
--- few hundred obręby, so the keys are computed as they are read.
+-- person may type: the name from any word of three letters or more on ('kolumna' finds
+-- 'Łask 2 Kolumna'), and the name with the gmina before or after it ('wodzierady
+-- kwiatkowice'). Small (a county has a few hundred obręby): the finder keeps the rows in
+-- memory and reads them again when count(*) or sum(gid) change (a load ending or
+-- replacing versions gives new gids); that check does not compute the keys.
 SELECT 'obreb'::text AS kind,
+       d.gid,
        d.district_id AS id,
        d.name,
        split_part(d.district_id, '.', 2) AS number,
@@ -22,6 +25,7 @@ SELECT 'obreb'::text AS kind,
  WHERE d.version_end IS NULL AND d.object_end IS NULL
 UNION ALL
 SELECT 'gmina'::text,
+       u.gid,
        u.unit_id,
        u.name,
        NULL,
