@@ -6,6 +6,8 @@
    (GeoJSON assembled by PostgreSQL), both as the public reader role.
 3. An uncached 256² WMS GetMap through /ows (edge checks, a render process over a pipe)
    against bare mapscript rendering the same request in this process.
+4. Search suggestions (p50, p95) over a few hundred typed prefixes through /api/search
+   against the finder's own SQL in this process.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 
 from benchmarks.instance import running_instance
 from benchmarks.ogcapi import bench_ogcapi_bbox
+from benchmarks.search import bench_search
 from benchmarks.tiles import bench_cached_tile
 from benchmarks.wms import bench_uncached_getmap
 
@@ -25,6 +28,7 @@ def main() -> int:
         bench_cached_tile(instance, repeat)
         bench_ogcapi_bbox(instance, repeat)
         bench_uncached_getmap(instance, repeat)
+        bench_search(instance)
     return 0
 
 
