@@ -23,17 +23,17 @@ def test_migrate_is_idempotent(database, catalog):
 
 
 def test_configured_database_url_skips_the_embedded_cluster(database, catalog, tmp_path):
-    socket_dir = database.cluster.socket_dir
+    socket_dir, port = database.cluster.socket_dir, database.cluster.port
     external = Database(
         Settings(
             var_dir=tmp_path / "var",
-            database_url=f"postgresql://geoportal_owner@/geoportal?host={socket_dir}&port=5433",
+            database_url=f"postgresql://geoportal_owner@/geoportal?host={socket_dir}&port={port}",
         )
     )
     assert ensure_database(external, catalog) is False
     assert not (tmp_path / "var" / "pg").exists()  # no cluster of its own
     service_file = external.service_file_text()
-    assert f"host={socket_dir}" in service_file and "port=5433" in service_file
+    assert f"host={socket_dir}" in service_file and f"port={port}" in service_file
     with external.connect("public") as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("geoportal_public",)
 
