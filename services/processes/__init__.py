@@ -11,4 +11,7 @@ from __future__ import annotations
 # process id (its URL segment) -> processor class, by dotted path (pygeoapi loads it)
 PROCESSES: dict[str, str] = {
     "przeliczenie-wspolrzednych": "services.processes.transform.CoordinateTransformProcessor",
+    "raport-dzialki": "services.processes.parcels.ParcelReportProcessor",
+    "pokrycie-planem": "services.processes.parcels.PlanCoverageProcessor",
+    "hektary-przeliczeniowe": "services.processes.parcels.ConversionHectaresProcessor",
 }
