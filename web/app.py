@@ -15,6 +15,7 @@ from geoportal.settings import Settings
 from services.edge.internal import internal_token
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
+from web.downloads import downloads_blueprint
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.ratelimit import RateLimiter
@@ -33,6 +34,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)
     app.register_blueprint(parcel_pages)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

@@ -41,6 +41,7 @@ def _prepare(instance: Instance) -> bool:
 
 
 def _run(args: argparse.Namespace, instance: Instance) -> int:
+    from services.downloads.build import ensure_downloads
     from services.mapproxy.seed import SeedError, SeedPlan, seed
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -58,6 +59,8 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
             report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
+        _say("==> download files (rebuilt only when the data changed)")
+        ensure_downloads(instance, _say)
         _print_links(instance)
         while server.poll() is None:
             time.sleep(0.5)

@@ -14,17 +14,6 @@ import pytest
 pytestmark = pytest.mark.system
 
 
-@pytest.fixture(scope="module")
-def secrets(database, demo_loaded) -> list[str]:
-    with database.connect("owner") as conn:
-        rows = conn.execute(
-            "SELECT pesel, first_name || ' ' || surname FROM data.subject"
-            " WHERE subject_kind = 'person' AND pesel IS NOT NULL ORDER BY local_id LIMIT 200"
-        ).fetchall()
-    assert len(rows) >= 10, "the demo county must contain natural persons"
-    return [value for row in rows for value in row]
-
-
 def _assert_clean(body: str, secrets: list[str], where: str) -> None:
     leaked = [secret for secret in secrets if secret in body]
     assert not leaked, f"{where} leaked personal data: {leaked[:3]}"

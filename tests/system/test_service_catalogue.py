@@ -20,9 +20,12 @@ from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
 from PIL import Image
 
+from services.downloads.build import ensure_downloads
+
 
 @pytest.fixture(scope="module")
-def listing(live_server, http) -> list[dict]:
+def listing(live_server, http, instance) -> list[dict]:
+    ensure_downloads(instance, lambda message: None)  # geoportal run builds them
     response = http.get(f"{live_server}/services", params={"f": "json"}, timeout=30)
     assert response.status_code == 200
     return response.json()
@@ -140,9 +143,25 @@ def _check_wcs(entry, http, parcel) -> None:
         assert raster.crs.to_epsg() == 2180 and raster.width == raster.height == 20
 
 
+def _check_atom(entry, http, parcel) -> None:
+    feed = etree.fromstring(http.get(entry["url"], timeout=30).content)
+    links = [link.get("href") for link in feed.iterfind("{*}entry/{*}link")]
+    assert links and all(link.startswith(entry["url"].rsplit("/", 1)[0]) for link in links)
+    if entry["name"] != "atom":  # a theme's feed: its first file is a GeoPackage
+        head = http.get(links[0], headers={"Range": "bytes=0-15"}, timeout=30)
+        assert head.content.startswith(b"SQLite format 3"), entry["name"]
+
+
+def _check_dcat(entry, http, parcel) -> None:
+    catalog = http.get(entry["url"], timeout=30).json()
+    assert catalog["@type"] == "dcat:Catalog"
+    assert len(catalog["dcat:dataset"]) == len(entry["layers"])
+
+
 CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _check_wmts,
           "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
-          "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes}  # fmt: skip
+          "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes,
+          "ATOM": _check_atom, "DCAT-AP": _check_dcat}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from web.catalogue.entries import (
     ALL_THEMES,
+    DOWNLOADS_THEME,
     TILES_THEME,
     VECTOR_TILES_THEME,
     ServiceEntry,
@@ -66,7 +67,8 @@ def _by_theme(entries: list[ServiceEntry], language: str) -> list[tuple[str, lis
     instance = current_instance()
     texts = strings(language, instance.site)
     names = {ALL_THEMES: texts["theme_all"], TILES_THEME: texts["theme_tiles"],
-             VECTOR_TILES_THEME: texts["theme_vector_tiles"]}  # fmt: skip
+             VECTOR_TILES_THEME: texts["theme_vector_tiles"],
+             DOWNLOADS_THEME: texts["downloads_title"]}  # fmt: skip
     names |= {pub.key: getattr(pub.title, language) for pub in instance.publications}
     themes: dict[str, list[ServiceEntry]] = {}
     for entry in entries:

@@ -18,6 +18,7 @@ from geoportal.instance import Instance
 from geoportal.text import Text
 from services.configgen.mapfile import SERVICE, SRS, WFS_SRS
 from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR
+from services.downloads.build import themes
 from services.processes import PROCESSES
 from services.processes.transform import CRS as PROCESS_CRS
 from services.providers.crs import SERVED_EPSG
@@ -25,6 +26,7 @@ from services.providers.crs import SERVED_EPSG
 ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
 TILES_THEME = "kafle"
 VECTOR_TILES_THEME = "kafle wektorowe"
+DOWNLOADS_THEME = "pobieranie"
 _TILE_CRS = ("EPSG:2180", "EPSG:3857")  # the two MapProxy grids
 _OGC_CRS = ("OGC:CRS84", *(f"EPSG:{code}" for code in SERVED_EPSG))
 
@@ -194,12 +196,34 @@ def vector_tile_entries(instance: Instance) -> list[ServiceEntry]:
     return entries
 
 
+def download_entries(instance: Instance) -> list[ServiceEntry]:
+    """The download service: its ATOM feed, one feed per theme, the DCAT-AP catalogue."""
+    base = f"{instance.settings.base_url}/pobieranie"
+    published = themes(instance)
+    every = tuple(pub.key for pub in published)
+    entries = [
+        ServiceEntry("atom", _t("Usługa pobierania (ATOM)", "Download service (ATOM)"),
+                     DOWNLOADS_THEME, "ATOM", "INSPIRE", f"{base}/atom.xml",
+                     f"{base}/atom.xml", every, ("EPSG:2180",)),
+        ServiceEntry("dcat", _t("Katalog danych DCAT-AP", "DCAT-AP data catalogue"),
+                     DOWNLOADS_THEME, "DCAT-AP", "2", f"{base}/dcat.jsonld",
+                     f"{base}/dcat.jsonld", every, ("EPSG:2180",)),
+    ]  # fmt: skip
+    for pub in published:
+        feed = f"{base}/{pub.key}.atom"
+        title = Text(pl=f"Pobieranie – {pub.title.pl}", en=f"Download – {pub.title.en}")
+        entries.append(ServiceEntry(f"atom-{pub.key}", title, DOWNLOADS_THEME, "ATOM", "INSPIRE",
+                                    feed, feed, (pub.key,), ("EPSG:2180",)))  # fmt: skip
+    return entries
+
+
 # Every kind of service, in the order the list shows them.
 ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
     ows_entries,
     tile_entries,
     ogcapi_entries,
     vector_tile_entries,
+    download_entries,
 )
 
 
