@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(settings, database),
+        "/ogc": make_pygeoapi_app(instance),
         "/ows": make_mapserver_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])

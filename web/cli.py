@@ -10,7 +10,7 @@ from types import FrameType
 
 from geoportal.instance import Instance
 from geoportal.provision import ensure_database, stop_database
-from web.catalogue.entries import service_entries
+from services.catalogue import service_entries
 from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
 
 

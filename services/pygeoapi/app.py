@@ -4,7 +4,7 @@
 imported, so this module (and only this one) sets them and then imports it. The result
 is wrapped in ``OgcApiGuard``, which refuses bad input before pygeoapi sees it.
 
->>> app = make_pygeoapi_app(Settings(), Database(Settings()))  # doctest: +SKIP
+>>> app = make_pygeoapi_app(Instance())  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from types import ModuleType
 import pygeoapi
 import pyproj
 
-from geoportal.database import Database
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 from services.providers.postgis import use_database
 from services.pygeoapi.execution import MAX_EXECUTION_BODY
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
@@ -33,9 +32,13 @@ FLASK_MODULE = "pygeoapi.flask_app"
 _loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
 
 
-def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
-    """Write the run-time config and OpenAPI document, import pygeoapi, wrap it."""
-    use_database(database)  # our providers take their connections from it
+def make_pygeoapi_app(instance: Instance) -> WSGIApp:
+    """Write the run-time config, records and OpenAPI document, import pygeoapi, wrap it."""
+    from services.records import write_records
+
+    settings = instance.settings
+    use_database(instance.database)  # our providers take their connections from it
+    write_records(instance)
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()

@@ -21,8 +21,8 @@ GRASS_DISTRICT_II = {"I": "1.60", "II": "1.35", "III": "1.15", "IV": "0.70", "V"
 
 
 @pytest.fixture(scope="module")
-def ogc(database, settings, demo_loaded) -> Client:
-    return Client(mounted(settings, database))
+def ogc(instance, database, settings, demo_loaded) -> Client:
+    return Client(mounted(instance))
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ EXECUTE = "/ogc/processes/przeliczenie-wspolrzednych/execution"
 
 
 @pytest.fixture(scope="module")
-def ogc(database, settings) -> Client:
-    return Client(mounted(settings, database))
+def ogc(instance, database, settings) -> Client:
+    return Client(mounted(instance))
 
 
 def _run(ogc, inputs: dict, **extra):

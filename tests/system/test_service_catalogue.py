@@ -94,7 +94,8 @@ def _check_ogcapi(entry, http, parcel) -> None:
         link["rel"].split("/")[-1] for link in landing.json()["links"]
     }
     collections = http.get(f"{entry['url']}/collections", params={"f": "json"}, timeout=30)
-    assert {c["id"] for c in collections.json()["collections"]} == set(entry["layers"])
+    features = [c for c in collections.json()["collections"] if c.get("itemType") == "feature"]
+    assert {c["id"] for c in features} == set(entry["layers"])
     items = http.get(f"{entry['url']}/collections/{entry['layers'][0]}/items",
                      params={"f": "json", "limit": "1"}, timeout=30)  # fmt: skip
     assert len(items.json()["features"]) == 1
@@ -158,10 +159,17 @@ def _check_dcat(entry, http, parcel) -> None:
     assert len(catalog["dcat:dataset"]) == len(entry["layers"])
 
 
+def _check_records(entry, http, parcel) -> None:
+    items = http.get(f"{entry['url']}/items", params={"f": "json", "limit": "500"}, timeout=30)
+    ids = {record["id"] for record in items.json()["features"]}
+    assert f"service-{entry['name']}" in ids and "dataset-parcels" in ids
+
+
 CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _check_wmts,
           "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
           "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes,
-          "ATOM": _check_atom, "DCAT-AP": _check_dcat}  # fmt: skip
+          "ATOM": _check_atom, "DCAT-AP": _check_dcat,
+          "OGC API – Records": _check_records}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

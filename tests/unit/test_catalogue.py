@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
+from services.catalogue import service_entries
 from web.app import create_flask_app
-from web.catalogue.entries import service_entries
 from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"

@@ -1,6 +1,6 @@
 """The list of services (``/services``): HTML for people, ``?f=json`` for programs.
 
-Both show :func:`web.catalogue.entries.service_entries`; every URL is absolute, built
+Both show :func:`services.catalogue.service_entries`; every URL is absolute, built
 from the configured base URL only (a forged Host header cannot change it).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from web.catalogue.entries import (
+from services.catalogue import (
     ALL_THEMES,
     DOWNLOADS_THEME,
     TILES_THEME,
