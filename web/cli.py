@@ -84,8 +84,9 @@ def _print_links(instance: Instance) -> None:
     print("\nGeoportal is running (Ctrl-C stops it):", flush=True)
     print(f"  {'Przeglądarka mapy':48} {base}/", flush=True)
     print(f"  {'Spis usług':48} {base}/services", flush=True)
+    print(f"  {'Dane do pobrania':48} {base}/pobieranie/", flush=True)
     for entry in service_entries(instance):
-        print(f"  {entry.title.pl[:48]:48} {entry.url}", flush=True)
+        print(f"  {entry.title.pl[:48]:48} {entry.capabilities}", flush=True)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
