@@ -117,6 +117,15 @@ def test_metadata_and_tile_services_carry_no_personal_data(
         "WMTS capabilities": http.get(f"{live_server}/wmts/1.0.0/WMTSCapabilities.xml"),
         "MapProxy WMS GetFeatureInfo": http.get(f"{live_server}/wms", params=mapproxy_info),
         "TMS": http.get(f"{live_server}/tms/1.0.0/"),
+        "OGC API Records": http.get(f"{live_server}/ogc/collections/metadane/items",
+                                    params={"f": "json", "limit": "500"}),
+        "services list": http.get(f"{live_server}/services", params={"f": "json"}),
+        "parcel report": http.post(
+            f"{live_server}/ogc/processes/raport-dzialki/execution",
+            json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),
+        "plan coverage": http.post(
+            f"{live_server}/ogc/processes/pokrycie-planem/execution",
+            json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),
     }  # fmt: skip
     for where, response in answers.items():
         assert response.status_code < 500, where
