@@ -13,6 +13,7 @@ from flask import Flask
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.edge.internal import internal_token
+from web.bip import bip_blueprint
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
 from web.downloads import downloads_blueprint
@@ -34,6 +35,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    app.register_blueprint(bip_blueprint)
     app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)
     app.register_blueprint(parcel_pages)
