@@ -1,10 +1,14 @@
-"""``geoportal cases verify``: check the audit trail and the cases against it."""
+"""``geoportal cases verify`` (the audit trail and the cases against it) and
+``geoportal cases export MARK`` (a case's package for the office's EZD)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from geoportal.cases.audit import verify_case_states, verify_chain
+from geoportal.cases.exchange import export_case
+from geoportal.cases.marks import CaseMark
 from geoportal.instance import Instance
 
 
@@ -16,6 +20,27 @@ def register(commands: argparse._SubParsersAction) -> None:
         "verify",
         help="exit 1 if the audit trail's hash chain is broken or a case disagrees with it",
     ).set_defaults(handler=_verify)
+    export = sub.add_parser("export", help="a case as a ZIP package for the office's EZD")
+    export.add_argument("mark", help="the case mark, e.g. GK.6640.15.2026")
+    export.add_argument("--out", type=Path, default=Path("."), help="folder (default: here)")
+    export.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace, instance: Instance) -> int:
+    try:
+        mark = CaseMark.parse(args.mark)
+    except ValueError as exc:
+        print(f"geoportal: {exc}")
+        return 2
+    with instance.database.connect("app") as conn:
+        row = conn.execute(
+            "SELECT id FROM cases.case_file WHERE mark = %s", (str(mark),)
+        ).fetchone()
+        if row is None:
+            print(f"geoportal: no case {mark}")
+            return 1
+        print(export_case(conn, int(row[0]), args.out))
+    return 0
 
 
 def _verify(args: argparse.Namespace, instance: Instance) -> int:
