@@ -331,3 +331,16 @@ def test_forms_without_the_csrf_token_are_refused(client, staff):
         ).status_code
         == 400
     )
+
+
+def test_filings_per_address_are_limited(instance, known_parcel):
+    from web.throttle import Throttle
+
+    app = create_flask_app(instance)
+    app.extensions["throttle.filings"] = Throttle(max_events=1, window_s=3600)
+    client = app.test_client()
+    _, first = _filed(client, known_parcel.parcel_id)
+    assert first.status_code == 303
+    _, second = _filed(client, known_parcel.parcel_id)
+    assert second.status_code == 429
+    assert "Zbyt wiele prób" in second.get_data(as_text=True)

@@ -19,7 +19,7 @@ from web.eservices.forms import read_form
 from web.eservices.quotes import quantities_for
 from web.eservices.tracking import lookup_token
 from web.eservices.uploads import IMAGES, UploadRefused, media_type_of, read_uploads
-from web.panel.signin import LoginThrottle
+from web.throttle import Throttle
 
 SERVICES = default_registry().services
 VALID = {"name": "Jan Kowalski", "street": "ul. Polna 1", "postcode": "98-100", "city": "Łask",
@@ -111,13 +111,15 @@ def test_quantities_are_counted_not_typed():
 
 
 def test_the_throttle_blocks_after_five_failures_per_login_and_address():
-    throttle = LoginThrottle(max_failures=5, window_s=300)
+    throttle = Throttle(max_events=5, window_s=300)
     for _ in range(5):
-        assert not throttle.blocked("jan", "10.0.0.1")
-        throttle.failed("jan", "10.0.0.1")
-    assert throttle.blocked("jan", "10.0.0.1")
-    assert not throttle.blocked("jan", "10.0.0.2") and not throttle.blocked("ewa", "10.0.0.1")
-    assert not LoginThrottle(window_s=0).blocked("jan", "10.0.0.1")
+        assert not throttle.blocked(("jan", "10.0.0.1"))
+        throttle.record(("jan", "10.0.0.1"))
+    assert throttle.blocked(("jan", "10.0.0.1"))
+    assert not throttle.blocked(("jan", "10.0.0.2")) and not throttle.blocked(("ewa", "10.0.0.1"))
+    old = Throttle(max_events=1, window_s=0)
+    old.record("x")
+    assert not old.blocked("x")  # the window has passed
 
 
 def test_a_malformed_token_is_looked_up_as_a_well_formed_stand_in():

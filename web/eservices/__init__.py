@@ -7,7 +7,8 @@ and filing (``POST /e-uslugi/<key>/zloz``), which redirects to the receipt
 it showed and the idempotency key the server rendered into the form: filing reads the
 form again, recomputes the quote and refuses a different one with 400, and the same key
 filed twice gives the same case. Attachments are chosen on the review page, so they are
-uploaded once, with the filing.
+uploaded once, with the filing. A client address may open :data:`MAX_FILINGS` cases an
+hour (429 beyond; a retry of the same request is not a new case and is not counted).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from geoportal.cases.eservices import EService
 from geoportal.cases.fee_items import format_pln
 from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
-from web.eservices.failures import install
+from web.eservices.failures import error_page, install
 from web.eservices.forms import CATEGORIES, DELIVERIES, RequestForm, read_form
 from web.eservices.requests import (
     build_submission,
@@ -34,7 +35,9 @@ from web.eservices.texts import page_context
 from web.eservices.uploads import IMAGES, read_uploads, store_upload
 from web.forms import check_csrf
 from web.instance import current_instance
+from web.throttle import Throttle, app_throttle
 
+MAX_FILINGS = 30  # new cases per address and hour: an office counter files more on paper
 eservices_blueprint = Blueprint("eservices", __name__)
 eservices_blueprint.before_request(check_csrf)
 install(eservices_blueprint)
@@ -93,9 +96,18 @@ def file_request(key: str) -> ResponseReturnValue:
         submission = build_submission(key, service, parsed, fee, attachments)
     except ValidationError:
         abort(400)
+    if filings().blocked(request.remote_addr):
+        return error_page(429)
     with database.pool("app").connection() as conn:
         done = store.submit(conn, submission, idempotency_key)
+    if done.created:
+        filings().record(request.remote_addr)
     return redirect(url_for("tracking.receipt_page", token=done.tracking_token), 303)
+
+
+def filings() -> Throttle:
+    """New cases per client address: :data:`MAX_FILINGS` an hour (retries do not count)."""
+    return app_throttle("filings", MAX_FILINGS, 3600)
 
 
 def _service(key: str) -> EService:

@@ -56,12 +56,12 @@ def login() -> ResponseReturnValue:
     """Check the password (argon2); 429 after too many failures."""
     login_name = request.form.get("login", "").strip()[:64]
     address = request.remote_addr or ""
-    if throttle().blocked(login_name, address):
+    if throttle().blocked((login_name, address)):
         return error_page(429)
     with current_instance().database.pool("app").connection() as conn, conn.transaction():
         user = authenticate(conn, login_name, request.form.get("password", ""))
     if user is None:
-        throttle().failed(login_name, address)
+        throttle().record((login_name, address))
         return render_template("panel/login.html", failed=True, **page_context()), 401
     sign_in(user)
     return redirect(url_for("panel.queue_page"), 303)
