@@ -344,3 +344,29 @@ def test_filings_per_address_are_limited(instance, known_parcel):
     _, second = _filed(client, known_parcel.parcel_id)
     assert second.status_code == 429
     assert "Zbyt wiele prób" in second.get_data(as_text=True)
+
+
+def test_an_exemption_is_claimed_on_the_form_and_decided_in_the_panel(
+    app, client, known_parcel, staff, database
+):
+    bogus = review(
+        client,
+        ANON,
+        APPLICANT
+        | {"parcels": known_parcel.parcel_id, "exemption": "king", "exemption_justification": "x"},
+    )
+    assert bogus.status_code == 422
+    claim = {"exemption": "public_body", "exemption_justification": "Gmina, zadanie publiczne."}
+    page, filed = _filed(client, known_parcel.parcel_id, **claim)
+    assert "Wniesiono o zwolnienie" in page.get_data(as_text=True)
+    case_id = _case_id(database, _token_of(filed))
+    geo, kanc = app.test_client(), app.test_client()
+    _sign_in(geo, staff["geodesy"])
+    _sign_in(kanc, staff["kancelaria"])
+    assert _step(kanc, case_id, "registered").status_code == 303
+    csrf = hidden_fields(geo.get(f"/panel/sprawy/{case_id}").get_data(as_text=True))["csrf_token"]
+    url = f"/panel/sprawy/{case_id}/zwolnienie"
+    assert geo.post(url, data={"csrf_token": csrf, "granted": "no"}).status_code == 400
+    assert kanc.post(url, data={"csrf_token": csrf, "granted": "yes"}).status_code == 400  # csrf
+    assert geo.post(url, data={"csrf_token": csrf, "granted": "yes"}).status_code == 303
+    assert _step(geo, case_id, "in_progress").status_code == 303  # nothing left to pay

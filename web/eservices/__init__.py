@@ -24,6 +24,7 @@ from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
 from web.eservices.failures import error_page, install
 from web.eservices.forms import CATEGORIES, DELIVERIES, RequestForm, read_form
+from web.eservices.quotes import exemptions_for
 from web.eservices.requests import (
     build_submission,
     check_places,
@@ -122,7 +123,7 @@ def _read(service: EService) -> tuple[RequestForm, str]:
         key = tokens.check_idempotency_key(request.form.get("idempotency_key", ""))
     except ValueError:
         abort(400)
-    return read_form(request.form, service), key
+    return read_form(request.form, service, exemptions_for(service.fee)), key
 
 
 def _accepts(service: EService) -> str:
@@ -149,6 +150,6 @@ def _form(
     html = render_template(
         "eservices/form.html", key=key, service=service, form=parsed,
         idempotency_key=idempotency_key, deliveries=DELIVERIES, categories=CATEGORIES,
-        **page_context(),
+        exemptions=exemptions_for(service.fee), **page_context(),
     )  # fmt: skip
     return html, status

@@ -9,27 +9,35 @@ field's name. The database checks (parcels exist, the place is in the county) ar
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from geoportal.cadastre.identifiers import IdentifierError, parse_parcel_id
 from geoportal.cases.eservices import EService
+from geoportal.cases.fees import ExemptionClaim
 from geoportal.cases.submission import MAX_PARCELS
 
 DELIVERIES = ("electronic", "post", "collection")
 CATEGORIES = ("building", "parcel", "address", "other")
 TEXT_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "legal_interest",
                "description", "district", "number", "x", "y", "category", "delivery",
-               "parcels")  # fmt: skip
+               "parcels", "exemption", "exemption_justification")  # fmt: skip
 _SPLIT = re.compile(r"[\s,;]+")
 _POSTCODE = re.compile(r"[0-9]{2}-[0-9]{3}")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}")
 _PHONE = re.compile(r"\+?[0-9 ()-]{6,20}")
 _DISTRICT = re.compile(r"[0-9]{4}")
 _NUMBER = re.compile(r"[0-9]{1,6}(/[0-9]{1,6})?")
-LIMITS = {"name": 200, "street": 200, "city": 200, "legal_interest": 5000, "description": 5000}
+LIMITS = {
+    "name": 200,
+    "street": 200,
+    "city": 200,
+    "legal_interest": 5000,
+    "description": 5000,
+    "exemption_justification": 2000,
+}
 
 
 @dataclass
@@ -43,13 +51,26 @@ class RequestForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
+    def exemption_claim(self) -> ExemptionClaim | None:
+        """The exemption claimed, with its justification, or None."""
+        key = self.values.get("exemption")
+        if not key:
+            return None
+        return ExemptionClaim(key=key, justification=self.values["exemption_justification"])
+
+    @property
     def valid(self) -> bool:
         """No error so far."""
         return not self.errors
 
 
-def read_form(form: Mapping[str, Any], service: EService) -> RequestForm:
-    """The form of ``service`` as typed; its field errors (keys of ``strings.yaml``)."""
+def read_form(
+    form: Mapping[str, Any], service: EService, exemptions: Iterable[str] = ()
+) -> RequestForm:
+    """The form of ``service`` as typed; its field errors (keys of ``strings.yaml``).
+
+    ``exemptions`` are the keys of the fee exemptions the applicant may claim.
+    """
     values = {name: str(form.get(name, "")).strip() for name in TEXT_FIELDS}
     parsed = RequestForm(values)
     _check_applicant(parsed)
@@ -59,6 +80,7 @@ def read_form(form: Mapping[str, Any], service: EService) -> RequestForm:
         _check_location(parsed)
     if service.requires_legal_interest and not values["legal_interest"]:
         parsed.errors["legal_interest"] = "error_legal_interest"
+    _check_exemption(parsed, set(exemptions))
     if form.get("consent") != "yes":
         parsed.errors["consent"] = "error_consent"
     for name, limit in LIMITS.items():
@@ -82,6 +104,16 @@ def _check_applicant(parsed: RequestForm) -> None:
         errors["email"] = "error_email_needed"
     if values["phone"] and not _PHONE.fullmatch(values["phone"]):
         errors["phone"] = "error_phone"
+
+
+def _check_exemption(parsed: RequestForm, allowed: set[str]) -> None:
+    claimed = parsed.values["exemption"]
+    if not claimed:
+        return
+    if claimed not in allowed:
+        parsed.errors["exemption"] = "error_exemption"
+    elif not parsed.values["exemption_justification"]:
+        parsed.errors["exemption_justification"] = "error_required"
 
 
 def _check_parcels(parsed: RequestForm) -> None:

@@ -12,7 +12,14 @@ import datetime as dt
 import math
 
 from geoportal.cases.calendar import OFFICE_TZ
-from geoportal.cases.fees import Medium, Quote, default_fee_rules, quote
+from geoportal.cases.fees import (
+    Exemption,
+    ExemptionClaim,
+    Medium,
+    Quote,
+    default_fee_rules,
+    quote,
+)
 
 ZONES_PER_WYPIS_PAGE = 2  # a zone's text takes about half an A4 page
 
@@ -31,7 +38,18 @@ def quantities_for(schedule: str, parcels: int, zones: int, on: dt.date) -> dict
     return {name: counts[name] for name in sorted(needed)}
 
 
-def server_quote(schedule: str, medium: Medium, parcels: int, zones: int) -> Quote:
-    """Today's quote (the office's date) for a request of this size."""
+def server_quote(
+    schedule: str, medium: Medium, parcels: int, zones: int, claim: ExemptionClaim | None = None
+) -> Quote:
+    """Today's quote (the office's date) for a request of this size, with any claim."""
     today = dt.datetime.now(OFFICE_TZ).date()
-    return quote(schedule, medium, quantities_for(schedule, parcels, zones, today), today)
+    quantities = quantities_for(schedule, parcels, zones, today)
+    return quote(schedule, medium, quantities, today, claim)
+
+
+def exemptions_for(schedule: str) -> dict[str, Exemption]:
+    """The exemptions an applicant may claim for a schedule's fees (none for a free one)."""
+    rules = default_fee_rules()
+    today = dt.datetime.now(OFFICE_TZ).date()
+    tables = {rules.edition(item, today).key for item in rules.items(schedule)}
+    return {key: e for key, e in rules.exemptions.items() if tables & set(e.tables)}

@@ -38,7 +38,7 @@ def quote_for(database: Database, service: EService, parsed: RequestForm) -> Quo
         with database.pool("public").connection() as conn:
             zones = count_zones(conn, parsed.parcel_ids)
     medium: Medium = "electronic" if parsed.values["delivery"] == "electronic" else "paper"
-    return server_quote(service.fee, medium, len(parsed.parcel_ids), zones)
+    return server_quote(service.fee, medium, len(parsed.parcel_ids), zones, parsed.exemption_claim)
 
 
 def check_sent_quote(sent: str, server: Quote) -> Quote:

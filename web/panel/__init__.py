@@ -111,6 +111,18 @@ def step(case_id: int) -> ResponseReturnValue:
     return redirect(url_for("panel.case_page", case_id=case_id), 303)
 
 
+@panel_blueprint.post("/sprawy/<int:case_id>/zwolnienie")
+def exemption(case_id: int) -> ResponseReturnValue:
+    """Grant or refuse the fee exemption the applicant claimed (a refusal needs a reason)."""
+    granted = {"yes": True, "no": False}.get(request.form.get("granted", ""))
+    if granted is None:
+        abort(400)
+    reason = request.form.get("reason", "").strip()[:2000] or None
+    with current_instance().database.pool("app").connection() as conn:
+        store.decide_exemption(conn, case_id, _actor(), granted, reason)
+    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+
+
 def _actor() -> Actor:
     return Actor.staff(g.staff.login, g.staff.roles)
 
