@@ -91,3 +91,31 @@ def test_the_staff_sign_in_page_passes_axe(citizen, live_server):
     expect(page.get_by_role("heading", name="Logowanie pracownika")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "panel-login")
+
+
+def test_staff_sign_in_see_the_queue_and_a_case(citizen, live_server, database, known_parcel):
+    import secrets
+
+    from geoportal.auth.staff import add_staff
+
+    login = f"geodesy.br{secrets.token_hex(3)}"
+    with database.connect("owner") as conn:
+        add_staff(conn, login, "Geodeta Testowy", "correct horse battery", ["geodesy", "admin"])
+    page = citizen.page
+    _fill_and_review(page, live_server, known_parcel.parcel_id)
+    page.get_by_role("button", name="Złóż wniosek").click()
+    mark = page.locator("#case-mark").inner_text()
+    page.goto(f"{live_server}/panel")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Hasło").fill("correct horse battery")
+    page.get_by_role("button", name="Zaloguj").click()
+    expect(page.get_by_role("heading", name="Kolejka spraw")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "panel-queue")
+    page.get_by_role("link", name=mark).click()
+    page.get_by_role("button", name=re.compile("^Zarejestruj")).click()
+    expect(page.locator("#case-state")).to_have_text("Zarejestrowany")
+    assert axe_violations(page) == []
+    screenshot(page, "panel-case")
+    page.get_by_role("button", name="Wyloguj").click()
+    expect(page.get_by_role("heading", name="Logowanie pracownika")).to_be_visible()

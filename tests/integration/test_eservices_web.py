@@ -370,3 +370,27 @@ def test_an_exemption_is_claimed_on_the_form_and_decided_in_the_panel(
     assert kanc.post(url, data={"csrf_token": csrf, "granted": "yes"}).status_code == 400  # csrf
     assert geo.post(url, data={"csrf_token": csrf, "granted": "yes"}).status_code == 303
     assert _step(geo, case_id, "in_progress").status_code == 303  # nothing left to pay
+
+
+def test_unknown_and_malformed_tokens_take_as_long(client):
+    """Both are looked up in the database; medians of interleaved requests stay close."""
+    import statistics
+    import time
+
+    def timed(path: str) -> float:
+        start = time.perf_counter()
+        assert client.get(path).status_code == 404
+        return time.perf_counter() - start
+
+    unknown, malformed = [], []
+    for _ in range(40):
+        unknown.append(timed(f"/sprawy/{tokens.new_tracking_token()}"))
+        malformed.append(timed("/sprawy/not-a-token"))
+    assert abs(statistics.median(unknown) - statistics.median(malformed)) < 0.003
+
+
+def test_pages_speak_english_when_asked(client, known_parcel):
+    page = client.get(f"/e-uslugi/{ANON}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Information clause (GDPR)" in page
+    assert "Extract from the land register without personal data" in page
+    assert client.get("/sprawy/x?lang=en").get_data(as_text=True).count("There is no such") == 1

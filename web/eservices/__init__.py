@@ -13,11 +13,14 @@ hour (429 beyond; a retry of the same request is not a new case and is not count
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
 
 from geoportal.cases import store, tokens
+from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.eservices import EService
 from geoportal.cases.fee_items import format_pln
 from geoportal.cases.rules import default_rules
@@ -42,6 +45,19 @@ MAX_FILINGS = 30  # new cases per address and hour: an office counter files more
 eservices_blueprint = Blueprint("eservices", __name__)
 eservices_blueprint.before_request(check_csrf)
 install(eservices_blueprint)
+
+
+@eservices_blueprint.app_template_filter("office_time")
+def office_time(moment: dt.datetime, seconds: bool = True) -> str:
+    """A moment as the office's clock shows it (Europe/Warsaw), with its UTC offset."""
+    return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M" + (":%S %z" if seconds else ""))
+
+
+@eservices_blueprint.app_template_filter("service_title")
+def service_title(key: str, language: str) -> str:
+    """The title of an e-service in a language (its key if it is no longer configured)."""
+    service = default_rules().services.services.get(key)
+    return service.title.in_language(language) if service else key
 
 
 @eservices_blueprint.get("/e-uslugi")

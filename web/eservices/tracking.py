@@ -23,8 +23,6 @@ from flask.typing import ResponseReturnValue
 
 from geoportal.cases import audit, store, tokens
 from geoportal.cases.audit import AuditEvent
-from geoportal.cases.rules import default_rules
-from geoportal.cases.states import State
 from geoportal.cases.store import Case
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
@@ -45,7 +43,7 @@ def case_page(token: str) -> ResponseReturnValue:
     with current_instance().database.pool("app").connection() as conn:
         events = [_public(event) for event in audit.history(conn, case.id)]
     return render_template("eservices/case.html", case=case, events=events, token=token,
-                           service=_title(case), **page_context())  # fmt: skip
+                           **page_context())  # fmt: skip
 
 
 @tracking_blueprint.get("/sprawy/<token>/potwierdzenie")
@@ -57,7 +55,7 @@ def receipt_page(token: str) -> ResponseReturnValue:
     case, receipt = found
     link = url_for("tracking.case_page", token=token, _external=True)
     return render_template("eservices/receipt.html", case=case, receipt=receipt, link=link,
-                           token=token, service=_title(case), **page_context())  # fmt: skip
+                           token=token, **page_context())  # fmt: skip
 
 
 @tracking_blueprint.get("/sprawy/<token>/potwierdzenie.json")
@@ -106,13 +104,3 @@ def _public(event: AuditEvent) -> dict[str, Any]:
         "state": event.to_state,
         "reason": event.reason if event.action in PUBLIC_REASONS else None,
     }
-
-
-def _title(case: Case) -> Any:
-    service = default_rules().services.services.get(case.service)
-    return service.title if service else case.service
-
-
-def state_key(state: State | str | None) -> str:
-    """The text key of a state."""
-    return f"state_{state}"
