@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import Flask, abort, request, session
@@ -52,13 +53,17 @@ def check_csrf() -> None:
 
 
 def _session_key(runtime_dir: Path) -> bytes:
+    """The instance's session key: made once, atomically, so every worker reads the same."""
     path = runtime_dir / SESSION_KEY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    return key
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".session-key-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            os.link(temporary, path)  # fails if another worker was first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes()

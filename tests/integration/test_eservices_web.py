@@ -168,11 +168,11 @@ def test_every_typed_text_is_escaped_and_sql_is_stored_literally(
     client, known_parcel, staff, database
 ):
     sql = "Robert'); DROP TABLE cases.case_file;--"
-    _, filed = _filed(
+    reviewed, filed = _filed(
         client, known_parcel.parcel_id, PERSONAL, name=XSS, street=sql, legal_interest=XSS, city=XSS
     )
     token = _token_of(filed)
-    pages = [client.get(filed.headers["Location"]), client.get(f"/sprawy/{token}")]
+    pages = [reviewed, client.get(filed.headers["Location"]), client.get(f"/sprawy/{token}")]
     staff_client = client.application.test_client()
     _sign_in(staff_client, staff["geodesy"])
     case_id = _case_id(database, token)
@@ -239,6 +239,7 @@ def test_unknown_and_malformed_tokens_get_the_same_404(client):
         client.get("/sprawy/' OR 1=1 --"),
         client.get(f"/sprawy/{well_formed}/potwierdzenie"),
         client.get("/sprawy/a/b/c"),
+        client.get("/sprawy/"),
     ]
     assert {answer.status_code for answer in answers} == {404}
     bodies = {answer.get_data(as_text=True) for answer in answers}

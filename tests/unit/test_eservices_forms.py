@@ -159,3 +159,12 @@ def test_posts_without_a_csrf_token_are_400_and_panel_pages_send_to_sign_in(clie
     assert client.get("/e-uslugi/no_such_service").status_code == 404
     answer = client.get("/panel")
     assert answer.status_code == 302 and answer.headers["Location"] == "/panel/logowanie"
+
+
+def test_the_session_key_is_made_once_and_shared(tmp_path):
+    from web.forms import _session_key
+
+    first = _session_key(tmp_path)
+    assert len(first) == 32 and _session_key(tmp_path) == first
+    assert (tmp_path / "session.key").stat().st_mode & 0o077 == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["session.key"]

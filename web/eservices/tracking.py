@@ -34,6 +34,7 @@ tracking_blueprint.after_request(private)
 PUBLIC_REASONS = frozenset({"refuse", "refuse_legal_interest", "refuse_exemption"})
 
 
+@tracking_blueprint.get("/sprawy/", defaults={"token": ""})
 @tracking_blueprint.get("/sprawy/<path:token>")
 def case_page(token: str) -> ResponseReturnValue:
     """The case's state, deadline, history and documents."""
