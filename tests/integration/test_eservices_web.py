@@ -395,3 +395,24 @@ def test_pages_speak_english_when_asked(client, known_parcel):
     assert '<html lang="en">' in page and "Information clause (GDPR)" in page
     assert "Extract from the land register without personal data" in page
     assert client.get("/sprawy/x?lang=en").get_data(as_text=True).count("There is no such") == 1
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "planning_extract",
+        "studium_extract",
+        "planning_certificate",
+        "egib_building_card",
+        "egib_extract_and_map",
+    ],
+)
+def test_every_parcel_service_quotes_and_files(client, known_parcel, key):
+    page, filed = _filed(client, known_parcel.parcel_id, key, legal_interest="Spadek.")
+    assert "Razem" in page.get_data(as_text=True)
+    assert filed.status_code == 303
+
+
+def test_a_place_from_the_map_prefills_the_incident_form(client):
+    page = client.get("/e-uslugi/map_incident?x=508000.5&y=411000").get_data(as_text=True)
+    assert 'value="508000.5"' in page and 'value="411000"' in page
