@@ -28,7 +28,7 @@ def hidden_fields(html: str) -> dict[str, str]:
 
 
 def open_form(client: FlaskClient, key: str, query: str = "") -> dict[str, str]:
-    """GET the form of ``key``: its CSRF token and idempotency key."""
+    """GET the form of ``key``: its hidden fields (the CSRF token)."""
     page = client.get(f"/e-uslugi/{key}{query}")
     assert page.status_code == 200
     return hidden_fields(page.get_data(as_text=True))

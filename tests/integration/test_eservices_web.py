@@ -321,7 +321,8 @@ def test_sign_in_is_rate_limited_and_signs_out(app, staff):
 
 def test_forms_without_the_csrf_token_are_refused(client, staff):
     tokens_ = open_form(client, ANON)
-    fields = APPLICANT | {"idempotency_key": tokens_["idempotency_key"]}
+    fields = APPLICANT | {"parcels": "101401_1.0001.1"}
+    assert "csrf_token" in tokens_
     assert client.post(f"/e-uslugi/{ANON}", data=fields).status_code == 400
     assert (
         client.post(f"/e-uslugi/{ANON}", data=fields | {"csrf_token": "x" * 43}).status_code == 400

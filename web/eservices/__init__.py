@@ -4,11 +4,13 @@ Three steps, each a page: the form (``GET /e-uslugi/<key>``, prefilled from ``?p
 or ``?x=&y=``), the review with the server's itemised quote (``POST /e-uslugi/<key>``),
 and filing (``POST /e-uslugi/<key>/zloz``), which redirects to the receipt
 (:mod:`web.eservices.tracking`). The review carries the form as hidden fields, the quote
-it showed and the idempotency key the server rendered into the form: filing reads the
-form again, recomputes the quote and refuses a different one with 400, and the same key
-filed twice gives the same case. Attachments are chosen on the review page, so they are
-uploaded once, with the filing. A client address may open :data:`MAX_FILINGS` cases an
-hour (429 beyond; a retry of the same request is not a new case and is not counted).
+it showed and an idempotency key the server made for this review: filing reads the form
+again, recomputes the quote and refuses a different one with 400, and the same review
+filed twice (a double click, a retry after a lost answer) gives the same case. Going back
+and reviewing a changed request makes a new key, so it is a new request, not a conflict.
+Attachments are chosen on the review page, so they are uploaded once, with the filing.
+A client address may open :data:`MAX_FILINGS` cases an hour (429 beyond; a retry of the
+same request is not a new case and is not counted).
 """
 
 from __future__ import annotations
@@ -73,27 +75,27 @@ def form_page(key: str) -> ResponseReturnValue:
     service = _service(key)
     values = {"delivery": "electronic", "parcels": request.args.get("parcel", "")[:100],
               "x": request.args.get("x", "")[:20], "y": request.args.get("y", "")[:20]}  # fmt: skip
-    return _form(key, service, RequestForm(values), tokens.new_idempotency_key())
+    return _form(key, service, RequestForm(values))
 
 
 @eservices_blueprint.post("/e-uslugi/<key>")
 def review(key: str) -> ResponseReturnValue:
     """The form checked against the data, and the itemised quote; or the form with errors."""
     service = _service(key)
-    parsed, idempotency_key = _read(service)
+    parsed = read_form(request.form, service, exemptions_for(service.fee))
     database = current_instance().database
     check_places(database, parsed)
     if not parsed.valid:
-        return _form(key, service, parsed, idempotency_key, 422)
+        return _form(key, service, parsed, 422)
     fee = quote_for(database, service, parsed)
     try:
         build_submission(key, service, parsed, fee)
     except ValidationError as exc:
         parsed.errors.update(field_errors(exc))
-        return _form(key, service, parsed, idempotency_key, 422)
+        return _form(key, service, parsed, 422)
     return render_template(
         "eservices/review.html", key=key, service=service, form=parsed, quote=fee,
-        quote_json=fee.model_dump_json(), idempotency_key=idempotency_key,
+        quote_json=fee.model_dump_json(), idempotency_key=tokens.new_idempotency_key(),
         pln=format_pln, accepts=_accepts(service), **page_context(),
     )  # fmt: skip
 
@@ -161,11 +163,11 @@ def _attachments(service: EService) -> tuple[AttachmentRef, ...]:
 
 
 def _form(
-    key: str, service: EService, parsed: RequestForm, idempotency_key: str, status: int = 200
+    key: str, service: EService, parsed: RequestForm, status: int = 200
 ) -> ResponseReturnValue:
     html = render_template(
         "eservices/form.html", key=key, service=service, form=parsed,
-        idempotency_key=idempotency_key, deliveries=DELIVERIES, categories=CATEGORIES,
+        deliveries=DELIVERIES, categories=CATEGORIES,
         exemptions=exemptions_for(service.fee), **page_context(),
     )  # fmt: skip
     return html, status
