@@ -417,3 +417,36 @@ def test_every_parcel_service_quotes_and_files(client, known_parcel, key):
 def test_a_place_from_the_map_prefills_the_incident_form(client):
     page = client.get("/e-uslugi/map_incident?x=508000.5&y=411000").get_data(as_text=True)
     assert 'value="508000.5"' in page and 'value="411000"' in page
+
+
+def test_the_tracking_page_shows_refusal_reasons_but_no_office_notes_or_personal_data(
+    app, client, known_parcel, staff, database
+):
+    _, filed = _filed(client, known_parcel.parcel_id)
+    token = _token_of(filed)
+    case_id = _case_id(database, token)
+    kanc = app.test_client()
+    _sign_in(kanc, staff["kancelaria"])
+    assert (
+        _step(kanc, case_id, "registered", reason="notatka: sprawdzić pełnomocnictwo").status_code
+        == 303
+    )
+    geo = app.test_client()
+    _sign_in(geo, staff["geodesy"])
+    assert (
+        _step(geo, case_id, "refused", reason="Działka nie istnieje w tej postaci.").status_code
+        == 303
+    )
+    page = client.get(f"/sprawy/{token}").get_data(as_text=True)
+    assert "Działka nie istnieje w tej postaci." in page and "Odmowa" in page
+    for private in (
+        "notatka",
+        staff["kancelaria"],
+        staff["geodesy"],
+        "Józefa",
+        "Łąkowa",
+        "jozefa@",
+    ):
+        assert private not in page
+    receipt = client.get(f"/sprawy/{token}/potwierdzenie").get_data(as_text=True)
+    assert "Józefa" not in receipt and "jozefa@" not in receipt
