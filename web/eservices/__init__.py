@@ -110,13 +110,13 @@ def file_request(key: str) -> ResponseReturnValue:
     if not parsed.valid:
         abort(400)  # the review page was changed: hidden fields are not typed by people
     fee = check_sent_quote(request.form.get("fee", ""), quote_for(database, service, parsed))
+    if filings().blocked(request.remote_addr):
+        return error_page(429)
     attachments = _attachments(service)
     try:
         submission = build_submission(key, service, parsed, fee, attachments)
     except ValidationError:
         abort(400)
-    if filings().blocked(request.remote_addr):
-        return error_page(429)
     with database.pool("app").connection() as conn:
         done = store.submit(conn, submission, idempotency_key)
     if done.created:

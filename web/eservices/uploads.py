@@ -76,8 +76,13 @@ def _read(file: FileStorage, allowed: frozenset[str] | None) -> Upload:
 
 
 def store_upload(upload: Upload, directory: Path, secret: bytes) -> AttachmentRef:
-    """Keep the file under ``directory``; the reference the submission records."""
-    file_id = hmac.new(secret, upload.content, hashlib.sha256).hexdigest()
+    """Keep the file under ``directory``; the reference the submission records.
+
+    ``secret`` is the instance's session key; the naming key is derived from it for this
+    one purpose, so a file name says nothing about the key that signs sessions.
+    """
+    naming_key = hmac.new(secret, b"geoportal attachment names v1", hashlib.sha256).digest()
+    file_id = hmac.new(naming_key, upload.content, hashlib.sha256).hexdigest()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = directory / file_id
     if not target.exists():
