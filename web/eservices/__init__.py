@@ -27,7 +27,7 @@ from geoportal.cases.eservices import EService
 from geoportal.cases.fee_items import format_pln
 from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
-from web.eservices.failures import error_page, install
+from web.eservices.failures import error_page, install, private
 from web.eservices.forms import CATEGORIES, DELIVERIES, RequestForm, read_form
 from web.eservices.quotes import exemptions_for
 from web.eservices.requests import (
@@ -47,6 +47,7 @@ MAX_FILINGS = 30  # new cases per address and hour: an office counter files more
 eservices_blueprint = Blueprint("eservices", __name__)
 eservices_blueprint.before_request(check_csrf)
 install(eservices_blueprint)
+eservices_blueprint.after_request(private)  # forms carry the session's CSRF token
 
 
 @eservices_blueprint.app_template_filter("office_time")
