@@ -1,6 +1,7 @@
 """Composition root: the one WSGI application the web process serves.
 
-Flask answers ``/`` (viewer, health); pygeoapi ``/ogc``; MapServer ``/ows``;
+Flask answers ``/`` (viewer, health), ``/api/search`` and ``/dzialka`` (text-only parcel
+pages); pygeoapi ``/ogc``; MapServer ``/ows``;
 MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``. The instance (settings, database,
 site, layer catalog) is built here once and handed to every part.
 """
@@ -14,6 +15,7 @@ from geoportal.settings import Settings
 from services.edge.internal import internal_token
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
+from web.downloads import downloads_blueprint
 from web.eservices import eservices_blueprint
 from web.eservices.tracking import tracking_blueprint
 from web.forms import configure_sessions
@@ -21,6 +23,8 @@ from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.panel import panel_blueprint
 from web.ratelimit import RateLimiter
+from web.search.api import search_api
+from web.search.pages import parcel_pages
 from web.viewer import viewer_blueprint
 
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
@@ -28,13 +32,17 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024  # three 5 MB attachments and the form: 413
 
 
 def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Flask:
-    """The Flask part: viewer pages, health endpoints, e-services, tracking, staff console."""
+    """The Flask part: viewer, search, text-only parcel pages, downloads, health endpoints,
+    e-services with case tracking, and the staff console."""
     app = Flask(__name__)
     app.extensions["geoportal"] = instance
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    app.register_blueprint(downloads_blueprint)
+    app.register_blueprint(search_api)
+    app.register_blueprint(parcel_pages)
     settings = instance.settings
     configure_sessions(app, settings.runtime_dir, settings.base_url)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -56,7 +64,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(settings, database),
+        "/ogc": make_pygeoapi_app(instance),
         "/ows": make_mapserver_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
