@@ -17,18 +17,24 @@ from web.bip import bip_blueprint
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
 from web.downloads import downloads_blueprint
+from web.eservices import eservices_blueprint
+from web.eservices.tracking import tracking_blueprint
+from web.forms import configure_sessions
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
+from web.panel import panel_blueprint
 from web.ratelimit import RateLimiter
 from web.search.api import search_api
 from web.search.pages import parcel_pages
 from web.viewer import viewer_blueprint
 
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # three 5 MB attachments and the form: 413 beyond
 
 
 def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Flask:
-    """The Flask part: viewer pages, search, text-only parcel pages and health endpoints."""
+    """The Flask part: viewer, search, text-only parcel pages, downloads, health endpoints,
+    e-services with case tracking, and the staff console."""
     app = Flask(__name__)
     app.extensions["geoportal"] = instance
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
@@ -39,6 +45,12 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)
     app.register_blueprint(parcel_pages)
+    settings = instance.settings
+    configure_sessions(app, settings.runtime_dir, settings.base_url)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.register_blueprint(eservices_blueprint)
+    app.register_blueprint(tracking_blueprint)
+    app.register_blueprint(panel_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -1,0 +1,84 @@
+"""Parcels and places of a request, checked against the published data (public role).
+
+Only ``publish`` views are read, as the anonymous reader every public service uses.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import psycopg
+
+from web.eservices.forms import RequestForm, is_district_number
+
+
+def resolve_parcels(conn: psycopg.Connection, parsed: RequestForm) -> None:
+    """Replace typed parcels with those that exist; a field error for any that does not."""
+    found = _existing(conn, parsed.parcel_ids)
+    if [p for p in parsed.parcel_ids if p not in found]:
+        parsed.errors["parcels"] = "error_parcel_unknown"
+        return
+    ids = list(parsed.parcel_ids)
+    if parsed.district is not None:
+        by_number = _by_district(conn, *parsed.district)
+        if by_number is None:
+            parsed.errors["number"] = "error_parcel_unknown"
+            return
+        if by_number not in ids:
+            ids.append(by_number)
+    parsed.parcel_ids = ids
+
+
+def check_in_county(conn: psycopg.Connection, parsed: RequestForm) -> None:
+    """A field error unless the place lies in one of the county's cadastral districts."""
+    if parsed.location is None:
+        return
+    x, y = parsed.location
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM publish.districts"
+            " WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 2180)))",
+            (float(x), float(y)),
+        ).fetchone()
+    if not (row and row[0]):
+        parsed.errors["x"] = "error_outside_county"
+
+
+def count_zones(conn: psycopg.Connection, parcel_ids: list[str]) -> int:
+    """How many plan zones cover the parcels (the planning wypis has a part per zone)."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT count(DISTINCT z.zone_id) FROM publish.plan_zones z"
+            " JOIN publish.parcels p ON ST_Intersects(z.geom, p.geom)"
+            " AND ST_Area(ST_Intersection(z.geom, p.geom)) > 0.01"
+            " WHERE p.parcel_id = ANY(%s)",
+            (parcel_ids,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _existing(conn: psycopg.Connection, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    with conn.transaction():
+        rows = conn.execute(
+            "SELECT parcel_id FROM publish.parcels WHERE parcel_id = ANY(%s)", (ids,)
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _by_district(conn: psycopg.Connection, district: str, number: str) -> str | None:
+    column = "district_number" if is_district_number(district) else "lower(district_name)"
+    value = district if is_district_number(district) else district.lower()
+    with conn.transaction():
+        rows = conn.execute(
+            f"SELECT parcel_id FROM publish.parcels WHERE {column} = %s"  # noqa: S608 - constant
+            " AND number = %s ORDER BY parcel_id LIMIT 2",
+            (value, number),
+        ).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def location_decimal(value: Decimal) -> str:
+    """A coordinate as the submission stores it (centimetres)."""
+    return f"{value:.2f}"

@@ -1,0 +1,107 @@
+"""The applicant's pages of a case, opened only by its tracking token (``/sprawy/<token>``).
+
+Decisions
+    * Any text that does not open a case — unknown, malformed, another person's — gets
+      the same 404 page. A malformed token is looked up too (as the hash of a well-formed
+      stand-in), so its answer takes as long as an unknown one's: the lookup is by the
+      token's SHA-256 (``store.get_by_token``), which leaks nothing through timing.
+    * What the history shows the applicant: when, which step, and the written reason of a
+      refusal (the applicant must know why: KPA art. 107). Not shown: staff logins,
+      other reasons and the events' details — those are the office's working notes.
+    * Documents: the page says whether one has been issued; the document itself comes
+      from the documents part when it exists.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from geoportal.cases import audit, store, tokens
+from geoportal.cases.audit import AuditEvent
+from geoportal.cases.store import Case
+from web.eservices.failures import error_page, install, private
+from web.eservices.texts import page_context
+from web.instance import current_instance
+
+tracking_blueprint = Blueprint("tracking", __name__)
+install(tracking_blueprint)
+tracking_blueprint.after_request(private)
+PUBLIC_REASONS = frozenset({"refuse", "refuse_legal_interest", "refuse_exemption"})
+
+
+@tracking_blueprint.get("/sprawy/", defaults={"token": ""})
+@tracking_blueprint.get("/sprawy/<path:token>")
+def case_page(token: str) -> ResponseReturnValue:
+    """The case's state, deadline, history and documents."""
+    case = _case(token)
+    if case is None:
+        return error_page(404)
+    with current_instance().database.pool("app").connection() as conn:
+        events = [_public(event) for event in audit.history(conn, case.id)]
+    return render_template("eservices/case.html", case=case, events=events, token=token,
+                           **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/sprawy/<token>/potwierdzenie")
+def receipt_page(token: str) -> ResponseReturnValue:
+    """The receipt: case mark, server time, the submission's hash, the tracking link."""
+    found = _receipt(token)
+    if found is None:
+        return error_page(404)
+    case, receipt = found
+    link = url_for("tracking.case_page", token=token, _external=True)
+    return render_template("eservices/receipt.html", case=case, receipt=receipt, link=link,
+                           token=token, **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/sprawy/<token>/potwierdzenie.json")
+def receipt_json(token: str) -> ResponseReturnValue:
+    """The receipt as JSON (what the PDF receipt states)."""
+    found = _receipt(token)
+    if found is None:
+        return jsonify({"code": "NotFound"}), 404
+    case, receipt = found
+    return jsonify({
+        "mark": receipt.mark, "service": receipt.service,
+        "submitted_at": receipt.submitted_at.isoformat(),
+        "submission_sha256": receipt.submission_sha256, "audit_hash": receipt.audit_hash,
+        "deadline": receipt.deadline.isoformat() if receipt.deadline else None,
+        "tracking_url": url_for("tracking.case_page", token=token, _external=True),
+        "state": str(case.state),
+    })  # fmt: skip
+
+
+def lookup_token(text: str) -> str:
+    """``text`` if it has a token's shape, else a well-formed stand-in that opens nothing."""
+    if tokens.is_tracking_token(text):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _case(token: str) -> Case | None:
+    with current_instance().database.pool("app").connection() as conn:
+        case = store.get_by_token(conn, lookup_token(token))
+    return case if case is not None and tokens.is_tracking_token(token) else None
+
+
+def _receipt(token: str) -> tuple[Case, store.Receipt] | None:
+    case = _case(token)
+    if case is None:
+        return None
+    with current_instance().database.pool("app").connection() as conn:
+        return case, store.receipt(conn, case)
+
+
+def _public(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "state": event.to_state,
+        "reason": event.reason if event.action in PUBLIC_REASONS else None,
+    }

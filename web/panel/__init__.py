@@ -1,0 +1,144 @@
+"""The staff console (``/panel``): sign-in, the case queue, a case with its history, steps.
+
+Every page but the sign-in needs a signed-in staff account (anonymous requests are sent
+to the sign-in page, never shown data). Every step is a POST with the CSRF token and goes
+through the core's ``store.transition``: the state machine decides who may take it, and
+a refusal is answered from the error table (403 not permitted, 409 not now, 400 no reason)
+with nothing written. All staff see every case: the registry office works on all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from geoportal.auth.roles import DEPARTMENTS
+from geoportal.auth.staff import authenticate
+from geoportal.cases import audit, store
+from geoportal.cases.actors import Actor
+from geoportal.cases.errors import CaseNotFound
+from geoportal.cases.queue import queue
+from geoportal.cases.states import State, available_steps
+from web.eservices.failures import error_page, install, private
+from web.eservices.texts import page_context
+from web.forms import check_csrf
+from web.instance import current_instance
+from web.panel.signin import sign_in, sign_out, signed_in, throttle
+
+panel_blueprint = Blueprint("panel", __name__, url_prefix="/panel")
+install(panel_blueprint)
+panel_blueprint.after_request(private)
+OPEN = frozenset({"panel.login_page", "panel.login"})
+
+
+@panel_blueprint.before_request
+def _guard() -> ResponseReturnValue | None:
+    """Anonymous → the sign-in page; then the CSRF token of every POST."""
+    if request.endpoint not in OPEN:
+        g.staff = signed_in(current_instance().database)
+        if g.staff is None:
+            return redirect(url_for("panel.login_page"))
+    check_csrf()
+    return None
+
+
+@panel_blueprint.get("/logowanie")
+def login_page() -> ResponseReturnValue:
+    """The sign-in form."""
+    return render_template("panel/login.html", failed=False, **page_context())
+
+
+@panel_blueprint.post("/logowanie")
+def login() -> ResponseReturnValue:
+    """Check the password (argon2); 429 after too many failures."""
+    login_name = request.form.get("login", "").strip()[:64]
+    address = request.remote_addr or ""
+    if throttle().blocked((login_name, address)):
+        return error_page(429)
+    with current_instance().database.pool("app").connection() as conn, conn.transaction():
+        user = authenticate(conn, login_name, request.form.get("password", ""))
+    if user is None:
+        throttle().record((login_name, address))
+        return render_template("panel/login.html", failed=True, **page_context()), 401
+    sign_in(user)
+    return redirect(url_for("panel.queue_page"), 303)
+
+
+@panel_blueprint.post("/wyloguj")
+def logout() -> Response:
+    """End the session."""
+    sign_out()
+    return redirect(url_for("panel.login_page"), 303)
+
+
+@panel_blueprint.get("")
+def queue_page() -> ResponseReturnValue:
+    """Cases by state, department and deadline; overdue ones flagged."""
+    filters = _filters()
+    with current_instance().database.pool("app").connection() as conn:
+        entries = queue(conn, **filters)
+    return render_template("panel/queue.html", entries=entries, filters=filters,
+                           states=list(State), departments=sorted(DEPARTMENTS),
+                           staff=g.staff, **page_context())  # fmt: skip
+
+
+@panel_blueprint.get("/sprawy/<int:case_id>")
+def case_page(case_id: int) -> ResponseReturnValue:
+    """A case: the submission, the full history and the steps open to this account."""
+    with current_instance().database.pool("app").connection() as conn:
+        case = store.get(conn, case_id)
+        if case is None:
+            raise CaseNotFound(f"no case {case_id}")
+        events = audit.history(conn, case.id)
+    steps = available_steps(case.state, _actor(), case.facts())
+    return render_template("panel/case.html", case=case, events=events, steps=steps,
+                           staff=g.staff, **page_context())  # fmt: skip
+
+
+@panel_blueprint.post("/sprawy/<int:case_id>/krok")
+def step(case_id: int) -> ResponseReturnValue:
+    """Take one step of the state machine (who may is the core's decision)."""
+    try:
+        target = State(request.form.get("target", ""))
+    except ValueError:
+        abort(400)
+    reason = request.form.get("reason", "").strip()[:2000] or None
+    with current_instance().database.pool("app").connection() as conn:
+        store.transition(conn, case_id, target, _actor(), reason)
+    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+
+
+@panel_blueprint.post("/sprawy/<int:case_id>/zwolnienie")
+def exemption(case_id: int) -> ResponseReturnValue:
+    """Grant or refuse the fee exemption the applicant claimed (a refusal needs a reason)."""
+    granted = {"yes": True, "no": False}.get(request.form.get("granted", ""))
+    if granted is None:
+        abort(400)
+    reason = request.form.get("reason", "").strip()[:2000] or None
+    with current_instance().database.pool("app").connection() as conn:
+        store.decide_exemption(conn, case_id, _actor(), granted, reason)
+    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+
+
+def _actor() -> Actor:
+    return Actor.staff(g.staff.login, g.staff.roles)
+
+
+def _filters() -> dict[str, Any]:
+    args = request.args
+    filters: dict[str, Any] = {}
+    try:
+        if args.get("state"):
+            filters["states"] = [State(args["state"])]
+        if args.get("department"):
+            if args["department"] not in {str(d) for d in DEPARTMENTS}:
+                abort(400)
+            filters["department"] = args["department"]
+    except ValueError:
+        abort(400)
+    if args.get("overdue") == "1":
+        filters["overdue"] = True
+    return filters
