@@ -8,6 +8,7 @@ from pathlib import Path
 
 from geoportal.cases.audit import verify_case_states, verify_chain
 from geoportal.cases.exchange import export_case
+from geoportal.cases.intake import FileDropInbox, XmlSignatureCheck, receive_all
 from geoportal.cases.marks import CaseMark
 from geoportal.instance import Instance
 
@@ -24,6 +25,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("mark", help="the case mark, e.g. GK.6640.15.2026")
     export.add_argument("--out", type=Path, default=Path("."), help="folder (default: here)")
     export.set_defaults(handler=_export)
+    intake = sub.add_parser("intake", help="requests from the e-delivery inbox (file drop)")
+    intake.add_argument("--inbox", type=Path, required=True, help="the connector's folder")
+    intake.add_argument("--trusted", type=Path, nargs="+", required=True,
+                        help="PEM certificates whose signatures are accepted")  # fmt: skip
+    intake.set_defaults(handler=_intake)
 
 
 def _export(args: argparse.Namespace, instance: Instance) -> int:
@@ -40,6 +46,15 @@ def _export(args: argparse.Namespace, instance: Instance) -> int:
             print(f"geoportal: no case {mark}")
             return 1
         print(export_case(conn, int(row[0]), args.out))
+    return 0
+
+
+def _intake(args: argparse.Namespace, instance: Instance) -> int:
+    check = XmlSignatureCheck([path.read_text(encoding="ascii") for path in args.trusted])
+    outcomes = receive_all(lambda: instance.database.connect("app"), FileDropInbox(args.inbox),
+                           check)  # fmt: skip
+    for message, outcome in outcomes:
+        print(f"{message}: {outcome}")
     return 0
 
 

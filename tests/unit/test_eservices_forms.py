@@ -12,11 +12,11 @@ from werkzeug.datastructures import FileStorage
 
 from geoportal.cases import tokens
 from geoportal.cases.eservices import default_registry
+from geoportal.cases.quantities import quantities_for
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from web.app import create_flask_app
 from web.eservices.forms import read_form
-from web.eservices.quotes import quantities_for
 from web.eservices.tracking import lookup_token
 from web.eservices.uploads import IMAGES, UploadRefused, media_type_of, read_uploads
 from web.throttle import Throttle

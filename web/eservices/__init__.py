@@ -25,11 +25,11 @@ from geoportal.cases import store, tokens
 from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.eservices import EService
 from geoportal.cases.fee_items import format_pln
+from geoportal.cases.quantities import exemptions_for
 from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
 from web.eservices.failures import error_page, install, private
 from web.eservices.forms import CATEGORIES, DELIVERIES, RequestForm, read_form
-from web.eservices.quotes import exemptions_for
 from web.eservices.requests import (
     build_submission,
     check_places,

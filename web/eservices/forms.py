@@ -3,7 +3,7 @@
 Pure: no database and no request object, so the unit tests read it directly. Each
 error is a key of ``strings.yaml`` (the page shows it in the page's language) under the
 field's name. The database checks (parcels exist, the place is in the county) are in
-:mod:`web.eservices.places`; the fee in :mod:`web.eservices.quotes`.
+:mod:`web.eservices.places`; the fee in :mod:`geoportal.cases.quantities`.
 """
 
 from __future__ import annotations

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import psycopg
 
+from geoportal.cases.places import existing_parcels
 from web.eservices.forms import RequestForm, is_district_number
 
 
 def resolve_parcels(conn: psycopg.Connection, parsed: RequestForm) -> None:
     """Replace typed parcels with those that exist; a field error for any that does not."""
-    found = _existing(conn, parsed.parcel_ids)
+    found = existing_parcels(conn, parsed.parcel_ids)
     if [p for p in parsed.parcel_ids if p not in found]:
         parsed.errors["parcels"] = "error_parcel_unknown"
         return
@@ -42,29 +43,6 @@ def check_in_county(conn: psycopg.Connection, parsed: RequestForm) -> None:
         ).fetchone()
     if not (row and row[0]):
         parsed.errors["x"] = "error_outside_county"
-
-
-def count_zones(conn: psycopg.Connection, parcel_ids: list[str]) -> int:
-    """How many plan zones cover the parcels (the planning wypis has a part per zone)."""
-    with conn.transaction():
-        row = conn.execute(
-            "SELECT count(DISTINCT z.zone_id) FROM publish.plan_zones z"
-            " JOIN publish.parcels p ON ST_Intersects(z.geom, p.geom)"
-            " AND ST_Area(ST_Intersection(z.geom, p.geom)) > 0.01"
-            " WHERE p.parcel_id = ANY(%s)",
-            (parcel_ids,),
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-def _existing(conn: psycopg.Connection, ids: list[str]) -> set[str]:
-    if not ids:
-        return set()
-    with conn.transaction():
-        rows = conn.execute(
-            "SELECT parcel_id FROM publish.parcels WHERE parcel_id = ANY(%s)", (ids,)
-        ).fetchall()
-    return {row[0] for row in rows}
 
 
 def _by_district(conn: psycopg.Connection, district: str, number: str) -> str | None:

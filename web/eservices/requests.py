@@ -2,7 +2,7 @@
 
 The web layer's half of a request: the form was read by :mod:`web.eservices.forms`,
 the database checks run here on the public role, the fee is the server's own
-(:mod:`web.eservices.quotes`). ``store.submit`` checks everything once more.
+(:mod:`geoportal.cases.quantities`). ``store.submit`` checks everything once more.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pydantic import ValidationError
 from geoportal.cases.errors import FeeMismatch
 from geoportal.cases.eservices import EService
 from geoportal.cases.fees import Medium, Quote
+from geoportal.cases.places import count_zones
+from geoportal.cases.quantities import server_quote
 from geoportal.cases.submission import AttachmentRef, Submission
 from geoportal.database import Database
 from web.eservices.forms import RequestForm
-from web.eservices.places import check_in_county, count_zones, resolve_parcels
-from web.eservices.quotes import server_quote
+from web.eservices.places import check_in_county, resolve_parcels
 
 
 def check_places(database: Database, parsed: RequestForm) -> None:
