@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     mail_from: str = "geoportal@localhost"
-    job_workers: int = 1  # background job worker processes `geoportal run` starts
+    job_concurrency: int = 1  # jobs the background worker runs at once
 
     @property
     def embedded(self) -> bool:

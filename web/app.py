@@ -17,6 +17,7 @@ from web.dispatch import PrefixDispatcher, WSGIApp
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.ratelimit import RateLimiter
+from web.verification import verification_blueprint
 from web.viewer import viewer_blueprint
 
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
@@ -30,6 +31,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    app.register_blueprint(verification_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -162,9 +162,9 @@ class PdfSigner:
         return out.getvalue()
 
 
-def trust_roots(files: SigningFiles) -> list:
-    """The certificates a signature must chain to (the configured CA chain)."""
-    return [load_cert_from_pemder(str(files.chain))]
+def trust_roots(chain: Path) -> list:
+    """The certificates a signature must chain to (the configured CA chain, PEM)."""
+    return [load_cert_from_pemder(str(chain))]
 
 
 def check_signature(pdf: bytes, roots: list) -> SignatureCheck:

@@ -1,0 +1,36 @@
+"""The job queue: a procrastinate app on the geoportal's own PostgreSQL.
+
+Its tables live in the schema ``jobs`` (migration 0006 runs procrastinate's shipped SQL
+there); procrastinate names them unqualified, so every queue connection puts ``jobs``
+first on its search path. The queue connects as the application role (grants in
+:mod:`geoportal.schema`).
+"""
+
+from __future__ import annotations
+
+import procrastinate
+from psycopg.conninfo import make_conninfo
+
+from geoportal.database import Database
+
+NAMESPACE = "geoportal"  # task names: "geoportal:issue_document"
+
+
+def queue_conninfo(database: Database) -> str:
+    """The application role's connection, with the ``jobs`` schema on its search path."""
+    params = database.params("app")
+    params["options"] = params.get("options", "") + " -c search_path=jobs,public"
+    params["application_name"] = "geoportal-jobs"
+    return make_conninfo(**params)
+
+
+def make_app(database: Database) -> procrastinate.App:
+    """A procrastinate app with our tasks, connected lazily (``app.open()`` connects)."""
+    from services.jobs.tasks import blueprint
+
+    connector = procrastinate.PsycopgConnector(
+        conninfo=queue_conninfo(database), min_size=1, max_size=4
+    )
+    app = procrastinate.App(connector=connector)
+    app.add_tasks_from(blueprint, namespace=NAMESPACE)
+    return app
