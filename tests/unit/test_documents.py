@@ -16,7 +16,14 @@ from pypdf import PdfReader
 
 from geoportal.documents import mapsheet, register
 from geoportal.documents.content import (
-    Document, Header, LandUse, MapExcerpt, Owner, Parcel, RegistrationUnit, Verification,
+    Document,
+    Header,
+    LandUse,
+    MapExcerpt,
+    Owner,
+    Parcel,
+    RegistrationUnit,
+    Verification,
 )  # fmt: skip
 from geoportal.documents.mapsheet import fitting_scale, frame_for, scale_bar_m
 from geoportal.documents.pdf import group_code, render_pdf
@@ -94,8 +101,8 @@ def sample_document(owners: bool = True, with_map: bool = True) -> Document:
     maps = ()
     if with_map:
         frame = frame_for((509_000, 415_000, 509_100, 415_100), 1000)
-        maps = (MapExcerpt(_png(frame.width_px, frame.height_px), frame.bbox, 1000,
-                           frame.width_mm, frame.height_mm, (("#1e90ff", "Działki"),)),)  # fmt: skip
+        png, legend = _png(frame.width_px, frame.height_px), (("#1e90ff", "Działki"),)
+        maps = (MapExcerpt(png, frame.bbox, 1000, frame.width_mm, frame.height_mm, legend),)
     return Document(header, (unit,), (), maps)
 
 
