@@ -15,7 +15,12 @@ from geoportal.documents import register
 from geoportal.documents.issue import DocumentError
 from geoportal.documents.signing import check_signature, signing_files, trust_roots
 from tests.integration.documents_support import (
-    GEODESIST, PLANNER, case_in_progress, make_issuer, parcel_in_two_zones, pdf_text,
+    GEODESIST,
+    PLANNER,
+    case_in_progress,
+    make_issuer,
+    parcel_in_two_zones,
+    pdf_text,
     town_parcel_with_owners,
 )  # fmt: skip
 from tests.unit.test_documents import MM, placed_images
