@@ -20,6 +20,8 @@ SHUTDOWN_GRACE_S = 20.0
 def main() -> None:
     """Run the worker until a signal stops it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # procrastinate logs every job's arguments at INFO: e-mail addresses are personal data.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
     instance = Instance(Settings())
     use_runtime(Runtime(instance))
     app = make_app(instance.database)

@@ -129,10 +129,8 @@ def test_a_job_that_dies_before_its_commit_is_retried_and_issues_once(
 def test_send_mail_reaches_the_smtp_server(database, job_app, smtp):
     sink, _ = smtp
     before = len(sink.messages)
-    _defer(
-        job_app, "geoportal:send_mail", to="jozefa@example.pl", subject="Sprawa GK.6640.1.2026: dokument wydany",
-        body="Dokument jest gotowy do pobrania. Zażółć gęślą jaźń.",
-    )  # fmt: skip
+    subject, body = "Sprawa GK.6640.1.2026: dokument wydany", "Zażółć gęślą jaźń."
+    _defer(job_app, "geoportal:send_mail", to="jozefa@example.pl", subject=subject, body=body)
     _run(job_app, "mail")
     assert len(sink.messages) == before + 1
     message = sink.messages[-1].decode()
