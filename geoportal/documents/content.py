@@ -129,6 +129,8 @@ class MapExcerpt:
     height_mm: float
     legend: tuple[tuple[str, str], ...]  # (colour "#rrggbb", label)
     crs: str = "PL-1992 (EPSG:2180)"
+    # Outlines of the requested parcels, drawn over the map: rings of (x, y) in EPSG:2180.
+    highlight: tuple[tuple[tuple[float, float], ...], ...] = ()
 
 
 @dataclass(frozen=True)

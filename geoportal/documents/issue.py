@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,9 @@ from geoportal.instance import Instance
 
 MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
           "września", "października", "listopada", "grudnia")  # fmt: skip
+HIGHLIGHT = "#d00000"  # the requested parcels' outline on a wyrys
+Extent = tuple[float, float, float, float]
+Rings = tuple[tuple[tuple[float, float], ...], ...]
 CADASTRAL_LAYERS = ("budynki", "dzialki", "numery_dzialek")
 PLANNING_LAYERS = ("mpzp", "dzialki", "numery_dzialek")
 ACCEPTED = "accept_legal_interest"
@@ -166,11 +170,11 @@ class Issuer:
                 else:
                     units = registration_units(conn, parcels, site)
             planning = planning_parcels(conn, parcels) if kind.planning else ()
-            extent = _extent(conn, parcels)
+            extent, outlines = _outlines(conn, parcels)
         maps: tuple[MapExcerpt, ...] = ()
         if kind.cadastral_map or kind.planning:
             layers = PLANNING_LAYERS if kind.planning else CADASTRAL_LAYERS
-            maps = (self.excerpt(extent, layers, scale),)
+            maps = (replace(self.excerpt(extent, layers, scale), highlight=outlines),)
         notes: tuple[str, ...] = ()
         if kind.personal and not owners:
             notes = ("Dane osobowe nie zostały udostępnione: interes prawny nie został "
@@ -185,8 +189,11 @@ class Issuer:
             raise DocumentError("this issuer has no map renderer")
         frame = frame_for(extent, scale or fitting_scale(extent))
         png = self.renderer(MapRequest(layers, frame))
-        return MapExcerpt(png, frame.bbox, frame.scale, frame.width_mm, frame.height_mm,
-                          legend_of(self.instance.catalog, layers))  # fmt: skip
+        legend = (
+            (HIGHLIGHT, "Działki objęte wnioskiem"),
+            *legend_of(self.instance.catalog, layers),
+        )
+        return MapExcerpt(png, frame.bbox, frame.scale, frame.width_mm, frame.height_mm, legend)
 
 
 def legend_of(catalog: Catalog, wms_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -213,16 +220,24 @@ def _already(conn: psycopg.Connection, case_id: int, kind: str, folder: Path) ->
     return Issued(found, folder / found.storage_path, created=False) if found else None
 
 
-def _extent(conn: psycopg.Connection, parcels: list[str]) -> tuple[float, float, float, float]:
-    row = conn.execute(
-        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e"
-        " FROM data.parcel WHERE parcel_id = ANY(%s) AND version_end IS NULL"
-        " AND object_end IS NULL) x",
+def _outlines(conn: psycopg.Connection, parcels: list[str]) -> tuple[Extent, Rings]:
+    """The parcels' common extent and their boundary rings (EPSG:2180)."""
+    rows = conn.execute(
+        "SELECT ST_AsGeoJSON(geom, 2) FROM data.parcel WHERE parcel_id = ANY(%s)"
+        " AND version_end IS NULL AND object_end IS NULL",
         (parcels,),
-    ).fetchone()
-    if row is None or row[0] is None:
+    ).fetchall()
+    rings = tuple(
+        tuple((float(x), float(y)) for x, y, *_ in ring)
+        for (text,) in rows
+        for polygon in json.loads(text)["coordinates"]
+        for ring in polygon
+    )
+    if not rings:
         raise DocumentError("the parcels have no geometry in the register")
-    return (row[0], row[1], row[2], row[3])
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    return (min(xs), min(ys), max(xs), max(ys)), rings
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -23,12 +23,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -212,9 +212,37 @@ class ScaleBar(Flowable):
         c.drawString(self.length + 5 * mm, 3.5 * mm, f"skala 1:{self.scale}")
 
 
+class MapFrame(Flowable):
+    """The map image at exactly its size on paper, the requested parcels outlined on it."""
+
+    def __init__(self, excerpt: MapExcerpt):
+        super().__init__()
+        self.excerpt = excerpt
+        self.width, self.height = excerpt.width_mm * mm, excerpt.height_mm * mm
+
+    def draw(self) -> None:
+        c, e = self.canv, self.excerpt
+        c.drawImage(ImageReader(BytesIO(e.png)), 0, 0, width=self.width, height=self.height)
+        x0, y0, x1, y1 = e.bbox
+        sx, sy = self.width / (x1 - x0), self.height / (y1 - y0)
+        c.saveState()
+        frame = c.beginPath()
+        frame.rect(0, 0, self.width, self.height)
+        c.clipPath(frame, stroke=1, fill=0)
+        c.setStrokeColor(colors.HexColor(e.legend[0][0] if e.legend else "#d00000"))
+        c.setLineWidth(1.6)
+        for ring in e.highlight:
+            path = c.beginPath()
+            path.moveTo((ring[0][0] - x0) * sx, (ring[0][1] - y0) * sy)
+            for x, y in ring[1:]:
+                path.lineTo((x - x0) * sx, (y - y0) * sy)
+            path.close()
+            c.drawPath(path, stroke=1, fill=0)
+        c.restoreState()
+
+
 def _map(excerpt: MapExcerpt, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    image = Image(BytesIO(excerpt.png), width=excerpt.width_mm * mm,
-                  height=excerpt.height_mm * mm)  # fmt: skip
+    image = MapFrame(excerpt)
     x0, y0, x1, y1 = excerpt.bbox
     legend = Drawing(170 * mm, 5 * mm * ((len(excerpt.legend) + 2) // 3))
     for i, (colour, label) in enumerate(excerpt.legend):

@@ -41,7 +41,11 @@ class ExcerptRenderer:
             "FORMAT": "image/png", "TRANSPARENT": "FALSE", "BGCOLOR": "0xFFFFFF",
             "MAP_RESOLUTION": str(frame.dpi),
         }  # fmt: skip
-        status, content_type, body = render(self._map.clone(), params, None)
+        map_ = self._map.clone()
+        # At the frame's resolution MapServer computes the true scale (1:1000, not 1:2800
+        # as at its default 72 dpi) and sizes labels and lines in points, as on paper.
+        map_.resolution = frame.dpi
+        status, content_type, body = render(map_, params, None)
         if not content_type.startswith("image/png"):
             raise RenderFailed(f"MapServer answered {content_type}: {body[:300]!r}")
         return body
