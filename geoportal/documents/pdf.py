@@ -54,6 +54,7 @@ AUTOMATIC = (
     "Dokument wygenerowany automatycznie; nie wymaga podpisu odręcznego. "
     "Opatrzony pieczęcią elektroniczną urzędu."
 )
+CODE_KEYWORD = "kod-weryfikacyjny:"  # in /Keywords: the page finds the code in the file
 _registered = False
 
 
@@ -92,6 +93,7 @@ def render_pdf(document: Document, verification: Verification) -> bytes:
         out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
         bottomMargin=22 * mm, title=header.title, author=header.organ,
         subject=f"{header.title}, znak sprawy {header.case_mark}", creator="geoportal",
+        keywords=f"{CODE_KEYWORD}{verification.code}",
     )  # fmt: skip
     story: list[Flowable] = [*_heading(document, st)]
     for unit in document.units:

@@ -64,6 +64,13 @@ def test_the_original_file_is_authentic(http, live_server, issued):
     assert _verdict(response.text) == "authentic" and mark in response.text
 
 
+def test_a_file_alone_is_checked_by_the_code_it_carries(http, live_server, issued):
+    _, pdf, _, mark = issued
+    response = _post(http, live_server, "", pdf)
+    assert response.status_code == 200
+    assert _verdict(response.text) == "authentic" and mark in response.text
+
+
 def test_a_file_with_one_byte_changed_is_altered(http, live_server, issued):
     document, pdf, _, _ = issued
     changed = bytearray(pdf)

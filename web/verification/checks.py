@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from io import BytesIO
 
 import psycopg
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from geoportal.documents import register
 from geoportal.documents.kinds import KINDS
+from geoportal.documents.pdf import CODE_KEYWORD
 from geoportal.documents.signing import SignatureCheck, check_signature
 
 
@@ -35,6 +38,17 @@ class Answer:
             return None
         kind = KINDS.get(self.record.kind)
         return kind.title if kind else self.record.kind
+
+
+def code_in(pdf: bytes) -> str | None:
+    """The verification code a document carries in its metadata, if it parses."""
+    try:
+        info = PdfFileReader(BytesIO(pdf), strict=False).trailer_view["/Info"]
+        keywords = str(info["/Keywords"])
+    except Exception:  # noqa: BLE001 - not a PDF we can read: the typed code must do
+        return None
+    _, found, code = keywords.partition(CODE_KEYWORD)
+    return code.split()[0] if found and code.split() else None
 
 
 def verify(conn: psycopg.Connection, code: str, upload: bytes | None, roots: list) -> Answer:

@@ -16,7 +16,7 @@ from geoportal.documents.register import normalise_code
 from geoportal.documents.signing import signing_files, trust_roots
 from geoportal.settings import Settings
 from web.instance import current_instance
-from web.verification.checks import Answer, Verdict, verify
+from web.verification.checks import Answer, Verdict, code_in, verify
 from web.verification.limits import ClientBuckets
 
 MAX_UPLOAD = 20 * 1024 * 1024  # a signed extract with maps is well below this
@@ -64,7 +64,10 @@ def check() -> ResponseReturnValue:
     data = upload.read(MAX_UPLOAD + 1) if upload and upload.filename else None
     if data is not None and len(data) > MAX_UPLOAD:
         abort(413)
-    return _answer(request.form.get("kod", ""), data)
+    code = request.form.get("kod", "").strip()
+    if not code and data is not None:
+        code = code_in(data) or ""  # a file alone: the code it carries
+    return _answer(code, data)
 
 
 def _answer(code: str, data: bytes | None) -> ResponseReturnValue:
