@@ -9,8 +9,10 @@ first on its search path. The queue connects as the application role (grants in
 from __future__ import annotations
 
 import procrastinate
+import procrastinate.exceptions
 from psycopg.conninfo import make_conninfo
 
+from geoportal.cases.actors import Actor
 from geoportal.database import Database
 
 NAMESPACE = "geoportal"  # task names: "geoportal:issue_document"
@@ -34,3 +36,27 @@ def make_app(database: Database) -> procrastinate.App:
     app = procrastinate.App(connector=connector)
     app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app
+
+
+def defer_issue_document(
+    app: procrastinate.App, case_id: int, kind: str, actor: Actor, scale: int | None = None
+) -> int | None:
+    """Queue issuing a document (the staff console's "issue" button); the job id, or None
+    when the same document is already queued (a double click queues one job)."""
+    task = app.configure_task(
+        f"{NAMESPACE}:issue_document", queueing_lock=f"issue:{case_id}:{kind}"
+    )
+    roles = sorted(str(role) for role in actor.roles)
+    try:
+        with app.open():
+            return task.defer(
+                case_id=case_id, kind=kind, staff_login=actor.name, staff_roles=roles, scale=scale
+            )
+    except procrastinate.exceptions.AlreadyEnqueued:
+        return None
+
+
+def defer_mail(app: procrastinate.App, to: str, subject: str, body: str) -> int:
+    """Queue one e-mail (notifications of a case's steps)."""
+    with app.open():
+        return app.configure_task(f"{NAMESPACE}:send_mail").defer(to=to, subject=subject, body=body)

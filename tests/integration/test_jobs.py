@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from geoportal.documents import register
 from geoportal.instance import Instance
 from services.jobs.process import start_worker, stop_worker
-from services.jobs.queue import make_app
+from services.jobs.queue import defer_issue_document, make_app
 from services.jobs.tasks import Runtime, use_runtime
 from tests.integration.documents_support import GEODESIST, case_in_progress, make_issuer
 from tests.integration.test_documents_issue import Crash
@@ -97,6 +97,17 @@ def test_the_same_job_twice_issues_one_document(database, job_app, known_parcel)
     _run(job_app, "documents")
     assert _job(database, first)[0] == "succeeded" and _job(database, second)[0] == "succeeded"
     assert _documents(database, case_id) == 1
+
+
+def test_a_double_click_queues_one_job(database, job_app, known_parcel):
+    case_id = case_in_progress(database, "egib_register_extract_anonymous",
+                               [known_parcel.parcel_id])  # fmt: skip
+    kind = "egib_register_extract_anonymous"
+    first = defer_issue_document(job_app, case_id, kind, GEODESIST)
+    assert first is not None
+    assert defer_issue_document(job_app, case_id, kind, GEODESIST) is None  # still queued
+    _run(job_app, "documents")
+    assert _job(database, first)[0] == "succeeded" and _documents(database, case_id) == 1
 
 
 def test_a_job_that_dies_before_its_commit_is_retried_and_issues_once(
