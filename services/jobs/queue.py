@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import procrastinate
 import procrastinate.exceptions
+from procrastinate.types import JSONValue
 from psycopg.conninfo import make_conninfo
 
 from geoportal.cases.actors import Actor
@@ -46,7 +47,7 @@ def defer_issue_document(
     task = app.configure_task(
         f"{NAMESPACE}:issue_document", queueing_lock=f"issue:{case_id}:{kind}"
     )
-    roles = sorted(str(role) for role in actor.roles)
+    roles: list[JSONValue] = [str(role) for role in sorted(actor.roles)]
     try:
         with app.open():
             return task.defer(
