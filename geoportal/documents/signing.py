@@ -14,6 +14,7 @@ incremental update appended after signing is an alteration too)?
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -79,6 +80,15 @@ def ensure_dev_pki(folder: Path) -> SigningFiles:
         return files
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
+    # The web process and the worker may both get here first: one makes the files.
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (files.key.exists() and files.cert.exists() and files.chain.exists()):
+            _make_dev_pki(files)
+    return files
+
+
+def _make_dev_pki(files: SigningFiles) -> None:
     now = dt.datetime.now(dt.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ca_name = _name(DEV_CA_NAME)
@@ -105,7 +115,6 @@ def ensure_dev_pki(folder: Path) -> SigningFiles:
     key_pem = key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())  # fmt: skip
     write_atomic(files.key, key_pem.decode(), 0o600)
-    return files
 
 
 def _name(common_name: str) -> x509.Name:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import psycopg
@@ -215,3 +217,23 @@ def test_the_public_role_only_verifies_and_nobody_changes_a_document(database, e
         pytest.raises(psycopg.errors.IntegrityConstraintViolation),
     ):
         conn.execute("DELETE FROM documents.issued_document")
+
+
+def test_two_runs_racing_issue_one_document(database, instance, owned):
+    case_id = case_in_progress(database, "egib_register_extract_anonymous", [owned[0]])
+    issuers = [make_issuer(instance), make_issuer(instance)]
+    both_signed = threading.Barrier(2, timeout=60)  # both past the register check, surely
+    for issuer in issuers:
+        sign = issuer.signer.sign
+        issuer.signer.sign = lambda pdf, reason, sign=sign: (both_signed.wait(), sign(pdf, reason))[
+            1
+        ]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(
+            lambda issuer: issuer.issue(case_id, "egib_register_extract_anonymous", GEODESIST),
+            issuers))  # fmt: skip
+    assert sorted(r.created for r in results) == [False, True]
+    assert results[0].document == results[1].document
+    winner = next(r for r in results if r.created)
+    files = sorted(winner.path.parent.glob(f"{case_id}-egib_register_extract_anonymous-*.pdf"))
+    assert files == [winner.path]  # the loser removed its own file
