@@ -242,9 +242,11 @@ def _outlines(conn: psycopg.Connection, parcels: list[str]) -> tuple[Extent, Rin
 
 def _write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` durably and atomically (a crash leaves old or new)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
     temporary = path.with_suffix(".part")
-    with open(temporary, "wb") as file:
+    # Owner-readable only: a wypis may carry owners' names and addresses.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
         file.write(data)
         file.flush()
         os.fsync(file.fileno())
