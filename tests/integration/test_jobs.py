@@ -162,3 +162,21 @@ def test_the_worker_process_runs_jobs_and_stops_cleanly(database, mail_settings,
     finally:
         stop_worker(worker)
     assert worker.returncode == 0
+
+
+def test_a_job_whose_worker_died_is_put_back_in_the_queue(database, job_app):
+    """A worker killed mid-job stops its heartbeat; ``retry_stalled_jobs`` requeues its job."""
+    with database.connect("owner") as conn:
+        worker_id = conn.execute(
+            "INSERT INTO jobs.procrastinate_workers (last_heartbeat)"
+            " VALUES (now() - interval '10 minutes') RETURNING id"
+        ).fetchone()[0]
+        job_id = conn.execute(
+            "INSERT INTO jobs.procrastinate_jobs (queue_name, task_name, args, status,"
+            " worker_id) VALUES ('mail', 'geoportal:send_mail', '{}', 'doing', %s)"
+            " RETURNING id",
+            (worker_id,),
+        ).fetchone()[0]
+    _defer(job_app, "geoportal:retry_stalled_jobs", timestamp=0)
+    _run(job_app, "default")
+    assert _job(database, job_id)[0] == "todo"  # back in the queue for a live worker
