@@ -49,7 +49,6 @@ from geoportal.documents.mapsheet import scale_bar_m
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-MAP_IMAGE_NAME = "wyrys"  # the name of each map image XObject is derived from its content
 AUTOMATIC = (
     "Dokument wygenerowany automatycznie; nie wymaga podpisu odręcznego. "
     "Opatrzony pieczęcią elektroniczną urzędu."
@@ -155,7 +154,7 @@ def _unit(unit: RegistrationUnit, st: dict[str, ParagraphStyle]) -> list[Flowabl
             floors = f"{b.floors_above or 0} nadz., {b.floors_below or 0} podz."
             brows.append([_p(b.building_id, cell), b.kst_type or "—", floors,
                           f"{b.built_up_area_m2 or '—'}", ", ".join(b.parcel_numbers)])  # fmt: skip
-        story += [_p("Budynki", st["h2"]), _grid(brows, [50, 25, 35, 30, 30])]
+        story += [_p("Budynki", st["h2"]), _grid(brows, [48, 22, 32, 38, 30])]
     if unit.owners is None:
         story.append(_p("Wypis nie zawiera danych osobowych właścicieli i władających.",
                         st["small"]))  # fmt: skip

@@ -29,6 +29,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import load_cert_from_pemder
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from geoportal.files import write_atomic
@@ -190,8 +191,6 @@ def check_signature(pdf: bytes, roots: list) -> SignatureCheck:
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
     except Exception:  # noqa: BLE001 - a damaged signature container is an altered file
         return SignatureCheck(True, False, False, False, None)
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
     return SignatureCheck(
         present=True,
         intact=bool(status.intact and status.valid),
