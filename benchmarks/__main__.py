@@ -8,6 +8,8 @@
    against bare mapscript rendering the same request in this process.
 4. Vector tiles (OGC API Tiles, z14-16) against the prepared ``ST_AsMVT`` statement, and
    their throughput with 8 clients against TiPg on the same view (``benchmarks/mvt.py``).
+5. Search suggestions (p50, p95) over a few hundred typed prefixes through /api/search
+   against the finder's own SQL in this process.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox
+from benchmarks.search import bench_search
 from benchmarks.tiles import bench_cached_tile
 from benchmarks.wms import bench_uncached_getmap
 
@@ -30,6 +33,7 @@ def main() -> int:
         bench_uncached_getmap(instance, repeat)
         bench_mvt_latency(instance, repeat)
         bench_mvt_throughput(instance)
+        bench_search(instance)
     return 0
 
 

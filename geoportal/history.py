@@ -112,3 +112,14 @@ def versioned_table(name: str, *columns: Any, spatial: bool = False) -> Table:
 def loadable_columns(table: Table) -> tuple[str, ...]:
     """The columns a load writes, in table order: all but the surrogate key and run id."""
     return tuple(column.name for column in table.columns if column.name not in _BOOKKEEPING)
+
+
+def search_indexes(table: Table) -> None:
+    """The search box's indexes of an address table (migration 0005): locality, street and
+    house number keys (``data.search_key`` and friends), in byte order ("C" collation in the
+    migration; reflection drops COLLATE from index expressions, so it is left out here)."""
+    keys = ("data.search_key(locality)", "data.street_key(street)", "data.number_key(house_number)")
+    Index(f"{table.name}_search_locality", *(text(f"({key})") for key in keys), _table=table,
+          postgresql_where=CURRENT)  # fmt: skip
+    Index(f"{table.name}_search_street", *(text(f"({key})") for key in keys[1:]), _table=table,
+          postgresql_where=text("version_end IS NULL AND street IS NOT NULL"))  # fmt: skip

@@ -29,7 +29,7 @@ from geoportal.text import Text
 PUBLICATIONS_FILE = "publications.yaml"
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
-Protocol = Literal["wms", "wfs"]
+Protocol = Literal["wms", "wfs", "wcs"]
 
 
 class LayerChoice(BaseModel):
@@ -112,6 +112,8 @@ def _resolve(
         raise ValueError(f"{key}: publishes no layer")
     if chosen and "wms" not in spec.protocols:
         raise ValueError(f"{key}: rasters are published by WMS")
+    if "wcs" in spec.protocols and not any(raster.coverage for raster in chosen):
+        raise ValueError(f"{key}: WCS needs a raster with coverage: true")
     return Publication(key, spec, Catalog(layers).layers, chosen)  # drawing order
 
 

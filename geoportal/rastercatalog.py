@@ -37,6 +37,7 @@ class RasterLayer(BaseModel):
     abstract: Text
     keywords: list[str] = Field(default_factory=list)
     tiles: bool = True  # cached by MapProxy (WMTS, XYZ)
+    coverage: bool = False  # its values downloadable by WCS (a DEM; not a picture)
     max_scale: int | None = None
     order: int = 0  # rasters draw beneath every vector layer
 

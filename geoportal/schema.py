@@ -1,9 +1,11 @@
 """Bring the database to the current schema: migrations, publish views, grants.
 
 Publish views come from the layer catalog (``layers/*/view.sql``) and are re-applied on
-every migrate, so adding a layer folder is enough to publish it. Grants follow the rule
-that the public reader role may SELECT in ``publish`` and nothing else; cases and staff
-accounts are the application's alone.
+every migrate, so adding a layer folder is enough to publish it. A few publish views are
+not map layers (the search box's keys, a parcel's klasoużytki and buildings for the
+text-only parcel page): they are ``geoportal/views/<name>.sql``, applied the same way.
+Grants follow the rule that the public reader role may SELECT in ``publish`` and nothing
+else; cases and staff accounts are the application's alone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from geoportal.catalog import Catalog
 from geoportal.database import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VIEWS = Path(__file__).parent / "views"
 
 
 def migrate(database: Database, catalog: Catalog) -> None:
@@ -50,6 +53,19 @@ def apply_views(conn: psycopg.Connection, catalog: Catalog) -> None:
     conn.execute("CREATE SCHEMA publish")
     for layer in catalog.layers:
         conn.execute(layer.view_sql().encode())
+    layer_views = {layer.view for layer in catalog.layers}
+    for name, body in other_views().items():
+        if name in layer_views:
+            raise ValueError(f"publish.{name} is both a layer's view and {VIEWS.name}/{name}.sql")
+        conn.execute(f"CREATE VIEW publish.{name} AS\n{body};".encode())
+
+
+def other_views() -> dict[str, str]:
+    """Publish views that are not map layers: ``geoportal/views/<name>.sql`` by name."""
+    return {
+        path.stem: path.read_text(encoding="utf-8").strip().rstrip(";")
+        for path in sorted(VIEWS.glob("*.sql"))
+    }
 
 
 def apply_grants(conn: psycopg.Connection, database: Database) -> None:

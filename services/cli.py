@@ -1,4 +1,4 @@
-"""``geoportal config build|check`` and ``geoportal cache seed|refresh``.
+"""``geoportal config build|check``, ``cache seed|refresh`` and ``downloads build``.
 
 Registered through the ``geoportal.commands`` entry-point group, so the core command line
 imports nothing of the services. The engines are imported only by the handlers: listing
@@ -14,7 +14,7 @@ from geoportal.instance import Instance
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add the ``config`` and ``cache`` command groups to the ``geoportal`` parser."""
+    """Add the ``config``, ``cache`` and ``downloads`` groups to the ``geoportal`` parser."""
     config = commands.add_parser(
         "config", help="engine configurations generated from layers/ and site.yaml"
     )
@@ -39,6 +39,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     cache_commands.add_parser(
         "refresh", help="drop and render again the tiles of the areas loads have changed"
     ).set_defaults(handler=cache_refresh)
+
+    downloads = commands.add_parser("downloads", help="GeoPackage files, ATOM feeds, DCAT-AP")
+    downloads_commands = downloads.add_subparsers(dest="downloads_command", required=True)
+    build = downloads_commands.add_parser(
+        "build", help="write the download files if the data changed since the last build"
+    )
+    build.add_argument("--force", action="store_true", help="build even if nothing changed")
+    build.set_defaults(handler=downloads_build)
 
 
 def config_build(args: argparse.Namespace, instance: Instance) -> int:
@@ -88,4 +96,15 @@ def cache_refresh(args: argparse.Namespace, instance: Instance) -> int:
     from services.mapproxy.refresh import refresh_pending
 
     print(refresh_pending(instance))
+    return 0
+
+
+def downloads_build(args: argparse.Namespace, instance: Instance) -> int:
+    """Build the download files if the data changed since the last build (or --force)."""
+    from services.downloads.build import build_downloads, data_version, ensure_downloads
+
+    if args.force:
+        build_downloads(instance, data_version(instance), print)
+    else:
+        ensure_downloads(instance, print)
     return 0

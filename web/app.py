@@ -1,6 +1,7 @@
 """Composition root: the one WSGI application the web process serves.
 
-Flask answers ``/`` (viewer, health); pygeoapi ``/ogc``; MapServer ``/ows``;
+Flask answers ``/`` (viewer, health), ``/api/search`` and ``/dzialka`` (text-only parcel
+pages); pygeoapi ``/ogc``; MapServer ``/ows``;
 MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``. The instance (settings, database,
 site, layer catalog) is built here once and handed to every part.
 """
@@ -14,9 +15,12 @@ from geoportal.settings import Settings
 from services.edge.internal import internal_token
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
+from web.downloads import downloads_blueprint
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.ratelimit import RateLimiter
+from web.search.api import search_api
+from web.search.pages import parcel_pages
 from web.verification import verification_blueprint
 from web.viewer import viewer_blueprint
 
@@ -24,13 +28,16 @@ MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
 
 
 def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Flask:
-    """The Flask part: viewer pages and health endpoints."""
+    """The Flask part: viewer pages, search, text-only parcel pages and health endpoints."""
     app = Flask(__name__)
     app.extensions["geoportal"] = instance
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    app.register_blueprint(downloads_blueprint)
+    app.register_blueprint(search_api)
+    app.register_blueprint(parcel_pages)
     app.register_blueprint(verification_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
@@ -47,7 +54,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(settings, database),
+        "/ogc": make_pygeoapi_app(instance),
         "/ows": make_mapserver_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])

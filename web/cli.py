@@ -10,8 +10,8 @@ from types import FrameType
 
 from geoportal.instance import Instance
 from geoportal.provision import ensure_database, stop_database
+from services.catalogue import service_entries
 from services.jobs.process import start_worker, stop_worker
-from web.catalogue.entries import service_entries
 from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
 
 
@@ -42,6 +42,7 @@ def _prepare(instance: Instance) -> bool:
 
 
 def _run(args: argparse.Namespace, instance: Instance) -> int:
+    from services.downloads.build import ensure_downloads
     from services.mapproxy.seed import SeedError, SeedPlan, seed
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -61,6 +62,8 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
             report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
+        _say("==> download files (rebuilt only when the data changed)")
+        ensure_downloads(instance, _say)
         _print_links(instance)
         while server.poll() is None and worker.poll() is None:
             time.sleep(0.5)
@@ -89,8 +92,9 @@ def _print_links(instance: Instance) -> None:
     print("\nGeoportal is running (Ctrl-C stops it):", flush=True)
     print(f"  {'Przeglądarka mapy':48} {base}/", flush=True)
     print(f"  {'Spis usług':48} {base}/services", flush=True)
+    print(f"  {'Dane do pobrania':48} {base}/pobieranie/", flush=True)
     for entry in service_entries(instance):
-        print(f"  {entry.title.pl[:48]:48} {entry.url}", flush=True)
+        print(f"  {entry.title.pl[:48]:48} {entry.capabilities}", flush=True)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

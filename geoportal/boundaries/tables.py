@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Column, Date, Text
 
-from geoportal.history import geometry, versioned_table
+from geoportal.history import geometry, search_indexes, versioned_table
 
 ADMIN_UNIT = versioned_table(  # PRG: państwo, województwa, powiaty, gminy
     "admin_unit",
@@ -42,3 +42,4 @@ PRG_ADDRESS = versioned_table(  # PRG_PunktAdresowy (2012) / AD_PunktAdresowy (2
     Column("geom", geometry("POINT"), nullable=False),
     spatial=True,
 )
+search_indexes(PRG_ADDRESS)

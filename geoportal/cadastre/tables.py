@@ -11,7 +11,7 @@ from sqlalchemy import ARRAY, CheckConstraint, Column, Index, Integer, Numeric, 
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from geoportal.history import CURRENT, geometry, versioned_table
+from geoportal.history import CURRENT, geometry, search_indexes, versioned_table
 
 CADASTRAL_UNIT = versioned_table(  # EGB_JednostkaEwidencyjna
     "cadastral_unit",
@@ -47,6 +47,12 @@ PARCEL = versioned_table(  # EGB_DzialkaEwidencyjna
     spatial=True,
 )
 Index("parcel_id_current", PARCEL.c.parcel_id, postgresql_where=CURRENT)
+# The search box's prefix ranges (migration 0005). The index columns are in the "C"
+# collation there; SQLAlchemy's reflection drops COLLATE from index expressions, so they
+# are declared here without it (tests/integration/test_search_views.py proves the views'
+# "C" ranges use them).
+Index("parcel_search_id", PARCEL.c.parcel_id, postgresql_where=CURRENT)
+Index("parcel_search_number", PARCEL.c.district_id, PARCEL.c.number, postgresql_where=CURRENT)
 
 BUILDING = versioned_table(  # EGB_Budynek
     "building",
@@ -61,6 +67,8 @@ BUILDING = versioned_table(  # EGB_Budynek
     spatial=True,
 )
 Index("building_id_current", BUILDING.c.building_id, postgresql_where=CURRENT)
+Index("building_parcel_ids", BUILDING.c.parcel_ids, postgresql_using="gin",
+      postgresql_where=CURRENT)  # fmt: skip
 
 LAND_USE_CONTOUR = versioned_table(  # EGB_KonturUzytkuGruntowego
     "land_use_contour",
@@ -89,6 +97,9 @@ ADDRESS = versioned_table(  # EGB_AdresNieruchomosci
     Column("geom", geometry("POINT")),
     spatial=True,
 )
+
+Index("address_parcel_id", ADDRESS.c.parcel_id, postgresql_where=CURRENT)
+search_indexes(ADDRESS)
 
 REGISTRATION_UNIT = versioned_table(  # EGB_JednostkaRejestrowaGruntow / Budynkow / Lokali
     "registration_unit",

@@ -150,6 +150,7 @@ def raster_context(raster: RasterLayer) -> dict[str, Any]:
         "file": raster.file,
         "max_scale": raster.max_scale,
         "processing": RASTER_PROCESSING[raster.kind],
+        "coverage": raster.coverage,
         "ramp": DEM_RAMP if raster.kind == "dem" else None,
     }
 

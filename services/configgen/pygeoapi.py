@@ -21,12 +21,16 @@ from geoportal.site import Site
 from geoportal.text import Text
 from services.configgen.metadata import service_metadata
 from services.configgen.sources import Sources
+from services.processes import PROCESSES
 from services.providers.crs import served_uris, storage_uri
 
 PLACEHOLDER_ROOT = "http://127.0.0.1:8000"
 MOUNT = "/ogc"
 PROVIDER = "services.providers.postgis.PublishViewProvider"
 TILE_PROVIDER = "services.providers.mvt.PublishViewTileProvider"
+RECORDS = "metadane"
+RECORD_PROVIDER = "services.providers.records.MetadataRecordProvider"
+PLACEHOLDER_RECORDS = "RECORDS_FILE"  # the run-time records.json (services/records.py)
 # OGC WebMercatorQuad scale denominator of level 0 at the equator (0.28 mm pixels); at
 # latitude φ a level's true scale is this × cos φ / 2^z.
 WEBMERCATOR_SCALE_0 = 559_082_264.028_717_8
@@ -54,7 +58,15 @@ def build_pygeoapi_config(sources: Sources) -> str:
         "logging": {"level": "ERROR"},
         "metadata": _metadata(site),
         "resources": {
-            layer.id: _collection(layer, site) for layer in sources.catalog.for_service("ogcapi")
+            **{
+                layer.id: _collection(layer, site)
+                for layer in sources.catalog.for_service("ogcapi")
+            },
+            RECORDS: _records(site),
+            **{
+                name: {"type": "process", "processor": {"name": dotted}}
+                for name, dotted in PROCESSES.items()
+            },
         },
     }
     return HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
@@ -150,6 +162,25 @@ def _provider(layer: Layer) -> dict[str, Any]:
         "storage_crs": storage_uri(),
         "crs": served_uris(),
     }
+
+
+def _records(site: Site) -> dict[str, Any]:
+    """The discovery metadata (``services/records.py``) as OGC API Records."""
+    return {
+        "type": "collection",
+        "itemType": "record",
+        "title": {"pl": "Metadane danych i usług", "en": "Metadata of the data and services"},
+        "description": {
+            "pl": "Rekordy metadanych każdego zbioru danych i każdej usługi portalu.",
+            "en": "Metadata records of every dataset and every service of the portal.",
+        },
+        "keywords": ["metadane", "metadata", "katalog"],
+        "extents": {"spatial": {"bbox": list(site.lonlat_extent), "crs": served_uris()[0]}},
+        "providers": [{
+            "type": "record", "name": RECORD_PROVIDER, "data": PLACEHOLDER_RECORDS,
+            "id_field": "id", "title_field": "title",
+        }],
+    }  # fmt: skip
 
 
 def _tile_provider(layer: Layer, site: Site) -> dict[str, Any]:

@@ -28,12 +28,14 @@ class Dialect:
 
     format: Format
     version: str = ""
+    namespace: str = "http://www.opengis.net/ows/1.1"  # of an OWS ExceptionReport
 
 
 WMS_130 = Dialect("wms", "1.3.0")
 WMS_111 = Dialect("wms", "1.1.1")
 WFS_20 = Dialect("ows", "2.0.0")
 WMTS_10 = Dialect("ows", "1.0.0")
+WCS_20 = Dialect("ows", "2.0.1", "http://www.opengis.net/ows/2.0")
 OGC_API = Dialect("json")
 
 
@@ -45,7 +47,8 @@ def document(refusal: Refusal, dialect: Dialect) -> tuple[str, bytes]:
         body = {"code": code, "type": code, "description": text}
         return JSON, json.dumps(body, ensure_ascii=False).encode()
     template = f"exception_{dialect.format}.xml.j2"
-    xml = render(template, version=dialect.version, code=code, text=text, locator=refusal.locator)
+    xml = render(template, version=dialect.version, namespace=dialect.namespace, code=code,
+                 text=text, locator=refusal.locator)  # fmt: skip
     return XML, xml.encode()
 
 

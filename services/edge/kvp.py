@@ -20,8 +20,12 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 _CRS_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9:._/-]{0,99}$")
 
 
-def parse_query(query: str) -> dict[str, str]:
-    """Parameters by upper-case name; too long, too many or ambiguous is a refusal."""
+def parse_query(query: str, repeatable: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Parameters by upper-case name; too long, too many or ambiguous is a refusal.
+
+    Names in ``repeatable`` (WCS ``SUBSET``: one per axis) are left out: read them with
+    :func:`repeated_values`.
+    """
     if len(query) > MAX_QUERY:
         raise Refusal(Failure.URI_TOO_LONG, Text(pl="Zbyt długie zapytanie", en="query too long"))
     try:
@@ -31,10 +35,18 @@ def parse_query(query: str) -> dict[str, str]:
     params: dict[str, str] = {}
     for name, value in pairs:
         key = name.strip().upper()
+        if key in repeatable:
+            continue
         if key in params and params[key] != value:
             raise twice(key)
         params[key] = value
     return params
+
+
+def repeated_values(query: str, name: str) -> list[str]:
+    """Every value of one (upper-case) parameter name, in order."""
+    pairs = parse_qsl(query[:MAX_QUERY], keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    return [value for key, value in pairs if key.strip().upper() == name]
 
 
 def check_bbox(value: str, ordered: bool = False) -> tuple[float, float, float, float]:

@@ -1,6 +1,6 @@
 """The job queue: a procrastinate app on the geoportal's own PostgreSQL.
 
-Its tables live in the schema ``jobs`` (migration 0006 runs procrastinate's shipped SQL
+Its tables live in the schema ``jobs`` (migration 0007 runs procrastinate's shipped SQL
 there); procrastinate names them unqualified, so every queue connection puts ``jobs``
 first on its search path. The queue connects as the application role (grants in
 :mod:`geoportal.schema`).

@@ -79,7 +79,9 @@ class MapServerApp:
         needs_data = request.params.get("REQUEST", "").lower() not in _WITHOUT_DATABASE
         if needs_data and self._database is not None and not self._database.available:
             raise unavailable()  # fail fast: the database stopped answering
-        status, content_type, body = self.pool.render((key, request.params, request.body))
+        status, content_type, body = self.pool.render(
+            (key, request.params, request.body, tuple(request.subsets))
+        )
         if status == MS_DONE:
             raise Refusal(Failure.MISSING_PARAMETER, _NOT_OWS, "request")
         if not body:  # failed without writing a report: ours to fix, not the client's
@@ -104,7 +106,9 @@ def make_mapserver_app(instance: Instance) -> MapServerApp:
         setup, settings.render_processes, settings.render_queue_s, settings.render_deadline_s
     )
     database.on_unavailable(pool.interrupt)
-    policies = {ep.key: OwsPolicy.from_catalog(ep.catalog, ep.rasters) for ep in served}
+    policies = {
+        ep.key: OwsPolicy.from_catalog(ep.catalog, ep.rasters, ep.protocols) for ep in served
+    }
     return MapServerApp(pool, policies, database)
 
 

@@ -22,15 +22,17 @@ from urllib.parse import parse_qsl
 from lxml import etree
 
 from geoportal.text import Text
-from services.edge.documents import WFS_20, WMS_111, WMS_130, Dialect
+from services.edge.documents import WCS_20, WFS_20, WMS_111, WMS_130, Dialect
 from services.edge.failures import Failure, Refusal
-from services.edge.kvp import MAX_QUERY, bad, check_bbox, parse_query, twice
+from services.edge.kvp import MAX_QUERY, bad, check_bbox, parse_query, repeated_values, twice
 from services.edge.xml import parse_xml
+from services.mapserver.coverage import check_subsets
 from services.mapserver.names import check_document, check_names
 from services.mapserver.policy import OwsPolicy
 
 MAX_BODY = 1024 * 1024
-SERVICES = {"WMS", "WFS"}
+SERVICES = {"WMS", "WFS", "WCS"}
+REPEATABLE = frozenset({"SUBSET"})  # WCS 2.0: one SUBSET per axis
 FORBIDDEN = {"MAP": "map", "SLD": "SLD", "SLD_BODY": "SLD_BODY"}
 INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
 _INTEGER = re.compile(r"^\+?\d{1,9}$")
@@ -45,6 +47,7 @@ class OwsRequest:
     document: etree._Element | None = None  # the parsed body
     service: str | None = None
     layers: list[str] = field(default_factory=list)  # the layers it names, checked
+    subsets: list[str] = field(default_factory=list)  # WCS SUBSET values, checked
 
 
 def read_request(environ: dict[str, Any], policy: OwsPolicy) -> OwsRequest:
@@ -57,12 +60,18 @@ def read_request(environ: dict[str, Any], policy: OwsPolicy) -> OwsRequest:
                  en=f"HTTP method {method} is not supported"),
             allow=("GET", "HEAD", "POST"),
         )  # fmt: skip
-    request = OwsRequest(params=parse_query(environ.get("QUERY_STRING", "")))
+    query = environ.get("QUERY_STRING", "")
+    request = OwsRequest(params=parse_query(query, REPEATABLE))
     if method == "POST":
         _read_post(environ, request)
     request.service = request.service or request.params.get("SERVICE", "").upper() or None
     check_params(request)
+    if request.service and request.service not in policy.services:
+        raise bad(f"Ta usługa nie obsługuje {request.service}",
+                  f"this service does not offer {request.service}", "service")  # fmt: skip
     request.layers = check_names(request.params, request.service, policy)
+    if request.service == "WCS":
+        request.subsets = check_subsets(repeated_values(query, "SUBSET"))
     if request.document is not None:
         check_document(request.document, policy)
     return request
@@ -84,6 +93,8 @@ def dialect_of(environ: dict[str, Any]) -> Dialect:
             version = value
     if service == "WFS":
         return WFS_20
+    if service == "WCS":
+        return WCS_20
     return WMS_111 if version == "1.1.1" else WMS_130
 
 
@@ -99,7 +110,8 @@ def check_params(request: OwsRequest) -> None:
             )
             raise Refusal(Failure.BAD_PARAMETER, text, locator)
     if request.service and request.service not in SERVICES:
-        raise bad("SERVICE musi być WMS lub WFS", "SERVICE must be WMS or WFS", "service")
+        raise bad("SERVICE musi być WMS, WFS lub WCS", "SERVICE must be WMS, WFS or WCS",
+                  "service")  # fmt: skip
     for name in INTEGER_PARAMS:
         if name in params and not _INTEGER.match(params[name].strip()):
             raise bad(f"{name} musi być liczbą całkowitą", f"{name} must be an integer", name)

@@ -17,6 +17,7 @@ from geoportal.text import Text
 from services.edge.failures import Failure, Refusal
 from services.edge.kvp import bad, invalid_crs
 from services.edge.xml import parse_xml
+from services.mapserver.coverage import check_wcs
 from services.mapserver.policy import EXCEPTION_FORMATS, INFO_FORMATS, VERSIONS, OwsPolicy
 
 MAX_INDEX = 2**31 - 1
@@ -33,6 +34,8 @@ def check_names(params: dict[str, str], service: str | None, policy: OwsPolicy) 
         return _wms(params, policy)
     if service == "WFS":
         return _wfs(params, policy)
+    if service == "WCS":
+        return check_wcs(params, policy)
     return []
 
 

@@ -18,7 +18,11 @@ from geoportal.crs import parse_crs_name
 from geoportal.rastercatalog import RasterLayer
 from services.configgen.mapfile import MAX_FEATURES, MAX_SIZE, SRS, WFS_SRS
 
-VERSIONS = {"WMS": frozenset({"1.1.1", "1.3.0"}), "WFS": frozenset({"1.1.0", "2.0.0", "2.0"})}
+VERSIONS = {
+    "WMS": frozenset({"1.1.1", "1.3.0"}),
+    "WFS": frozenset({"1.1.0", "2.0.0", "2.0"}),
+    "WCS": frozenset({"2.0.1", "2.0.0"}),
+}
 INFO_FORMATS = frozenset(
     {"text/plain", "text/html", "application/vnd.ogc.gml", "application/json", "text/xml"}
 )
@@ -34,20 +38,32 @@ class OwsPolicy:
     properties: dict[str, frozenset[str]]  # layer name -> properties a filter may name
     wms_crs: frozenset[int]
     wfs_crs: frozenset[int]
+    coverages: frozenset[str] = frozenset()  # WCS coverage ids (rasters with coverage: true)
+    services: frozenset[str] = frozenset({"WMS", "WFS"})  # the protocols this endpoint speaks
     max_size: int = MAX_SIZE
     max_features: int = MAX_FEATURES
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog, rasters: Iterable[RasterLayer] = ()) -> OwsPolicy:
-        """The policy of the layers the mapfile publishes (WMS or WFS), and its rasters
-        (names without properties: nothing to filter on)."""
+    def from_catalog(
+        cls,
+        catalog: Catalog,
+        rasters: Iterable[RasterLayer] = (),
+        protocols: frozenset[str] = frozenset({"wms", "wfs"}),
+    ) -> OwsPolicy:
+        """The policy of the layers the mapfile publishes (WMS or WFS), its rasters
+        (names without properties: nothing to filter on) and the protocols it speaks."""
+        rasters = list(rasters)
         properties = {raster.wms_name: frozenset[str]() for raster in rasters}
+        coverages = frozenset(
+            raster.wms_name for raster in rasters if raster.coverage and "wcs" in protocols
+        )
         for layer in catalog.layers:
             if layer.services.wms or layer.services.wfs:
                 names = {prop.name for prop in layer.properties}
                 names |= {prop.alias for prop in layer.properties if prop.alias}
                 properties[layer.wms_name] = frozenset(names | {layer.id_column} | GEOMETRY_NAMES)
-        return cls(properties, WMS_CRS, WFS_CRS)
+        services = frozenset(protocol.upper() for protocol in protocols)
+        return cls(properties, WMS_CRS, WFS_CRS, coverages, services)
 
     def layer(self, name: str) -> str | None:
         """The layer a (possibly namespace-prefixed) name means, or None."""

@@ -35,7 +35,8 @@ class RendererSetup:
     raster_dir: str  # where raster layers' files are (their DATA is a bare file name)
 
 
-Job = tuple[str, dict[str, str], str | None]  # endpoint key, KVP parameters, XML body
+# endpoint key, KVP parameters, XML body, repeated WCS SUBSET values
+Job = tuple[str, dict[str, str], str | None, tuple[str, ...]]
 Result = tuple[int, str, bytes]  # OWSDispatch status, content type, body
 
 
@@ -48,10 +49,10 @@ def serve(conn: Connection, setup: RendererSetup) -> None:
     conn.send("ready")
     while True:
         try:
-            key, params, body = conn.recv()
+            key, params, body, subsets = conn.recv()
         except (EOFError, OSError):
             return  # the web process is gone or replaced us
-        conn.send(render(maps[key].clone(), params, body))
+        conn.send(render(maps[key].clone(), params, body, subsets))
 
 
 def load_map(path: str, config: mapscript.configObj, setup: RendererSetup) -> mapscript.mapObj:
@@ -65,11 +66,15 @@ def load_map(path: str, config: mapscript.configObj, setup: RendererSetup) -> ma
     return map_
 
 
-def render(map_: mapscript.mapObj, params: dict[str, str], body: str | None) -> Result:
+def render(
+    map_: mapscript.mapObj, params: dict[str, str], body: str | None, subsets: tuple[str, ...] = ()
+) -> Result:
     """Dispatch one OWS request with stdout captured (MapServer writes its answer there)."""
     ows = mapscript.OWSRequest()
     for name, value in params.items():
         ows.setParameter(name, value)
+    for subset in subsets:  # a repeated name: added, not set
+        ows.addParameter("SUBSET", subset)
     if body is not None:
         ows.type = mapscript.MS_POST_REQUEST
         ows.postrequest = body

@@ -41,6 +41,7 @@ class Endpoint:
     source: str  # the committed mapfile, relative to the configuration folder
     catalog: Catalog  # the layers as this endpoint names them
     rasters: tuple[RasterLayer, ...] = ()  # the raster layers it draws
+    protocols: frozenset[str] = frozenset({"wms", "wfs"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,13 @@ def endpoints(instance: Instance) -> list[Endpoint]:
     """``/ows`` with every layer and raster, then one endpoint per publication."""
     served = [Endpoint(ALL_LAYERS, MAPFILE_NAME, instance.catalog, tuple(instance.rasters))]
     served += [
-        Endpoint(pub.key, publication_mapfile_name(pub.key), pub.catalog, tuple(pub.rasters))
+        Endpoint(
+            pub.key,
+            publication_mapfile_name(pub.key),
+            pub.catalog,
+            tuple(pub.rasters),
+            pub.protocols,
+        )  # fmt: skip
         for pub in instance.publications
     ]
     return served

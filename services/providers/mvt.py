@@ -127,5 +127,8 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
         if z not in self.zoom or not (0 <= x < 2**z and 0 <= y < 2**z):
             raise ProviderTileNotFoundError()
         params = tile_params(z, x, y)
-        row = run_on_pool(self.spec, lambda conn: conn.execute(self._statement, params).fetchone())
+        row = run_on_pool(
+            self.spec.role, self.spec.view,
+            lambda conn: conn.execute(self._statement, params).fetchone(),
+        )  # fmt: skip
         return bytes(row[0]) if row and row[0] else b""

@@ -47,7 +47,7 @@ from services.providers.cql import cql_clause
 from services.providers.crs import CRS84, ServedCrs, served_crs
 from services.providers.fields import json_schema
 from services.providers.scope import current_scope
-from services.providers.view import ViewConfigError, ViewSpec, view_spec
+from services.providers.view import ViewConfigError, view_spec
 
 LOGGER = logging.getLogger(__name__)
 MAX_OFFSET = 2**31 - 1
@@ -170,18 +170,19 @@ class PublishViewProvider(BaseProvider):
             raise _invalid(exc.pl, exc.en) from exc
 
     def _run(self, work: Callable[[psycopg.Connection], T]) -> T:
-        return run_on_pool(self.spec, work)
+        return run_on_pool(self.spec.role, self.spec.view, work)
 
 
-def run_on_pool(spec: ViewSpec, work: Callable[[psycopg.Connection], T]) -> T:
-    """Run ``work`` on a pooled connection of the view's role; a stale pooled connection
-    gets one retry. Database failures become the provider errors pygeoapi maps."""
+def run_on_pool(role: str, label: str, work: Callable[[psycopg.Connection], T]) -> T:
+    """Run ``work`` on a pooled connection of ``role``; a stale pooled connection gets one
+    retry. Database failures become the provider errors pygeoapi maps (``label`` names
+    the view or process in the log)."""
     database = _bound_database()
     for attempt in (1, 2):
         if not database.available:
             raise DatabaseUnavailableError()  # fail fast: the database does not answer
         try:
-            with database.pool(spec.role).connection() as conn:
+            with database.pool(role).connection() as conn:
                 return work(conn)
         except psycopg.errors.QueryCanceled as exc:
             raise DatabaseUnavailableError() from exc
@@ -192,7 +193,7 @@ def run_on_pool(spec: ViewSpec, work: Callable[[psycopg.Connection], T]) -> T:
         except psycopg.DataError as exc:
             raise _invalid("nieprawidłowa wartość", "invalid value") from exc
         except psycopg.Error as exc:
-            LOGGER.exception("query failed on %s", spec.view)
+            LOGGER.exception("query failed on %s", label)
             raise ProviderQueryError() from exc
     raise AssertionError("unreachable")
 

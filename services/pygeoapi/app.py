@@ -4,7 +4,7 @@
 imported, so this module (and only this one) sets them and then imports it. The result
 is wrapped in ``OgcApiGuard``, which refuses bad input before pygeoapi sees it.
 
->>> app = make_pygeoapi_app(Settings(), Database(Settings()))  # doctest: +SKIP
+>>> app = make_pygeoapi_app(Instance())  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from types import ModuleType
 import pygeoapi
 import pyproj
 
-from geoportal.database import Database
-from geoportal.settings import Settings
+from geoportal.instance import Instance
 from services.providers.postgis import use_database
+from services.pygeoapi.execution import MAX_EXECUTION_BODY
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
 from services.pygeoapi.rules import collections_from_config
 from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
@@ -32,9 +32,13 @@ FLASK_MODULE = "pygeoapi.flask_app"
 _loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
 
 
-def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
-    """Write the run-time config and OpenAPI document, import pygeoapi, wrap it."""
-    use_database(database)  # our providers take their connections from it
+def make_pygeoapi_app(instance: Instance) -> WSGIApp:
+    """Write the run-time config, records and OpenAPI document, import pygeoapi, wrap it."""
+    from services.records import write_records
+
+    settings = instance.settings
+    use_database(instance.database)  # our providers take their connections from it
+    write_records(instance)
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()
@@ -42,7 +46,8 @@ def make_pygeoapi_app(settings: Settings, database: Database) -> WSGIApp:
     # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
     # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
     logging.getLogger("pygeoapi.api").setLevel(logging.CRITICAL)
-    module.APP.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # also refused by the guard
+    # The guard limits each route's body itself (a filter 64 KB, an execution 512 KB).
+    module.APP.config["MAX_CONTENT_LENGTH"] = max(MAX_BODY, MAX_EXECUTION_BODY)
     tiles = TileAnswers(tile_providers(files.config))
     return OgcApiGuard(module.APP, collections_from_config(files.config), tiles)
 
@@ -86,15 +91,20 @@ def _cache_bbox_transformers() -> None:
 # refuses every method but GET and HEAD on them.
 NOT_SERVED = frozenset({
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    # Callbacks would make the server call URLs a client names; the guard refuses them.
+    "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/callback",
 })  # fmt: skip
 
 
 def _claim_only_what_is_served() -> None:
     """``/conformance`` lists only what is implemented (pygeoapi reads the list per request)."""
-    from pygeoapi.api import itemtypes
+    from pygeoapi.api import itemtypes, processes
 
     served = [c for c in itemtypes.CONFORMANCE_CLASSES_FEATURES if c not in NOT_SERVED]
     itemtypes.CONFORMANCE_CLASSES_FEATURES = served
+    processes.CONFORMANCE_CLASSES = [
+        c for c in processes.CONFORMANCE_CLASSES if c not in NOT_SERVED
+    ]
 
 
 def _transform_bbox(bbox: list, from_crs: str, to_crs: str) -> list:

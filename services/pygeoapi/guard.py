@@ -20,6 +20,7 @@ from geoportal.text import Text
 from services.edge.documents import OGC_API, respond
 from services.edge.failures import ANSWERS, Failure, Refusal, server_error, unavailable
 from services.providers.scope import request_scope
+from services.pygeoapi.execution import check_execution_body
 from services.pygeoapi.rules import Checked, Collection, check_path, check_query
 from services.pygeoapi.tiles import TileAnswers
 
@@ -124,11 +125,14 @@ def _bilingual(
 def _check_method(environ: dict[str, Any], route: str) -> None:
     method = environ.get("REQUEST_METHOD", "GET").upper()
     allowed = {"GET", "HEAD"} | ({"OPTIONS"} if route in ("items", "item") else set())
-    if route == "items" and method == "POST":
-        _check_filter_body(environ)
+    if route == "execution":
+        allowed = set()  # only POST executes
+    check_body = _POST_BODIES.get(route)
+    if check_body is not None and method == "POST":
+        check_body(environ)
         return
     if method not in allowed:
-        allow = tuple(sorted(allowed | ({"POST"} if route == "items" else set())))
+        allow = tuple(sorted(allowed | ({"POST"} if check_body else set())))
         raise Refusal(
             Failure.METHOD_NOT_ALLOWED,
             Text(pl="Niedozwolona metoda HTTP", en="HTTP method not allowed"),
@@ -156,3 +160,10 @@ def _check_filter_body(environ: dict[str, Any]) -> None:
         raise Refusal(
             Failure.TOO_LARGE, Text(pl="Zbyt duże zapytanie", en="request body too large")
         )
+
+
+# Routes taking a POST body -> the check of that body.
+_POST_BODIES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "items": _check_filter_body,
+    "execution": check_execution_body,
+}

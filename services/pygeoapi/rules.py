@@ -34,6 +34,8 @@ _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
 _TILE_INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,7})$")  # no signs, no leading zeros
 TILE_ROUTES = ("tiles", "tileset", "tile")
 TILE_FORMATS = ("mvt", "pbf")
+# What a client may filter metadata records on (``services/records.py`` writes them).
+RECORD_PROPERTIES = frozenset({"type", "title", "description", "language", "license"})
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,12 @@ class Checked:
 
 
 def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
-    """Property names and CRS lists of the feature collections in a pygeoapi config."""
+    """Property names and CRS lists of the feature and record collections of a config."""
     result = {}
     for name, resource in config.get("resources", {}).items():
+        if resource.get("itemType") == "record":
+            result[name] = Collection(RECORD_PROPERTIES, frozenset({CRS84}))
+            continue
         provider = next((p for p in resource.get("providers", []) if p["type"] == "feature"), None)
         if resource.get("type") == "collection" and provider:
             fields = provider.get("data", {}).get("fields", {})
@@ -94,6 +99,10 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
         return simple[tuple(segments)], None
     if len(segments) == 2 and segments[0] == "TileMatrixSets":
         return "tms", None
+    if segments[:1] == ["processes"] and len(segments) == 2:
+        return "process", None
+    if segments[:1] == ["processes"] and len(segments) == 3 and segments[2] == "execution":
+        return "execution", None
     raise _not_found()
 
 

@@ -25,6 +25,7 @@ import yaml
 
 from geoportal.files import write_atomic, write_if_changed
 from geoportal.settings import Settings
+from services.configgen.pygeoapi import PLACEHOLDER_RECORDS
 
 CONFIG_NAME = "pygeoapi-config.yml"
 OPENAPI_NAME = "pygeoapi-openapi.json"
@@ -64,11 +65,18 @@ def prepare_runtime(settings: Settings) -> RuntimeFiles:
     return RuntimeFiles(config_path, openapi_path, config)
 
 
+RECORDS_FILE = "records.json"  # written by services.records before pygeoapi starts
+
+
 def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Point every advertised URL at this instance (never at request headers)."""
     root = settings.base_url
     config["server"]["url"] = root + MOUNT
     config["server"]["templates"] = {"path": str(settings.runtime_dir / TEMPLATES_NAME)}
+    for resource in config.get("resources", {}).values():
+        for provider in resource.get("providers", []):
+            if provider.get("data") == PLACEHOLDER_RECORDS:
+                provider["data"] = str(settings.runtime_dir / RECORDS_FILE)
     metadata = config.get("metadata", {})
     for section in ("identification", "provider", "contact"):
         if "url" in metadata.get(section, {}):

@@ -62,3 +62,28 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+AXE = PROJECT_ROOT / "web" / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Page, include: str | None = None) -> list[str]:
+    """axe-core's WCAG 2.x A/AA violations of the page as it is now, one line each.
+
+    axe is evaluated through the DevTools protocol, which the page's CSP does not govern,
+    so the page under test keeps its real policy.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async (include) => {
+          const options = {runOnly: {type: 'tag',
+                                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}};
+          const context = include ? {include: [include]} : document;
+          const found = await window.axe.run(context, options);
+          return found.violations.map((v) =>
+            `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }""",
+        include,
+    )
+    return list(result)

@@ -85,7 +85,7 @@ def test_layer_switcher_lists_layers_and_toggles_them(
     assert _viewer_problems(viewer_page) == []
 
 
-def test_invalid_parcel_id_is_refused_without_a_request(
+def test_too_short_search_is_refused_without_a_request(
     viewer_page: ViewerPage, flask_only_server: str
 ) -> None:
     page = viewer_page.page
@@ -93,11 +93,13 @@ def test_invalid_parcel_id_is_refused_without_a_request(
     expect(page.locator("#map canvas").first).to_be_attached(timeout=15_000)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.fill("#search-input", "1003_2.0001.12")
+    page.fill("#search-input", "x")
     page.press("#search-input", "Enter")
-    expect(page.locator("#search-message")).to_have_text(strings("pl", SITE)["search_invalid"])
+    expect(page.locator("#search-message")).to_have_text(
+        strings("pl", SITE)["search_msg_too_short"]
+    )
     expect(page.locator("#search-input")).to_have_attribute("aria-invalid", "true")
-    assert not [url for url in requests if "/ogc/" in url]
+    assert not [url for url in requests if "/api/search" in url or "/ogc/" in url]
 
 
 def test_url_state_and_crs_toggle(viewer_page: ViewerPage, flask_only_server: str) -> None:

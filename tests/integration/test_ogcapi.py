@@ -43,8 +43,8 @@ def ogc_parcels(database) -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def ogc(database, settings, ogc_parcels) -> Client:
-    return Client(mounted(settings, database))
+def ogc(instance, database, settings, ogc_parcels) -> Client:
+    return Client(mounted(instance))
 
 
 def get(client: Client, url: str) -> tuple[int, dict[str, Any]]:

@@ -66,9 +66,9 @@ BAD_REQUESTS = [
 
 
 @pytest.fixture(scope="module")
-def ogc(database, settings) -> Iterator[Client]:
+def ogc(instance, database, settings) -> Iterator[Client]:
     with known_parcels(database):
-        yield Client(mounted(settings, database))
+        yield Client(mounted(instance))
 
 
 def assert_clean_error(response, status: int) -> dict:

@@ -17,6 +17,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from geoportal.database import Database
+from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.pygeoapi.app import make_pygeoapi_app
 from web.dispatch import PrefixDispatcher
@@ -96,14 +97,14 @@ def known_parcels(database: Database) -> Iterator[list[str]]:
         delete_parcels(database)
 
 
-def mounted(settings: Settings, database: Database) -> PrefixDispatcher:
+def mounted(instance: Instance) -> PrefixDispatcher:
     """The pygeoapi app mounted at /ogc the way web/app.py mounts it."""
 
     def not_found(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not here"]
 
-    return PrefixDispatcher(not_found, {"/ogc": make_pygeoapi_app(settings, database)}, {})
+    return PrefixDispatcher(not_found, {"/ogc": make_pygeoapi_app(instance)}, {})
 
 
 def free_port() -> int:
@@ -118,7 +119,7 @@ def http_server(settings: Settings, database: Database) -> Iterator[str]:
     """A real threaded HTTP server for clients that fetch URLs; yields the /ogc root."""
     port = free_port()
     served = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
-    server = make_server("127.0.0.1", port, mounted(served, database), threaded=True)
+    server = make_server("127.0.0.1", port, mounted(Instance(served)), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

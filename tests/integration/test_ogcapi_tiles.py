@@ -24,9 +24,9 @@ HALF_WORLD = 20037508.342789244
 
 
 @pytest.fixture(scope="module")
-def ogc(database, settings) -> Client:
+def ogc(instance, database, settings) -> Client:
     with known_parcels(database):
-        yield Client(mounted(settings, database))
+        yield Client(mounted(instance))
 
 
 def _tile_of(database, east: float, north: float, zoom: int) -> tuple[int, int]:
@@ -39,14 +39,15 @@ def _tile_of(database, east: float, north: float, zoom: int) -> tuple[int, int]:
     return int((x + HALF_WORLD) // width), int((HALF_WORLD - y) // width)
 
 
-def _expected(database, zoom: int, column: int, row: int) -> set[str]:
+def _touching(database, zoom: int, column: int, row: int, buffer: float) -> set[str]:
+    """Parcels whose area meets the tile grown by ``buffer`` (in MVT grid units)."""
     width = 2 * HALF_WORLD / 2**zoom
     west, north = -HALF_WORLD + column * width, HALF_WORLD - row * width
     with database.connect("owner") as conn:
         rows = conn.execute(
-            "SELECT parcel_id FROM publish.parcels WHERE ST_Intersects(ST_Transform(geom, 3857),"
-            " ST_Expand(ST_MakeEnvelope(%s, %s, %s, %s, 3857), %s))",
-            (west, north - width, west + width, north, width * 64 / 4096),
+            "SELECT parcel_id FROM publish.parcels WHERE ST_Area(ST_Intersection("
+            " ST_Transform(geom, 3857), ST_Expand(ST_MakeEnvelope(%s, %s, %s, %s, 3857), %s))) > 0",
+            (west, north - width, west + width, north, width * buffer / 4096),
         ).fetchall()
     return {r[0] for r in rows}
 
@@ -70,7 +71,10 @@ def test_a_tile_holds_exactly_the_parcels_it_touches(ogc, database, tmp_path):
     assert answer.headers["ETag"] and "max-age" in answer.headers["Cache-Control"]
     features = _decode(tmp_path, answer.data, ZOOM, column, row)
     found = {f["properties"]["parcel_id"] for f in features}
-    assert found == _expected(database, ZOOM, column, row)
+    # Every parcel inside the tile, nothing beyond its 64-unit buffer (a sliver within the
+    # buffer narrower than one grid unit may collapse and be left out, as MVT allows).
+    assert _touching(database, ZOOM, column, row, 0) <= found
+    assert found <= _touching(database, ZOOM, column, row, 64)
     assert {"number", "district_name", "area_ha"} <= set(features[0]["properties"])
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 import rasterio
+from lxml import etree
 from owslib.wms import WebMapService
 from PIL import Image
 from werkzeug.test import Client
@@ -102,3 +103,60 @@ def test_rasters_have_no_feature_info_or_filters(ows, demo_rasters):
     answer = ows.get(f"/nmt?{query}")
     assert answer.status_code in (400, 403) and b"Exception" in answer.data
     assert b"/rasters" not in answer.data and b".tif" not in answer.data
+
+
+WCS = "/nmt?SERVICE=WCS&VERSION=2.0.1"
+
+
+def test_wcs_capabilities_and_description_name_the_dem(ows):
+    capabilities = ows.get(f"{WCS}&REQUEST=GetCapabilities")
+    assert capabilities.status_code == 200, capabilities.data[:300]
+    ids = etree.fromstring(capabilities.data).findall(".//{*}CoverageId")
+    assert [element.text for element in ids] == ["nmt"]
+    description = etree.fromstring(ows.get(f"{WCS}&REQUEST=DescribeCoverage&COVERAGEID=nmt").data)
+    envelope = description.find(".//{http://www.opengis.net/gml/3.2}Envelope")
+    assert envelope.get("srsName").endswith("/EPSG/0/2180")
+
+
+def test_wcs_coverage_holds_the_heights_of_the_file(ows, demo_rasters):
+    with rasterio.open(demo_rasters[1]) as dem:
+        left, top = dem.bounds.left + 500, dem.bounds.top - 500  # on the 5 m grid
+        window = dem.window(left, top - 200, left + 300, top)
+        expected = dem.read(1, window=window)
+    query = (f"{WCS}&REQUEST=GetCoverage&COVERAGEID=nmt&FORMAT=image/tiff"
+             f"&SUBSET=x({left},{left + 300})&SUBSET=y({top - 200},{top})")  # fmt: skip
+    answer = ows.get(query)
+    assert answer.status_code == 200 and answer.content_type == "image/tiff", answer.data[:300]
+    with rasterio.MemoryFile(answer.data) as memory, memory.open() as coverage:
+        got = coverage.read(1)
+        assert coverage.crs.to_epsg() == 2180 and coverage.dtypes[0] == "float32"
+    assert got.shape == expected.shape == (40, 60)
+    assert float(abs(got - expected).max()) < 1e-3
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("&REQUEST=GetCoverage&COVERAGEID=dzialki", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&FORMAT=image/png", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SUBSET=x(nan,1)", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SUBSET=x(1,2)&SUBSET=x(3,4)", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SUBSET=z(1,2)", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SUBSET=x(5,1)", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SUBSET=x(1;DROP,2)", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&OUTPUTCRS=EPSG:99999", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SCALEFACTOR=50", 400),
+        ("&REQUEST=GetCoverage&COVERAGEID=nmt&SCALEFACTOR=1e999", 400),
+        ("&REQUEST=DeleteCoverage&COVERAGEID=nmt", 400),
+    ],
+)
+def test_bad_wcs_requests_are_refused_before_mapserver(ows, query, status):
+    answer = ows.get(f"{WCS}{query}")
+    assert answer.status_code == status, answer.data[:300]
+    assert b"http://www.opengis.net/ows/2.0" in answer.data  # an OWS 2.0 exception report
+
+
+def test_wcs_is_offered_only_where_the_publication_says(ows):
+    for path in ("/", "/ortofotomapa", "/ewidencja"):
+        answer = ows.get(f"{path}?SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCapabilities")
+        assert answer.status_code == 400 and b"ows/2.0" in answer.data, path

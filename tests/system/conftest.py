@@ -12,3 +12,15 @@ def http() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = "geoportal-system-tests"
     return session
+
+
+@pytest.fixture(scope="session")
+def secrets(database, demo_loaded) -> list[str]:
+    """Names and PESEL numbers of natural persons in the demo register: what must never leak."""
+    with database.connect("owner") as conn:
+        rows = conn.execute(
+            "SELECT pesel, first_name || ' ' || surname FROM data.subject"
+            " WHERE subject_kind = 'person' AND pesel IS NOT NULL ORDER BY local_id LIMIT 200"
+        ).fetchall()
+    assert len(rows) >= 10, "the demo county must contain natural persons"
+    return [value for row in rows for value in row]

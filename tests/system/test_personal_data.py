@@ -14,17 +14,6 @@ import pytest
 pytestmark = pytest.mark.system
 
 
-@pytest.fixture(scope="module")
-def secrets(database, demo_loaded) -> list[str]:
-    with database.connect("owner") as conn:
-        rows = conn.execute(
-            "SELECT pesel, first_name || ' ' || surname FROM data.subject"
-            " WHERE subject_kind = 'person' AND pesel IS NOT NULL ORDER BY local_id LIMIT 200"
-        ).fetchall()
-    assert len(rows) >= 10, "the demo county must contain natural persons"
-    return [value for row in rows for value in row]
-
-
 def _assert_clean(body: str, secrets: list[str], where: str) -> None:
     leaked = [secret for secret in secrets if secret in body]
     assert not leaked, f"{where} leaked personal data: {leaked[:3]}"
@@ -128,6 +117,15 @@ def test_metadata_and_tile_services_carry_no_personal_data(
         "WMTS capabilities": http.get(f"{live_server}/wmts/1.0.0/WMTSCapabilities.xml"),
         "MapProxy WMS GetFeatureInfo": http.get(f"{live_server}/wms", params=mapproxy_info),
         "TMS": http.get(f"{live_server}/tms/1.0.0/"),
+        "OGC API Records": http.get(f"{live_server}/ogc/collections/metadane/items",
+                                    params={"f": "json", "limit": "500"}),
+        "services list": http.get(f"{live_server}/services", params={"f": "json"}),
+        "parcel report": http.post(
+            f"{live_server}/ogc/processes/raport-dzialki/execution",
+            json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),
+        "plan coverage": http.post(
+            f"{live_server}/ogc/processes/pokrycie-planem/execution",
+            json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),
     }  # fmt: skip
     for where, response in answers.items():
         assert response.status_code < 500, where

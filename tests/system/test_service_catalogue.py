@@ -13,15 +13,19 @@ import math
 from collections import Counter
 
 import pytest
+import rasterio
 from lxml import etree
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
 from PIL import Image
 
+from services.downloads.build import ensure_downloads
+
 
 @pytest.fixture(scope="module")
-def listing(live_server, http) -> list[dict]:
+def listing(live_server, http, instance) -> list[dict]:
+    ensure_downloads(instance, lambda message: None)  # geoportal run builds them
     response = http.get(f"{live_server}/services", params={"f": "json"}, timeout=30)
     assert response.status_code == 200
     return response.json()
@@ -90,7 +94,8 @@ def _check_ogcapi(entry, http, parcel) -> None:
         link["rel"].split("/")[-1] for link in landing.json()["links"]
     }
     collections = http.get(f"{entry['url']}/collections", params={"f": "json"}, timeout=30)
-    assert {c["id"] for c in collections.json()["collections"]} == set(entry["layers"])
+    features = [c for c in collections.json()["collections"] if c.get("itemType") == "feature"]
+    assert {c["id"] for c in features} == set(entry["layers"])
     items = http.get(f"{entry['url']}/collections/{entry['layers'][0]}/items",
                      params={"f": "json", "limit": "1"}, timeout=30)  # fmt: skip
     assert len(items.json()["features"]) == 1
@@ -109,9 +114,62 @@ def _check_mvt(entry, http, parcel) -> None:
         assert tile.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
 
 
-CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WMTS": _check_wmts, "TMS": _check_tms,
-          "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
-          "OGC API – Tiles": _check_mvt}  # fmt: skip
+def _check_processes(entry, http, parcel) -> None:
+    listed = {p["id"] for p in http.get(entry["capabilities"], timeout=30).json()["processes"]}
+    assert listed == set(entry["layers"])
+    inputs = {"coordinates": [[parcel.x, parcel.y]], "source_crs": "EPSG:2180",
+              "target_crs": "EPSG:4326"}  # fmt: skip
+    execution = f"{entry['url']}/przeliczenie-wspolrzednych/execution"
+    answer = http.post(execution, json={"inputs": inputs}, timeout=30)
+    assert answer.status_code == 200, answer.text[:300]
+    lon, lat = answer.json()["coordinates"][0]
+    assert abs(lon - parcel.lon) < 1e-7 and abs(lat - parcel.lat) < 1e-7
+
+
+def _check_wcs(entry, http, parcel) -> None:
+    capabilities = etree.fromstring(http.get(entry["capabilities"], timeout=30).content)
+    ids = [element.text for element in capabilities.iter("{*}CoverageId")]
+    assert ids == entry["layers"]
+    described = http.get(entry["url"], timeout=30, params={
+        "SERVICE": "WCS", "VERSION": "2.0.1", "REQUEST": "DescribeCoverage",
+        "COVERAGEID": ids[0]})  # fmt: skip
+    lower = etree.fromstring(described.content).findtext(".//{*}lowerCorner")
+    north, east = (float(v) for v in lower.split())  # EPSG:2180: northing first
+    subsets = f"SUBSET=x({east},{east + 100})&SUBSET=y({north},{north + 100})"
+    query = (f"SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID={ids[0]}"
+             f"&FORMAT=image/tiff&{subsets}")  # fmt: skip
+    coverage = http.get(f"{entry['url']}?{query}", timeout=60)
+    assert coverage.status_code == 200 and coverage.headers["Content-Type"] == "image/tiff"
+    with rasterio.MemoryFile(coverage.content) as memory, memory.open() as raster:
+        assert raster.crs.to_epsg() == 2180 and raster.width == raster.height == 20
+
+
+def _check_atom(entry, http, parcel) -> None:
+    feed = etree.fromstring(http.get(entry["url"], timeout=30).content)
+    links = [link.get("href") for link in feed.iterfind("{*}entry/{*}link")]
+    assert links and all(link.startswith(entry["url"].rsplit("/", 1)[0]) for link in links)
+    if entry["name"] != "atom":  # a theme's feed: its first file is a GeoPackage
+        head = http.get(links[0], headers={"Range": "bytes=0-15"}, timeout=30)
+        assert head.content.startswith(b"SQLite format 3"), entry["name"]
+
+
+def _check_dcat(entry, http, parcel) -> None:
+    catalog = http.get(entry["url"], timeout=30).json()
+    assert catalog["@type"] == "dcat:Catalog"
+    assert len(catalog["dcat:dataset"]) == len(entry["layers"])
+
+
+def _check_records(entry, http, parcel) -> None:
+    items = http.get(f"{entry['url']}/items", params={"f": "json", "limit": "500"}, timeout=30)
+    ids = {record["id"] for record in items.json()["features"]}
+    assert f"service-{entry['name']}" in ids and "dataset-parcels" in ids
+
+
+CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _check_wmts,
+          "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
+          "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes,
+          "ATOM": _check_atom, "DCAT-AP": _check_dcat,
+          "OGC API – Records": _check_records}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

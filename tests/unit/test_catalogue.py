@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
+from services.catalogue import service_entries
 from web.app import create_flask_app
-from web.catalogue.entries import service_entries
 from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
@@ -102,3 +102,11 @@ def test_html_in_english(client):
     assert '<html lang="en">' in html
     assert strings("en", INSTANCE.site)["services_title"] in html
     assert "WMS – WMS for KIEG" in html
+
+
+def test_downloads_before_the_first_build_say_they_are_coming(tmp_path):
+    client = create_flask_app(Instance(Settings(var_dir=tmp_path))).test_client()
+    for path in ("/pobieranie/", "/pobieranie/atom.xml", "/pobieranie/pliki/ewidencja.gpkg"):
+        answer = client.get(path)
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "60", path
+        assert "przygotowaniu" in answer.get_data(as_text=True)

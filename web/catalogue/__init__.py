@@ -1,6 +1,6 @@
 """The list of services (``/services``): HTML for people, ``?f=json`` for programs.
 
-Both show :func:`web.catalogue.entries.service_entries`; every URL is absolute, built
+Both show :func:`services.catalogue.service_entries`; every URL is absolute, built
 from the configured base URL only (a forged Host header cannot change it).
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from web.catalogue.entries import (
+from services.catalogue import (
     ALL_THEMES,
+    DOWNLOADS_THEME,
     TILES_THEME,
     VECTOR_TILES_THEME,
     ServiceEntry,
@@ -66,7 +67,8 @@ def _by_theme(entries: list[ServiceEntry], language: str) -> list[tuple[str, lis
     instance = current_instance()
     texts = strings(language, instance.site)
     names = {ALL_THEMES: texts["theme_all"], TILES_THEME: texts["theme_tiles"],
-             VECTOR_TILES_THEME: texts["theme_vector_tiles"]}  # fmt: skip
+             VECTOR_TILES_THEME: texts["theme_vector_tiles"],
+             DOWNLOADS_THEME: texts["downloads_title"]}  # fmt: skip
     names |= {pub.key: getattr(pub.title, language) for pub in instance.publications}
     themes: dict[str, list[ServiceEntry]] = {}
     for entry in entries:

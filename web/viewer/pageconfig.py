@@ -21,6 +21,7 @@ from geoportal.site import Site
 from web.viewer.texts import LOCALES, strings
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
+SUGGESTIONS = 8  # suggestions the search box asks for
 
 
 class Search(BaseModel):
@@ -86,6 +87,8 @@ def client_config(catalog: Catalog, site: Site, language: str, script_root: str)
             "property": viewer.search.property,
             "url": f"{script_root}/ogc/collections/{search_layer.id}/items",
             "pattern": PARCEL_ID_PATTERN,
+            "api": f"{script_root}/api/search",
+            "limit": SUGGESTIONS,
         },
     }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from flask import Request
 
+from geoportal.crs import STORAGE_EPSG
 from geoportal.site import Site
 
 LANGUAGES = ("pl", "en")
@@ -41,8 +42,22 @@ def _catalogue() -> dict[str, dict[str, str]]:
 
 def strings(language: str, site: Site) -> dict[str, str]:
     """Every UI text in one language, with the site's examples filled in."""
-    values = {"{parcel_example}": site.parcel_example}
+    values = {
+        "{parcel_example}": site.parcel_example,
+        "{seat}": site.county.seat,
+        "{coordinates_example}": _coordinates_example(tuple(site.extent)),
+    }
     return {key: _fill(texts[language], values) for key, texts in _catalogue().items()}
+
+
+@cache
+def _coordinates_example(extent: tuple[float, ...]) -> str:
+    """The centre of the county's extent in WGS 84, latitude first: ``51.59, 19.13``."""
+    from pyproj import Transformer  # only where texts are built, not at import
+
+    x, y = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
+    lon, lat = Transformer.from_crs(STORAGE_EPSG, 4326, always_xy=True).transform(x, y)
+    return f"{lat:.2f}, {lon:.2f}"
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

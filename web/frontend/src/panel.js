@@ -101,6 +101,28 @@ export class InfoPanel {
     this.setOpen(true);
   }
 
+  /**
+   * A search result that is not a parcel (address, point, obręb, gmina).
+   * @param {Object} result A result of /api/search.
+   * @param {string} heading Section heading.
+   */
+  showResult(result, heading) {
+    const card = element('article', {class: 'feature', 'data-layer': `search-${result.kind}`});
+    card.dataset.featureId = result.id;
+    card.append(element('h3', {}, `${result.kind_label}: ${result.label}`));
+    if (result.context) {
+      card.append(element('p', {class: 'result-context'}, result.context));
+    }
+    if (result.href) {
+      const paragraph = element('p', {class: 'result-link'});
+      paragraph.append(element('a', {href: result.href}, t(this.config, 'parcel_text_page')));
+      card.append(paragraph);
+    }
+    this.content.replaceChildren(element('p', {class: 'info-heading'}, heading), card);
+    this.content.dataset.state = 'result';
+    this.setOpen(true);
+  }
+
   featureCard(layer, properties) {
     const card = element('article', {class: 'feature', 'data-layer': layer.id});
     card.append(element('h3', {}, layer.title));

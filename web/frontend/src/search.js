@@ -1,5 +1,6 @@
-// Parcel search: a TERYT parcel id, validated strictly, looked up in the OGC API
-// Features collection (GeoJSON in CRS84) and returned in the map projection.
+// Search: the one search box asks /api/search (parcels, obręby, gminy, addresses,
+// coordinates; EPSG:2180); a parcel's geometry comes from the OGC API Features collection
+// (GeoJSON in CRS84), returned in the map projection.
 
 import GeoJSON from 'ol/format/GeoJSON.js';
 
@@ -38,4 +39,29 @@ export async function findParcel(search, parcelId, projection) {
     const value = feature.get(search.property);
     return value === undefined || String(value) === parcelId;
   });
+}
+
+/**
+ * Ask the search endpoint.
+ * @param {Object} search Search configuration (`api`, `limit`).
+ * @param {string} lang Page language.
+ * @param {string} text What the user typed.
+ * @param {AbortSignal} [signal] Abort signal.
+ * @return {Promise<Object>} The answer: `results`, `message`.
+ */
+export async function askSearch(search, lang, text, signal) {
+  const query = new URLSearchParams({q: text, limit: String(search.limit), lang});
+  const response = await fetch(`${search.api}?${query}`, {
+    headers: {Accept: 'application/json'},
+    signal,
+  });
+  if (response.status === 400) {
+    const error = new Error('search refused the text');
+    error.userMessage = (await response.json())?.error?.text;
+    throw error;
+  }
+  if (!response.ok) {
+    throw new Error(`search answered ${response.status}`);
+  }
+  return response.json();
 }

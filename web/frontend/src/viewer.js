@@ -4,7 +4,9 @@ import Map from 'ol/Map.js';
 import View from 'ol/View.js';
 import VectorLayer from 'ol/layer/Vector.js';
 import VectorSource from 'ol/source/Vector.js';
-import {Fill, Stroke, Style} from 'ol/style.js';
+import Feature from 'ol/Feature.js';
+import Point from 'ol/geom/Point.js';
+import {Circle as CircleStyle, Fill, Stroke, Style} from 'ol/style.js';
 import {defaults as defaultControls, ScaleLine} from 'ol/control.js';
 import {transform, transformExtent} from 'ol/proj.js';
 import {isEmpty} from 'ol/extent.js';
@@ -12,7 +14,8 @@ import {t} from './config.js';
 import {getFeatureInfo} from './featureinfo.js';
 import {buildLayers, gridResolutions, loadWmtsCapabilities, normaliseTopLeftCorners} from './layers.js';
 import {InfoPanel} from './panel.js';
-import {findParcel, validParcelId} from './search.js';
+import {SearchCombobox} from './combobox.js';
+import {askSearch, findParcel} from './search.js';
 import {readUrlState, resolutionToScale, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -21,6 +24,11 @@ const NARROW = '(max-width: 700px)';
 const highlightStyle = new Style({
   stroke: new Stroke({color: '#ffd400', width: 4}),
   fill: new Fill({color: 'rgba(255, 212, 0, 0.18)'}),
+  image: new CircleStyle({
+    radius: 9,
+    fill: new Fill({color: '#d93025'}),
+    stroke: new Stroke({color: '#ffffff', width: 3}),
+  }),
 });
 
 /**
@@ -247,20 +255,15 @@ function bindStatusBar(config, doc, map) {
 }
 
 function bindSearch(config, doc, info) {
-  const form = doc.getElementById('search-form');
-  const input = doc.getElementById('search-input');
-  const message = doc.getElementById('search-message');
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const parcelId = validParcelId(input.value, config.search.pattern);
-    if (!parcelId) {
-      message.textContent = t(config, 'search_invalid');
-      input.setAttribute('aria-invalid', 'true');
-      return;
-    }
-    input.removeAttribute('aria-invalid');
-    message.textContent = t(config, 'search_busy');
-    message.textContent = await info.showParcel(parcelId);
+  let controller = null;
+  return new SearchCombobox(doc, {
+    search: (text) => {
+      controller?.abort();
+      controller = new AbortController();
+      return askSearch(config.search, config.lang, text, controller.signal);
+    },
+    choose: (result) => info.showResult(result),
+    text: (key) => t(config, key),
   });
 }
 
@@ -378,6 +381,31 @@ class InfoController {
       });
     }
     return features;
+  }
+
+  /**
+   * Show a search result: a parcel as a click would, an obręb or gmina by its extent,
+   * an address or a point centred with a marker.
+   * @param {Object} result A result of /api/search (EPSG:2180).
+   */
+  showResult(result) {
+    if (result.kind === 'parcel') {
+      this.showParcel(result.id);
+      return;
+    }
+    const generation = ++this.generation;
+    const view = this.map.getView();
+    this.highlight.clear();
+    const padding = [60, 60, 60 + this.panel.overlap(), 60];
+    if (result.bbox && (result.kind === 'obreb' || result.kind === 'gmina')) {
+      view.fit(result.bbox, {padding, duration: 250});
+    } else {
+      this.highlight.addFeature(new Feature(new Point(result.point)));
+      view.animate({center: result.point, resolution: view.getResolutionForZoom(
+        view.getZoomForResolution(0.25)), duration: 250});
+    }
+    this.panel.showResult(result, t(this.config, 'info_parcel'));
+    return generation;
   }
 
   /**

@@ -18,11 +18,15 @@ from geoportal.instance import Instance
 from geoportal.text import Text
 from services.configgen.mapfile import SERVICE, SRS, WFS_SRS
 from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR
+from services.downloads.build import themes
+from services.processes import PROCESSES
+from services.processes.transform import CRS as PROCESS_CRS
 from services.providers.crs import SERVED_EPSG
 
 ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
 TILES_THEME = "kafle"
 VECTOR_TILES_THEME = "kafle wektorowe"
+DOWNLOADS_THEME = "pobieranie"
 _TILE_CRS = ("EPSG:2180", "EPSG:3857")  # the two MapProxy grids
 _OGC_CRS = ("OGC:CRS84", *(f"EPSG:{code}" for code in SERVED_EPSG))
 
@@ -58,6 +62,12 @@ class ServiceEntry:
 
 
 EntryBuilder = Callable[[Instance], list[ServiceEntry]]
+# protocol of a publication -> its name, version and CRSs in the capabilities
+OWS_PROTOCOLS = {
+    "wms": ("WMS", "1.3.0", SRS),
+    "wfs": ("WFS", "2.0.0", WFS_SRS),
+    "wcs": ("WCS", "2.0.1", WFS_SRS),
+}
 
 
 def ows_entries(instance: Instance) -> list[ServiceEntry]:
@@ -79,9 +89,12 @@ def ows_entries(instance: Instance) -> list[ServiceEntry]:
     for key, theme, title, layers, rasters, protocols in served:
         url = f"{base}/ows" + (f"/{key}" if key else "")
         for protocol in sorted(protocols):
-            names = [layer.wms_name for layer in layers if getattr(layer.services, protocol)]
+            names = [layer.wms_name for layer in layers
+                     if getattr(layer.services, protocol, False)]  # fmt: skip
             if protocol == "wms":  # rasters draw beneath the layers, first in the list
                 names = [raster.wms_name for raster in rasters] + names
+            if protocol == "wcs":
+                names = [raster.wms_name for raster in rasters if raster.coverage]
             entries.append(_ows_entry(key, theme, title, protocol, url, tuple(names)))
     return entries
 
@@ -89,7 +102,7 @@ def ows_entries(instance: Instance) -> list[ServiceEntry]:
 def _ows_entry(
     key: str, theme: str, title: Text, protocol: str, url: str, layers: tuple[str, ...]
 ) -> ServiceEntry:
-    name, version = ("WMS", "1.3.0") if protocol == "wms" else ("WFS", "2.0.0")
+    name, version, crs = OWS_PROTOCOLS[protocol]
     return ServiceEntry(
         key=protocol + (f"-{key}" if key else ""),
         title=Text(pl=f"{name} – {title.pl}", en=f"{name} – {title.en}"),
@@ -99,7 +112,7 @@ def _ows_entry(
         url=url,
         capabilities=f"{url}?SERVICE={name}&REQUEST=GetCapabilities&VERSION={version}",
         layers=layers,
-        crs=SRS if protocol == "wms" else WFS_SRS,
+        crs=crs,
     )
 
 
@@ -147,7 +160,7 @@ def _tiles(
 
 
 def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
-    """pygeoapi: OGC API – Features with one collection per layer."""
+    """pygeoapi: OGC API – Features with one collection per layer, and the processes."""
     base = instance.settings.base_url
     collections = tuple(layer.id for layer in instance.catalog.for_service("ogcapi"))
     return [
@@ -155,6 +168,17 @@ def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
                      theme=ALL_THEMES, protocol="OGC API – Features", version="1.0",
                      url=f"{base}/ogc", capabilities=f"{base}/ogc?f=json",
                      layers=collections, crs=_OGC_CRS),
+        ServiceEntry("ogcapi-records", _t("OGC API – Records (metadane)",
+                                          "OGC API – Records (metadata)"),
+                     theme=ALL_THEMES, protocol="OGC API – Records", version="1.0",
+                     url=f"{base}/ogc/collections/metadane",
+                     capabilities=f"{base}/ogc/collections/metadane?f=json",
+                     layers=("metadane",), crs=("OGC:CRS84",)),
+        ServiceEntry("ogcapi-processes", _t("OGC API – Processes (przeliczenia, raporty)",
+                                            "OGC API – Processes (transformations, reports)"),
+                     theme=ALL_THEMES, protocol="OGC API – Processes", version="1.0",
+                     url=f"{base}/ogc/processes", capabilities=f"{base}/ogc/processes?f=json",
+                     layers=tuple(PROCESSES), crs=PROCESS_CRS),
     ]  # fmt: skip
 
 
@@ -178,12 +202,34 @@ def vector_tile_entries(instance: Instance) -> list[ServiceEntry]:
     return entries
 
 
+def download_entries(instance: Instance) -> list[ServiceEntry]:
+    """The download service: its ATOM feed, one feed per theme, the DCAT-AP catalogue."""
+    base = f"{instance.settings.base_url}/pobieranie"
+    published = themes(instance)
+    every = tuple(pub.key for pub in published)
+    entries = [
+        ServiceEntry("atom", _t("Usługa pobierania (ATOM)", "Download service (ATOM)"),
+                     DOWNLOADS_THEME, "ATOM", "INSPIRE", f"{base}/atom.xml",
+                     f"{base}/atom.xml", every, ("EPSG:2180",)),
+        ServiceEntry("dcat", _t("Katalog danych DCAT-AP", "DCAT-AP data catalogue"),
+                     DOWNLOADS_THEME, "DCAT-AP", "2", f"{base}/dcat.jsonld",
+                     f"{base}/dcat.jsonld", every, ("EPSG:2180",)),
+    ]  # fmt: skip
+    for pub in published:
+        feed = f"{base}/{pub.key}.atom"
+        title = Text(pl=f"Pobieranie – {pub.title.pl}", en=f"Download – {pub.title.en}")
+        entries.append(ServiceEntry(f"atom-{pub.key}", title, DOWNLOADS_THEME, "ATOM", "INSPIRE",
+                                    feed, feed, (pub.key,), ("EPSG:2180",)))  # fmt: skip
+    return entries
+
+
 # Every kind of service, in the order the list shows them.
 ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
     ows_entries,
     tile_entries,
     ogcapi_entries,
     vector_tile_entries,
+    download_entries,
 )
 
 

@@ -5,16 +5,16 @@ schema.sql``); its names are unqualified, so it is run with ``jobs`` as the sear
 and every connection of the queue sets the same path (:mod:`geoportal.jobs.queue`).
 Upgrading procrastinate means a new migration applying its ``sql/migrations`` files.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from importlib.resources import files
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 
 
 def upgrade() -> None:

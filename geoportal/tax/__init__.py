@@ -1,0 +1,1 @@
+"""Agricultural tax: conversion hectares from the register's klasoużytki (art. 4)."""

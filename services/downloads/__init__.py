@@ -1,0 +1,1 @@
+"""The download service: GeoPackages per theme and per obręb, ATOM feeds, DCAT-AP."""
