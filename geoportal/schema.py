@@ -83,6 +83,8 @@ def apply_grants(conn: psycopg.Connection, database: Database) -> None:
         # Subjects and shares are personal data: staff only (art. 24 ust. 5 PGiK).
         sql.SQL("REVOKE ALL ON {} FROM {}").format(personal, app),
         *_case_grants(app),
+        *_document_grants(app, public),
+        *_job_grants(app),
     ]  # fmt: skip
     for statement in statements:
         conn.execute(statement)
@@ -110,3 +112,31 @@ def _case_grants(app: sql.Identifier) -> list[bytes | sql.Composed]:
         sql.SQL("GRANT USAGE ON SEQUENCE cases.audit_event_id_seq TO {}").format(app),
         sql.SQL("GRANT SELECT ON auth.staff_user TO {}").format(app),
     ]  # fmt: skip
+
+
+def _document_grants(app: sql.Identifier, public: sql.Identifier) -> list[bytes | sql.Composed]:
+    """Issued documents: the application adds and reads them (a trigger refuses changes);
+    the public reader may only ask :sql:`documents.verify(code)` (case mark, kind, date,
+    hash: what the verification page shows), never read the table."""
+    return [
+        b"REVOKE ALL ON ALL TABLES IN SCHEMA documents FROM PUBLIC",
+        b"REVOKE ALL ON SCHEMA documents FROM PUBLIC",
+        b"REVOKE ALL ON FUNCTION documents.verify(text) FROM PUBLIC",
+        sql.SQL("GRANT USAGE ON SCHEMA documents TO {}, {}").format(app, public),
+        sql.SQL("GRANT SELECT, INSERT ON documents.issued_document TO {}").format(app),
+        sql.SQL("GRANT EXECUTE ON FUNCTION documents.verify(text) TO {}, {}").format(app, public),
+    ]
+
+
+def _job_grants(app: sql.Identifier) -> list[bytes | sql.Composed]:
+    """The job queue (procrastinate): the application defers jobs and runs the worker."""
+    return [
+        b"REVOKE ALL ON ALL TABLES IN SCHEMA jobs FROM PUBLIC",
+        b"REVOKE ALL ON SCHEMA jobs FROM PUBLIC",
+        sql.SQL("GRANT USAGE ON SCHEMA jobs TO {}").format(app),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA jobs TO {}").format(
+            app
+        ),
+        sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA jobs TO {}").format(app),
+        sql.SQL("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs TO {}").format(app),
+    ]

@@ -54,6 +54,19 @@ class Settings(BaseSettings):
     demo_parcels: int = 10_000
     demo_seed: int = 1003
     roles: Roles = Field(default_factory=Roles)
+    # Issued documents (geoportal/documents): where the signed PDFs are kept, and the
+    # office's signing key and certificate (PEM) with the chain to its CA. Unset: a
+    # self-signed development CA and certificate are made under var/pki on first use.
+    documents_dir: Path | None = None  # default var/documents
+    signing_key: Path | None = None
+    signing_cert: Path | None = None
+    signing_chain: Path | None = None  # the CA certificate(s), PEM
+    signing_key_passphrase: str | None = None
+    # Outgoing mail of the job worker (notifications): plain SMTP to the office's relay.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    mail_from: str = "geoportal@localhost"
+    job_concurrency: int = 1  # jobs the background worker runs at once
 
     @property
     def embedded(self) -> bool:
@@ -69,6 +82,16 @@ class Settings(BaseSettings):
     def raster_dir(self) -> Path:
         """Cloud-Optimised GeoTIFFs the raster services read (``geoportal etl raster``)."""
         return self.var_dir / "rasters"
+
+    @property
+    def issued_dir(self) -> Path:
+        """Signed PDFs of the documents the office issued (never served as files)."""
+        return self.documents_dir or self.var_dir / "documents"
+
+    @property
+    def pki_dir(self) -> Path:
+        """The development CA and signing certificate, made on first use (never committed)."""
+        return self.var_dir / "pki"
 
     @property
     def cache_dir(self) -> Path:

@@ -26,6 +26,7 @@ from web.panel import panel_blueprint
 from web.ratelimit import RateLimiter
 from web.search.api import search_api
 from web.search.pages import parcel_pages
+from web.verification import verification_blueprint
 from web.viewer import viewer_blueprint
 
 MAPPROXY_PREFIXES = ("/wms", "/wmts", "/tiles", "/tms")
@@ -51,6 +52,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(eservices_blueprint)
     app.register_blueprint(tracking_blueprint)
     app.register_blueprint(panel_blueprint)
+    app.register_blueprint(verification_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -11,6 +11,7 @@ from types import FrameType
 from geoportal.instance import Instance
 from geoportal.provision import ensure_database, stop_database
 from services.catalogue import service_entries
+from services.jobs.process import start_worker, stop_worker
 from web.server import ServerError, start_gunicorn, stop_gunicorn, wait_ready
 
 
@@ -47,13 +48,15 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     started_db = False
-    server = None
+    server = worker = None
     settings = instance.settings
     try:
         started_db = _prepare(instance)
         _say(f"==> web server on {settings.base_url}")
         server = start_gunicorn(settings, settings.var_dir / "log")
         wait_ready(settings, server)
+        _say("==> job worker (documents, mail)")
+        worker = start_worker(settings, settings.var_dir / "log")
         if not args.no_seed:
             _say("==> tile cache (only missing tiles are rendered)")
             report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
@@ -62,9 +65,12 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
         _say("==> download files (rebuilt only when the data changed)")
         ensure_downloads(instance, _say)
         _print_links(instance)
-        while server.poll() is None:
+        while server.poll() is None and worker.poll() is None:
             time.sleep(0.5)
-        _say(f"gunicorn exited with {server.returncode}")
+        if worker.poll() is not None:
+            _say(f"job worker exited with {worker.returncode}; see {settings.var_dir / 'log'}")
+        else:
+            _say(f"gunicorn exited with {server.returncode}")
         return 1
     except (ServerError, SeedError) as exc:
         _say(f"geoportal: {exc}")
@@ -73,6 +79,8 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
         _say("\nstopping…")
         return 0
     finally:
+        if worker is not None:
+            stop_worker(worker)
         if server is not None:
             stop_gunicorn(server)
         if started_db or args.stop_db:

@@ -26,7 +26,7 @@ Decisions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -125,6 +125,10 @@ class Case:
         return self.deadline is not None and today > self.deadline and self.state in OFFICE_STATES
 
 
+Effect = Callable[[psycopg.Connection, Case], dict[str, Any]]
+"""What a step stores besides the case's state, inside the step's transaction."""
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the applicant is given after the commit (UPO-like confirmation)."""
@@ -220,11 +224,19 @@ def transition(
     actor: Actor,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
+    effect: Effect | None = None,
 ) -> Case:
-    """Move a case one step, with its audit event; domain errors say why a step is refused."""
+    """Move a case one step, with its audit event; domain errors say why a step is refused.
+
+    ``effect`` is what the step records besides the state (the register row of an issued
+    document): called with the locked case once the step is allowed, in the same
+    transaction, it returns details for the audit event; if it raises, nothing is stored.
+    """
     with _transaction(conn):
         case = _lock_case(conn, case_id)
         edge = check_transition(case.state, State(to_state), actor, case.facts(), reason)
+        if effect is not None:
+            details = (details or {}) | effect(conn, case)
         event = audit.append(conn, case.id, actor.label, edge.action, case.state, edge.target,
                              reason, details)  # fmt: skip
         conn.execute(

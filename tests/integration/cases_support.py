@@ -26,6 +26,7 @@ QUANTITIES = {
     "egib_register_extract": {"registration_unit": 1},
     "egib_register_extract_anonymous": {"registration_unit": 2},
     "egib_map_extract": {"registration_unit": 1},
+    "egib_extract_and_map": {"registration_unit": 1},
     "planning_extract": {"wypis_page": 2, "wyrys_a4_part": 1},
     "map_incident": {},
 }

@@ -1,0 +1,50 @@
+"""A planning extract's content: for each parcel the plan zones covering it, with the share
+of the parcel's area each covers (PostGIS ``ST_Intersection``), and the plan's resolution
+and official-journal entry. Planning data are public (art. 30 upzp): no personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import psycopg
+
+from geoportal.documents.content import PlanningParcel, ZoneShare
+
+MIN_PERCENT = Decimal("0.1")  # slivers of digitising below this are not a zone's cover
+
+_ZONES = """
+SELECT p.parcel_id, p.number, split_part(p.district_id, '.', 2),
+       z.symbol, z.designation, z.plan_text,
+       round((100 * ST_Area(ST_Intersection(p.geom, z.geom)) / NULLIF(ST_Area(p.geom), 0))
+             ::numeric, 1),
+       pl.title, pl.resolution_no, pl.resolution_date, pl.journal_entry
+  FROM data.parcel p
+  LEFT JOIN data.plan_zone z
+    ON z.geom && p.geom AND ST_Intersects(z.geom, p.geom)
+   AND z.version_end IS NULL AND z.object_end IS NULL
+  LEFT JOIN data.plan pl
+    ON pl.plan_id = z.plan_id AND pl.version_end IS NULL AND pl.object_end IS NULL
+ WHERE p.parcel_id = ANY(%s) AND p.version_end IS NULL AND p.object_end IS NULL
+ ORDER BY p.parcel_id, 7 DESC NULLS LAST, z.symbol
+"""
+
+
+def planning_parcels(
+    conn: psycopg.Connection, parcel_ids: Sequence[str]
+) -> tuple[PlanningParcel, ...]:
+    """Each requested parcel with the zones covering at least :data:`MIN_PERCENT` of it."""
+    parcels: dict[str, tuple[str, str, list[ZoneShare]]] = {}
+    for (parcel_id, number, district, symbol, designation, text, percent, title, resolution,
+         resolution_date, journal) in conn.execute(_ZONES, (list(parcel_ids),)):  # fmt: skip
+        entry = parcels.setdefault(parcel_id, (number, district, []))
+        if symbol is None or percent is None or percent < MIN_PERCENT:
+            continue
+        adopted = f" z dnia {resolution_date:%d.%m.%Y}" if resolution_date else ""
+        entry[2].append(ZoneShare(symbol, designation, text, percent, title,
+                                  f"uchwała nr {resolution}{adopted}", journal))  # fmt: skip
+    return tuple(
+        PlanningParcel(parcel_id, number, district, tuple(zones))
+        for parcel_id, (number, district, zones) in parcels.items()
+    )
