@@ -80,6 +80,16 @@ def find(conn: psycopg.Connection, case_id: int, kind: str) -> IssuedDocument | 
     return IssuedDocument(*row) if row else None
 
 
+def of_case(conn: psycopg.Connection, case_id: int) -> list[IssuedDocument]:
+    """Every document issued in a case, oldest first."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM documents.issued_document"  # noqa: S608 - constant columns
+        " WHERE case_id = %s ORDER BY id",
+        (case_id,),
+    ).fetchall()
+    return [IssuedDocument(*row) for row in rows]
+
+
 def insert(
     conn: psycopg.Connection,
     case_id: int,

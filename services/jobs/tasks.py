@@ -18,7 +18,9 @@ from typing import Any
 import procrastinate
 
 from geoportal.auth.roles import Role
+from geoportal.cases import store
 from geoportal.cases.actors import Actor
+from geoportal.cases.notices import state_notice
 from geoportal.documents.issue import Issuer
 from geoportal.instance import Instance
 from services.jobs import mail
@@ -66,9 +68,20 @@ def issue_document(
 ) -> dict[str, Any]:
     """Issue the document ``kind`` of case ``case_id`` for the staff member who asked."""
     actor = Actor.staff(staff_login, {Role(role) for role in staff_roles})
-    issued = _current().get_issuer().issue(case_id, kind, actor, scale=scale)
+    runtime = _current()
+    issued = runtime.get_issuer().issue(case_id, kind, actor, scale=scale)
+    if issued.created:  # the case moved to document_issued: tell the applicant
+        _notify(runtime.instance, case_id)
     return {"document_id": issued.document.id, "code": issued.document.code,
             "created": issued.created}  # fmt: skip
+
+
+def _notify(instance: Instance, case_id: int) -> None:
+    with instance.database.connect("app") as conn:
+        case = store.get(conn, case_id)
+    notice = state_notice(case, instance.site.organ.office.pl) if case else None
+    if case is not None and notice is not None:
+        send_mail.defer(to=str(case.submission.applicant.email), subject=notice[0], body=notice[1])
 
 
 @blueprint.task(name="send_mail", retry=RETRY, queue="mail", pass_context=True)

@@ -41,6 +41,7 @@ from web.eservices.texts import page_context
 from web.eservices.uploads import IMAGES, read_uploads, store_upload
 from web.forms import check_csrf
 from web.instance import current_instance
+from web.jobs import notify_applicant
 from web.throttle import Throttle, app_throttle
 
 MAX_FILINGS = 30  # new cases per address and hour: an office counter files more on paper
@@ -122,6 +123,7 @@ def file_request(key: str) -> ResponseReturnValue:
         done = store.submit(conn, submission, idempotency_key)
     if done.created:
         filings().record(request.remote_addr)
+        notify_applicant(done.case)
     return redirect(url_for("tracking.receipt_page", token=done.tracking_token), 303)
 
 

@@ -18,12 +18,13 @@ import base64
 import hashlib
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from geoportal.cases import audit, store, tokens
 from geoportal.cases.audit import AuditEvent
 from geoportal.cases.store import Case
+from geoportal.documents import register
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.instance import current_instance
@@ -43,8 +44,26 @@ def case_page(token: str) -> ResponseReturnValue:
         return error_page(404)
     with current_instance().database.pool("app").connection() as conn:
         events = [_public(event) for event in audit.history(conn, case.id)]
+        documents = register.of_case(conn, case.id)
     return render_template("eservices/case.html", case=case, events=events, token=token,
-                           **page_context())  # fmt: skip
+                           documents=documents, **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/sprawy/<token>/dokumenty/<code>.pdf")
+def document(token: str, code: str) -> ResponseReturnValue:
+    """A signed document of the case, to the holder of the case's tracking link only."""
+    case = _case(token)
+    if case is None:
+        return error_page(404)
+    with current_instance().database.pool("app").connection() as conn:
+        issued = {doc.code: doc for doc in register.of_case(conn, case.id)}
+    found = issued.get(register.normalise_code(code) or "")
+    if found is None:
+        return error_page(404)
+    path = current_instance().settings.issued_dir / found.storage_path
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{str(case.mark).replace('.', '-')}-{found.kind}.pdf",
+                     etag=found.sha256, conditional=True)  # fmt: skip
 
 
 @tracking_blueprint.get("/sprawy/<token>/potwierdzenie")

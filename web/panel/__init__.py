@@ -26,6 +26,7 @@ from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.forms import check_csrf
 from web.instance import current_instance
+from web.jobs import document_kind, notify_applicant, queue_document
 from web.panel.signin import sign_in, sign_out, signed_in, throttle
 
 panel_blueprint = Blueprint("panel", __name__, url_prefix="/panel")
@@ -107,8 +108,20 @@ def step(case_id: int) -> ResponseReturnValue:
         abort(400)
     reason = request.form.get("reason", "").strip()[:2000] or None
     with current_instance().database.pool("app").connection() as conn:
-        store.transition(conn, case_id, target, _actor(), reason)
-    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+        case = store.get(conn, case_id)
+        if case is None:
+            raise CaseNotFound(f"no case {case_id}")
+        kind = document_kind(case) if target == State.DOCUMENT_ISSUED else None
+        if kind is None:
+            case = store.transition(conn, case_id, target, _actor(), reason)
+            notify_applicant(case)
+            return redirect(url_for("panel.case_page", case_id=case_id), 303)
+    # A document: the worker issues, signs and registers it and takes the step itself.
+    allowed = {edge.target for edge in available_steps(case.state, _actor(), case.facts())}
+    if target not in allowed:
+        abort(403)
+    queue_document(case, kind, _actor())
+    return redirect(url_for("panel.case_page", case_id=case_id, zlecono=1), 303)
 
 
 @panel_blueprint.post("/sprawy/<int:case_id>/zwolnienie")
@@ -119,7 +132,8 @@ def exemption(case_id: int) -> ResponseReturnValue:
         abort(400)
     reason = request.form.get("reason", "").strip()[:2000] or None
     with current_instance().database.pool("app").connection() as conn:
-        store.decide_exemption(conn, case_id, _actor(), granted, reason)
+        case = store.decide_exemption(conn, case_id, _actor(), granted, reason)
+    notify_applicant(case)
     return redirect(url_for("panel.case_page", case_id=case_id), 303)
 
 

@@ -1,0 +1,55 @@
+"""The web process's handle on the job queue: documents to issue and mail to send.
+
+The staff console's "issue" step does not render a PDF inside a request: it queues the
+job (``services.jobs``) that issues, signs and registers the document and moves the case
+in one transaction. Every step of a case queues the notice of its new state to the
+applicant's e-mail, if they gave one (``geoportal.cases.notices``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import procrastinate
+from flask import current_app
+
+from geoportal.cases.notices import state_notice
+from geoportal.cases.store import Case
+from geoportal.documents.kinds import SERVICE_KINDS
+from services.jobs.queue import defer_issue_document, defer_mail, make_app
+from web.instance import current_instance
+
+LOGGER = logging.getLogger(__name__)
+
+
+def job_queue() -> procrastinate.App:
+    """This process's procrastinate app (built on first use)."""
+    app = current_app.extensions.get("geoportal_jobs")
+    if app is None:
+        app = current_app.extensions.setdefault(
+            "geoportal_jobs", make_app(current_instance().database)
+        )
+    return app
+
+
+def document_kind(case: Case) -> str | None:
+    """The kind of document the case's e-service issues, if it issues one."""
+    return SERVICE_KINDS.get(case.service) if case.issues_document else None
+
+
+def queue_document(case: Case, kind: str, actor: object) -> int | None:
+    """Queue issuing the case's document; None when it is queued already."""
+    return defer_issue_document(job_queue(), case.id, kind, actor)  # type: ignore[arg-type]
+
+
+def notify_applicant(case: Case) -> int | None:
+    """Queue the notice of the case's new state to the applicant, if they gave an e-mail."""
+    notice = state_notice(case, current_instance().site.organ.office.pl)
+    if notice is None:
+        return None
+    subject, body = notice
+    try:
+        return defer_mail(job_queue(), str(case.submission.applicant.email), subject, body)
+    except Exception:  # the step is committed; a lost notice must not turn it into an error
+        LOGGER.exception("could not queue the notice of case %s", case.mark)
+        return None
