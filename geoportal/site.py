@@ -159,6 +159,25 @@ class Tiles(_Strict):
     seed_area: BBox | None = Field(default=None, description="default: the whole extent")
 
 
+class FeeAccount(_Strict):
+    """Where fees are paid: the payee and its bank account (IBAN, checked by mod 97)."""
+
+    payee: str = Field(min_length=3, max_length=200)
+    iban: str = Field(description="PL followed by 26 digits; spaces allowed")
+    bank: str | None = None
+
+    @field_validator("iban")
+    @classmethod
+    def _valid_iban(cls, value: str) -> str:
+        compact = value.replace(" ", "").upper()
+        if not re.fullmatch(r"PL[0-9]{26}", compact):
+            raise ValueError("iban must be PL followed by 26 digits")
+        digits = "".join(str(int(char, 36)) for char in compact[4:] + compact[:4])
+        if int(digits) % 97 != 1:
+            raise ValueError("iban checksum is wrong (mod 97)")
+        return compact
+
+
 class Site(_Strict):
     """One county's geoportal."""
 
@@ -170,6 +189,9 @@ class Site(_Strict):
     languages: tuple[Language, ...] = LANGUAGES
     data: DataPolicy
     tiles: Tiles = Tiles()
+    fees_account: FeeAccount | None = Field(
+        default=None, description="the account on fee-calculation documents (DOO)"
+    )
     example_parcel: str | None = Field(default=None, description="a parcel id users are shown")
     demo: bool = Field(default=False, description="the data are synthetic: say so everywhere")
     source: Path | None = Field(default=None, exclude=True)

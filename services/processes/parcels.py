@@ -31,7 +31,9 @@ from services.providers.postgis import run_on_pool
 MAX_PARCELS = 100
 _PARCELS_INPUT = {
     "title": "Identyfikatory działek / parcel ids",
-    "description": "Identyfikatory TERYT działek (np. 100302_4.0001.123/4), do 100.",
+    # The form, not a county's parcel: the configuration serves any county.
+    "description": "Identyfikatory działek WWPPGG_R.OOOO.NR (TERYT jednostki, obręb, numer), "
+    "do 100 / parcel ids, up to 100.",
     "schema": {
         "type": "array",
         "items": {"type": "string"},
@@ -56,7 +58,6 @@ def _metadata(process_id: str, title: dict[str, str], description: dict[str, str
         "keywords": ["działki", "EGiB", "MPZP"],
         "inputs": {"parcel_ids": _PARCELS_INPUT, **(extra_inputs or {})},
         "outputs": _RESULT,
-        "example": {"inputs": {"parcel_ids": ["100302_4.0001.123/4"]}},
     }
 
 

@@ -23,6 +23,8 @@ from flask.typing import ResponseReturnValue
 
 from geoportal.cases import audit, store, tokens
 from geoportal.cases.audit import AuditEvent
+from geoportal.cases.payments import BankTransferGateway
+from geoportal.cases.states import State
 from geoportal.cases.store import Case
 from geoportal.documents import register
 from web.eservices.failures import error_page, install, private
@@ -47,6 +49,18 @@ def case_page(token: str) -> ResponseReturnValue:
         documents = register.of_case(conn, case.id)
     return render_template("eservices/case.html", case=case, events=events, token=token,
                            documents=documents, **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/sprawy/<token>/oplata")
+def fee_page(token: str) -> ResponseReturnValue:
+    """The fee-calculation document (DOO): payee, account, amount, the transfer title."""
+    case = _case(token)
+    account = current_instance().site.fees_account
+    if case is None or account is None or case.state != State.AWAITING_PAYMENT or not case.fee_due:
+        return error_page(404)
+    doo = BankTransferGateway(account).instruction(case)
+    return render_template("eservices/fee.html", case=case, doo=doo, token=token,
+                           **page_context())  # fmt: skip
 
 
 @tracking_blueprint.get("/sprawy/<token>/dokumenty/<code>.pdf")
