@@ -8,12 +8,13 @@ applicant's e-mail, if they gave one (``geoportal.cases.notices``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import procrastinate
 from flask import current_app
 
-from geoportal.cases.notices import state_notice
+from geoportal.cases.notices import delay_notice, state_notice
 from geoportal.cases.store import Case
 from geoportal.documents.kinds import SERVICE_KINDS
 from services.jobs.queue import defer_issue_document, defer_mail, make_app
@@ -42,9 +43,16 @@ def queue_document(case: Case, kind: str, actor: object) -> int | None:
     return defer_issue_document(job_queue(), case.id, kind, actor)  # type: ignore[arg-type]
 
 
-def notify_applicant(case: Case) -> int | None:
-    """Queue the notice of the case's new state to the applicant, if they gave an e-mail."""
-    notice = state_notice(case, current_instance().site.organ.office.pl)
+def notify_applicant(
+    case: Case, delayed_to: dt.date | None = None, reason: str | None = None
+) -> int | None:
+    """Queue the notice of the case's new state (or of a delay) to the applicant, if they
+    gave an e-mail."""
+    office = current_instance().site.organ.office.pl
+    if delayed_to is not None:
+        notice = delay_notice(case, delayed_to, reason or "", office)
+    else:
+        notice = state_notice(case, office)
     if notice is None:
         return None
     subject, body = notice

@@ -6,6 +6,8 @@ only a hash of the token, and a link in a mail would be a second way in.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from geoportal.cases.store import Case
 
 STATES_PL = {
@@ -26,3 +28,14 @@ def state_notice(case: Case, office: str) -> tuple[str, str] | None:
             "Stan sprawy można sprawdzić odnośnikiem z potwierdzenia złożenia wniosku.\n"
             f"{office}\n")  # fmt: skip
     return f"Sprawa {case.mark}: {state}", body
+
+
+def delay_notice(case: Case, new_date: dt.date, reason: str, office: str) -> tuple[str, str] | None:
+    """(subject, body) of a delay notice (KPA art. 36); None without an e-mail."""
+    if not case.submission.applicant.email:
+        return None
+    body = (f"Sprawa {case.mark} nie zostanie załatwiona w terminie.\n"
+            f"Przyczyna: {reason}\nNowy termin: {new_date.isoformat()}.\n"
+            f"(KPA art. 36) The case {case.mark} is delayed until {new_date.isoformat()}.\n\n"
+            f"{office}\n")  # fmt: skip
+    return f"Sprawa {case.mark}: zwłoka do {new_date.isoformat()}", body

@@ -38,12 +38,20 @@ from geoportal.auth.roles import Role
 from geoportal.cases import audit, tokens
 from geoportal.cases.actors import Actor
 from geoportal.cases.calendar import office_date
-from geoportal.cases.errors import CaseError, CaseNotFound, IdempotencyConflict, SubmissionError
+from geoportal.cases.errors import (
+    CaseError,
+    CaseNotFound,
+    IdempotencyConflict,
+    NotPermitted,
+    ReasonRequired,
+    SubmissionError,
+)
 from geoportal.cases.eservices import EService
 from geoportal.cases.fees import verify_quote
 from geoportal.cases.marks import CaseMark, allocate_mark
 from geoportal.cases.rules import CaseRules, default_rules
 from geoportal.cases.states import (
+    DEPARTMENT,
     INITIAL_STATE,
     OFFICE_STATES,
     CaseFacts,
@@ -51,6 +59,7 @@ from geoportal.cases.states import (
     check_exemption_decision,
     check_submitter,
     check_transition,
+    may_act,
 )
 from geoportal.cases.submission import Submission, check_submission
 
@@ -244,6 +253,29 @@ def transition(
             (edge.target, event.at, case.id),
         )
     return replace(case, state=edge.target, state_changed_at=event.at)
+
+
+def notify_delay(
+    conn: psycopg.Connection, case_id: int, actor: Actor, new_date: dt.date, reason: str
+) -> Case:
+    """Record a delay notice (KPA art. 36): the reason and the new date the party is told.
+
+    The state does not change; the event carries the new date. Only staff of the case's
+    department (or admin) may, only while the office owes the next step, only with a
+    reason and a date after today.
+    """
+    if not reason.strip():
+        raise ReasonRequired("a delay notice states its reason (KPA art. 36)")
+    with _transaction(conn):
+        case = _lock_case(conn, case_id)
+        allowed = frozenset({DEPARTMENT, str(Role.ADMIN)})
+        if case.state not in OFFICE_STATES or not may_act(actor, allowed, case.facts()):
+            raise NotPermitted(f"{actor.label} may not notify a delay of case {case.mark}")
+        if new_date <= office_date(_clock(conn)):
+            raise CaseError("the new date of a delay notice must be after today")
+        audit.append(conn, case.id, actor.label, "notify_delay", case.state, case.state,
+                     reason, {"new_date": new_date.isoformat()})  # fmt: skip
+    return case
 
 
 def decide_exemption(

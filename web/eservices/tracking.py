@@ -15,6 +15,7 @@ Decisions
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -23,6 +24,7 @@ from flask.typing import ResponseReturnValue
 
 from geoportal.cases import audit, store, tokens
 from geoportal.cases.audit import AuditEvent
+from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.payments import BankTransferGateway
 from geoportal.cases.states import State
 from geoportal.cases.store import Case
@@ -34,7 +36,7 @@ from web.instance import current_instance
 tracking_blueprint = Blueprint("tracking", __name__)
 install(tracking_blueprint)
 tracking_blueprint.after_request(private)
-PUBLIC_REASONS = frozenset({"refuse", "refuse_legal_interest", "refuse_exemption"})
+PUBLIC_REASONS = frozenset({"refuse", "refuse_legal_interest", "refuse_exemption", "notify_delay"})
 
 
 @tracking_blueprint.get("/sprawy/", defaults={"token": ""})
@@ -49,6 +51,30 @@ def case_page(token: str) -> ResponseReturnValue:
         documents = register.of_case(conn, case.id)
     return render_template("eservices/case.html", case=case, events=events, token=token,
                            documents=documents, **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/api/sprawy/<token>")
+def status_json(token: str) -> ResponseReturnValue:
+    """The case's status for programs that poll it (surveyors' software): state, dates,
+    public history and documents, as the tracking page shows them."""
+    case = _case(token)
+    if case is None:
+        return jsonify({"code": "NotFound"}), 404
+    with current_instance().database.pool("app").connection() as conn:
+        events = [_public(event) for event in audit.history(conn, case.id)]
+        documents = register.of_case(conn, case.id)
+    delays = [event["new_date"] for event in events if event["new_date"]]
+    return jsonify({
+        "mark": str(case.mark), "service": case.service, "state": str(case.state),
+        "submitted_at": case.submitted_at.isoformat(),
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "delayed_to": delays[-1] if delays else None,
+        "overdue": case.is_overdue(dt.datetime.now(OFFICE_TZ).date()),
+        "history": [{**event, "at": event["at"].isoformat()} for event in events],
+        "documents": [{"kind": doc.kind, "code": doc.code, "issued_at": doc.issued_at.isoformat(),
+                       "url": url_for("tracking.document", token=token, code=doc.code,
+                                      _external=True)} for doc in documents],
+    })  # fmt: skip
 
 
 @tracking_blueprint.get("/sprawy/<token>/oplata")
@@ -137,4 +163,5 @@ def _public(event: AuditEvent) -> dict[str, Any]:
         "action": event.action,
         "state": event.to_state,
         "reason": event.reason if event.action in PUBLIC_REASONS else None,
+        "new_date": event.details.get("new_date") if event.action == "notify_delay" else None,
     }

@@ -9,6 +9,7 @@ with nothing written. All staff see every case: the registry office works on all
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from geoportal.cases import audit, store
 from geoportal.cases.actors import Actor
 from geoportal.cases.errors import CaseNotFound
 from geoportal.cases.queue import queue
-from geoportal.cases.states import State, available_steps
+from geoportal.cases.states import OFFICE_STATES, State, available_steps
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.forms import check_csrf
@@ -96,7 +97,8 @@ def case_page(case_id: int) -> ResponseReturnValue:
         events = audit.history(conn, case.id)
     steps = available_steps(case.state, _actor(), case.facts())
     return render_template("panel/case.html", case=case, events=events, steps=steps,
-                           staff=g.staff, **page_context())  # fmt: skip
+                           staff=g.staff, office_states=OFFICE_STATES,
+                           **page_context())  # fmt: skip
 
 
 @panel_blueprint.post("/sprawy/<int:case_id>/krok")
@@ -134,6 +136,20 @@ def exemption(case_id: int) -> ResponseReturnValue:
     with current_instance().database.pool("app").connection() as conn:
         case = store.decide_exemption(conn, case_id, _actor(), granted, reason)
     notify_applicant(case)
+    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+
+
+@panel_blueprint.post("/sprawy/<int:case_id>/zwloka")
+def delay(case_id: int) -> ResponseReturnValue:
+    """Notify the party of a delay (KPA art. 36): the reason and the new date."""
+    try:
+        new_date = dt.date.fromisoformat(request.form.get("new_date", ""))
+    except ValueError:
+        abort(400)
+    reason = request.form.get("reason", "").strip()[:2000]
+    with current_instance().database.pool("app").connection() as conn:
+        case = store.notify_delay(conn, case_id, _actor(), new_date, reason)
+    notify_applicant(case, delayed_to=new_date, reason=reason)
     return redirect(url_for("panel.case_page", case_id=case_id), 303)
 
 
