@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     mail_from: str = "geoportal@localhost"
     job_concurrency: int = 1  # jobs the background worker runs at once
+    # The office's document management system (EZD): a URL told of every step of every
+    # case, and the secret the messages are signed with (HMAC-SHA256). Unset: not sent.
+    ezd_webhook_url: str | None = None
+    ezd_webhook_secret: str | None = None
 
     @property
     def embedded(self) -> bool:

@@ -3,7 +3,8 @@
 The staff console's "issue" step does not render a PDF inside a request: it queues the
 job (``services.jobs``) that issues, signs and registers the document and moves the case
 in one transaction. Every step of a case queues the notice of its new state to the
-applicant's e-mail, if they gave one (``geoportal.cases.notices``).
+applicant's e-mail, if they gave one (``geoportal.cases.notices``), and the status event
+to the office's EZD, if one is configured.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import logging
 import procrastinate
 from flask import current_app
 
-from geoportal.cases.notices import delay_notice, state_notice
+from geoportal.cases.notices import delay_notice, state_notice, status_event
 from geoportal.cases.store import Case
 from geoportal.documents.kinds import SERVICE_KINDS
-from services.jobs.queue import defer_issue_document, defer_mail, make_app
+from services.jobs.queue import defer_issue_document, defer_mail, defer_status, make_app
 from web.instance import current_instance
 
 LOGGER = logging.getLogger(__name__)
@@ -43,21 +44,21 @@ def queue_document(case: Case, kind: str, actor: object) -> int | None:
     return defer_issue_document(job_queue(), case.id, kind, actor)  # type: ignore[arg-type]
 
 
-def notify_applicant(
-    case: Case, delayed_to: dt.date | None = None, reason: str | None = None
-) -> int | None:
-    """Queue the notice of the case's new state (or of a delay) to the applicant, if they
-    gave an e-mail."""
+def after_step(
+    case: Case, action: str, delayed_to: dt.date | None = None, reason: str | None = None
+) -> None:
+    """Queue what follows a step: the applicant's notice (if they gave an e-mail) and the
+    EZD's status event (if one is configured). A failure to queue is logged: the step is
+    committed and must not turn into an error."""
     office = current_instance().site.organ.office.pl
     if delayed_to is not None:
         notice = delay_notice(case, delayed_to, reason or "", office)
     else:
         notice = state_notice(case, office)
-    if notice is None:
-        return None
-    subject, body = notice
     try:
-        return defer_mail(job_queue(), str(case.submission.applicant.email), subject, body)
-    except Exception:  # the step is committed; a lost notice must not turn it into an error
-        LOGGER.exception("could not queue the notice of case %s", case.mark)
-        return None
+        if notice is not None:
+            defer_mail(job_queue(), str(case.submission.applicant.email), *notice)
+        if current_instance().settings.ezd_webhook_url:
+            defer_status(job_queue(), status_event(case, action))  # type: ignore[arg-type]
+    except Exception:
+        LOGGER.exception("could not queue what follows a step of case %s", case.mark)

@@ -39,3 +39,9 @@ def delay_notice(case: Case, new_date: dt.date, reason: str, office: str) -> tup
             f"(KPA art. 36) The case {case.mark} is delayed until {new_date.isoformat()}.\n\n"
             f"{office}\n")  # fmt: skip
     return f"Sprawa {case.mark}: zwłoka do {new_date.isoformat()}", body
+
+
+def status_event(case: Case, action: str) -> dict[str, str]:
+    """What the office's EZD is told of a step: the mark, the state, the step, the time."""
+    return {"case_mark": str(case.mark), "state": str(case.state), "action": action,
+            "service": case.service, "at": case.state_changed_at.isoformat()}  # fmt: skip

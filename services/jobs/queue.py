@@ -57,6 +57,12 @@ def defer_issue_document(
         return None
 
 
+def defer_status(app: procrastinate.App, event: dict[str, JSONValue]) -> int:
+    """Queue the EZD webhook of one step of a case."""
+    with app.open():
+        return app.configure_task(f"{NAMESPACE}:post_status").defer(event=event)
+
+
 def defer_mail(app: procrastinate.App, to: str, subject: str, body: str) -> int:
     """Queue one e-mail (notifications of a case's steps)."""
     with app.open():

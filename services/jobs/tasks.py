@@ -20,10 +20,10 @@ import procrastinate
 from geoportal.auth.roles import Role
 from geoportal.cases import store
 from geoportal.cases.actors import Actor
-from geoportal.cases.notices import state_notice
+from geoportal.cases.notices import state_notice, status_event
 from geoportal.documents.issue import Issuer
 from geoportal.instance import Instance
-from services.jobs import mail
+from services.jobs import mail, webhook
 
 blueprint = procrastinate.Blueprint()
 RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2)
@@ -70,7 +70,7 @@ def issue_document(
     actor = Actor.staff(staff_login, {Role(role) for role in staff_roles})
     runtime = _current()
     issued = runtime.get_issuer().issue(case_id, kind, actor, scale=scale)
-    if issued.created:  # the case moved to document_issued: tell the applicant
+    if issued.created:  # the case moved to document_issued: tell the applicant and the EZD
         _notify(runtime.instance, case_id)
     return {"document_id": issued.document.id, "code": issued.document.code,
             "created": issued.created}  # fmt: skip
@@ -82,6 +82,14 @@ def _notify(instance: Instance, case_id: int) -> None:
     notice = state_notice(case, instance.site.organ.office.pl) if case else None
     if case is not None and notice is not None:
         send_mail.defer(to=str(case.submission.applicant.email), subject=notice[0], body=notice[1])
+    if case is not None and instance.settings.ezd_webhook_url:
+        post_status.defer(event=status_event(case, "issue"))
+
+
+@blueprint.task(name="post_status", retry=RETRY, queue="mail")
+def post_status(event: dict[str, Any]) -> None:
+    """Tell the office's EZD of one step of a case (``services.jobs.webhook``)."""
+    webhook.post_status(_current().instance.settings, event)
 
 
 @blueprint.task(name="send_mail", retry=RETRY, queue="mail", pass_context=True)

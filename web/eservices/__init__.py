@@ -41,7 +41,7 @@ from web.eservices.texts import page_context
 from web.eservices.uploads import IMAGES, read_uploads, store_upload
 from web.forms import check_csrf
 from web.instance import current_instance
-from web.jobs import notify_applicant
+from web.jobs import after_step
 from web.throttle import Throttle, app_throttle
 
 MAX_FILINGS = 30  # new cases per address and hour: an office counter files more on paper
@@ -123,7 +123,7 @@ def file_request(key: str) -> ResponseReturnValue:
         done = store.submit(conn, submission, idempotency_key)
     if done.created:
         filings().record(request.remote_addr)
-        notify_applicant(done.case)
+        after_step(done.case, "submit")
     return redirect(url_for("tracking.receipt_page", token=done.tracking_token), 303)
 
 

@@ -27,7 +27,7 @@ from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.forms import check_csrf
 from web.instance import current_instance
-from web.jobs import document_kind, notify_applicant, queue_document
+from web.jobs import after_step, document_kind, queue_document
 from web.panel.signin import sign_in, sign_out, signed_in, throttle
 
 panel_blueprint = Blueprint("panel", __name__, url_prefix="/panel")
@@ -116,7 +116,7 @@ def step(case_id: int) -> ResponseReturnValue:
         kind = document_kind(case) if target == State.DOCUMENT_ISSUED else None
         if kind is None:
             case = store.transition(conn, case_id, target, _actor(), reason)
-            notify_applicant(case)
+            after_step(case, str(target))
             return redirect(url_for("panel.case_page", case_id=case_id), 303)
     # A document: the worker issues, signs and registers it and takes the step itself.
     allowed = {edge.target for edge in available_steps(case.state, _actor(), case.facts())}
@@ -135,7 +135,7 @@ def exemption(case_id: int) -> ResponseReturnValue:
     reason = request.form.get("reason", "").strip()[:2000] or None
     with current_instance().database.pool("app").connection() as conn:
         case = store.decide_exemption(conn, case_id, _actor(), granted, reason)
-    notify_applicant(case)
+    after_step(case, "decide_exemption")
     return redirect(url_for("panel.case_page", case_id=case_id), 303)
 
 
@@ -149,7 +149,7 @@ def delay(case_id: int) -> ResponseReturnValue:
     reason = request.form.get("reason", "").strip()[:2000]
     with current_instance().database.pool("app").connection() as conn:
         case = store.notify_delay(conn, case_id, _actor(), new_date, reason)
-    notify_applicant(case, delayed_to=new_date, reason=reason)
+    after_step(case, "notify_delay", delayed_to=new_date, reason=reason)
     return redirect(url_for("panel.case_page", case_id=case_id), 303)
 
 
