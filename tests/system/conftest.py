@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from secrets import token_hex
+
 import pytest
 import requests
+
+from geoportal.auth.staff import add_staff
+from tests.system.eservices_steps import PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +29,14 @@ def secrets(database, demo_loaded) -> list[str]:
         ).fetchall()
     assert len(rows) >= 10, "the demo county must contain natural persons"
     return [value for row in rows for value in row]
+
+
+@pytest.fixture(scope="session")
+def officers(database):
+    """A geodesy officer and a registry clerk with fresh logins (password: PASSWORD)."""
+    suffix = token_hex(3)
+    with database.connect("owner") as conn:
+        return {
+            role: add_staff(conn, f"{role}.sys{suffix}", role, PASSWORD, [role]).login
+            for role in ("geodesy", "kancelaria")
+        }

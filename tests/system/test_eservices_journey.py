@@ -8,68 +8,20 @@ progress; the applicant's page follows. Then 50 identical filings at once: one c
 from __future__ import annotations
 
 import re
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from geoportal.auth.staff import add_staff
 from geoportal.cases import tokens
-from tests.integration.eservices_support import APPLICANT, hidden_fields
+from tests.system.eservices_steps import file_request as _file
+from tests.system.eservices_steps import reviewed as _reviewed
+from tests.system.eservices_steps import signed_in as _staff
+from tests.system.eservices_steps import step as _step
 
 pytestmark = pytest.mark.system
 SERVICE = "egib_register_extract"
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def officers(database):
-    suffix = secrets.token_hex(3)
-    with database.connect("owner") as conn:
-        return {
-            role: add_staff(conn, f"{role}.sys{suffix}", role, PASSWORD, [role]).login
-            for role in ("geodesy", "kancelaria")
-        }
-
-
-def _reviewed(session: requests.Session, base: str, parcel: str) -> dict[str, str]:
-    form = session.get(f"{base}/e-uslugi/{SERVICE}", params={"parcel": parcel})
-    assert form.status_code == 200 and parcel in form.text
-    fields = hidden_fields(form.text) | APPLICANT
-    fields |= {"parcels": parcel, "legal_interest": "Jestem spadkobierczynią właściciela."}
-    review = session.post(f"{base}/e-uslugi/{SERVICE}", data=fields)
-    assert review.status_code == 200 and "Wyliczenie opłaty" in review.text
-    return hidden_fields(review.text)
-
-
-def _file(session: requests.Session, base: str, fields: dict[str, str]) -> requests.Response:
-    files = {"attachments": ("akt.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
-    return session.post(
-        f"{base}/e-uslugi/{SERVICE}/zloz", data=fields, files=files, allow_redirects=False
-    )
-
-
-def _staff(base: str, login: str) -> requests.Session:
-    session = requests.Session()
-    form = hidden_fields(session.get(f"{base}/panel/logowanie").text)
-    signed = session.post(
-        f"{base}/panel/logowanie",
-        allow_redirects=False,
-        data=form | {"login": login, "password": PASSWORD},
-    )
-    assert signed.status_code == 303
-    return session
-
-
-def _step(session: requests.Session, base: str, case_id: int, target: str) -> int:
-    page = session.get(f"{base}/panel/sprawy/{case_id}")
-    csrf = hidden_fields(page.text)["csrf_token"]
-    return session.post(
-        f"{base}/panel/sprawy/{case_id}/krok",
-        allow_redirects=False,
-        data={"csrf_token": csrf, "target": target},
-    ).status_code
 
 
 def test_request_receipt_staff_steps_and_tracking(live_server, known_parcel, officers, database):
