@@ -24,7 +24,10 @@ CHROMIUM_ARGS = [
 BUNDLE = PROJECT_ROOT / "web" / "static" / "build" / "manifest.json"
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an asyncio loop running in the
+# main thread while it is open, and the libraries the later tests call (pyHanko's signing,
+# procrastinate's sync API) refuse to start their own loop inside a running one.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """One headless Chromium for the session."""
     if not CHROMIUM.exists():

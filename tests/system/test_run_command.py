@@ -14,12 +14,17 @@ import pytest
 import requests
 
 from geoportal.database import Database
+from geoportal.instance import Instance
 from geoportal.settings import PROJECT_ROOT, Settings
+from services.catalogue import service_entries
 from web.server import port_is_free
 
 pytestmark = pytest.mark.system
 RUN_VAR = PROJECT_ROOT / "var" / "test-run"
 PORT, PG_PORT = 18766, 5434
+
+
+URL_LINES = 3 + len(service_entries(Instance()))
 
 
 def _start(env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
@@ -36,7 +41,7 @@ def _start(env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
             pytest.fail("geoportal run exited early:\n" + "".join(lines[-20:]))
         lines.append(line)
         if "Ctrl-C stops it" in line:
-            for _ in range(8):  # the URL lines that follow
+            for _ in range(URL_LINES):  # the viewer, the lists, then one line per service
                 lines.append(process.stdout.readline())
             return process, lines
     process.kill()
