@@ -5,6 +5,10 @@ not found is an HTTP 200 with the national service's status line; a malformed re
 another method or path, an outage are refused through the edge's one table
 (``services.edge.failures``) with a ``-1 …`` line (the reasons are in the package
 docstring, ``services/uldk/__init__.py``).
+
+Every answer may be read by a page of any origin (``Access-Control-Allow-Origin: *``, as
+the OGC API answers): web maps call the national service from the browser, and these are
+public data asked for without credentials.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from services.uldk.locate import Locator, Place
 from services.uldk.request import read_request
 
 METHODS = ("GET", "HEAD")
+CORS = ("Access-Control-Allow-Origin", "*")
 
 
 class UldkApp:
@@ -36,8 +41,8 @@ class UldkApp:
         try:
             body = self.answer(environ, method).encode()
         except Refusal as refusal:
-            return respond(start_response, refusal, ULDK, method)
-        headers = [("Content-Type", TEXT), ("Content-Length", str(len(body)))]
+            return respond(start_response, refusal, ULDK, method, [CORS])
+        headers = [("Content-Type", TEXT), ("Content-Length", str(len(body))), CORS]
         start_response(status_line(200), headers)
         return [] if method == "HEAD" else [body]
 

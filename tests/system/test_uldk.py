@@ -381,13 +381,16 @@ def test_aggregate_area_is_the_union(live_server, database):
 # --- the answer itself ---------------------------------------------------------------------
 
 
-def test_head_and_trailing_slash(live_server, known_parcel):
+def test_head_trailing_slash_and_cross_origin_reads(live_server, known_parcel):
     params = urlencode({"request": "GetParcelById", "id": known_parcel.parcel_id})
     slash = requests.get(f"{live_server}/uldk/?{params}", timeout=30)
     assert lines(slash)[0] == "0"
     head = requests.head(f"{live_server}/uldk?{params}", timeout=30)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["X-Content-Type-Options"] == "nosniff"
+    # browser clients (Leaflet pages fetching ULDK) read answers across origins
+    for response in (slash, head, uldk(live_server, request="NieMaTakiego")):
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 # --- real clients, their request and parse steps -----------------------------------------
