@@ -10,6 +10,8 @@
    their throughput with 8 clients against TiPg on the same view (``benchmarks/mvt.py``).
 5. Search suggestions (p50, p95) over a few hundred typed prefixes through /api/search
    against the finder's own SQL in this process.
+6. A ULDK GetParcelByXY through /uldk against the plain SQL answering it (public reader)
+   and against the same request answered without a query.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox
 from benchmarks.search import bench_search
 from benchmarks.tiles import bench_cached_tile
+from benchmarks.uldk import bench_uldk_by_xy
 from benchmarks.wms import bench_uncached_getmap
 
 
@@ -34,6 +37,7 @@ def main() -> int:
         bench_mvt_latency(instance, repeat)
         bench_mvt_throughput(instance)
         bench_search(instance)
+        bench_uldk_by_xy(instance, repeat)
     return 0
 
 

@@ -2,8 +2,9 @@
 
 Flask answers ``/`` (viewer, health), ``/api/search`` and ``/dzialka`` (text-only parcel
 pages); pygeoapi ``/ogc``; MapServer ``/ows``;
-MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``. The instance (settings, database,
-site, layer catalog) is built here once and handed to every part.
+MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``; the ULDK-compatible API ``/uldk``.
+The instance (settings, database, site, layer catalog) is built here once and handed to
+every part.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     from services.mapproxy.app import make_mapproxy_app
     from services.mapserver.app import make_mapserver_app
     from services.pygeoapi.app import make_pygeoapi_app
+    from services.uldk.app import make_uldk_app
 
     instance = Instance(settings or Settings())
     settings, database = instance.settings, instance.database
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     engines: dict[str, WSGIApp] = {
         "/ogc": make_pygeoapi_app(instance),
         "/ows": make_mapserver_app(instance),
+        "/uldk": make_uldk_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
     dispatcher = PrefixDispatcher(

@@ -1,7 +1,7 @@
 """Per-client rate limits on the expensive paths, answered with 429 and ``Retry-After``.
 
 A token bucket per client address and path class, in each web process: renders (``/ows``,
-the cached WMS that composes images per request) and OGC API queries. The limits are
+the cached WMS that composes images per request), OGC API and ULDK queries. The limits are
 generous enough for a desktop GIS paging through a layer one request at a time (GDAL,
 QGIS) and stop a client that floods. Cached tiles are not limited: serving them costs a
 file read. The portal's own requests to ``/ows`` (MapProxy, seeding) carry the internal
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geoportal.text import Text
-from services.edge.documents import OGC_API, WMS_130, WMTS_10, Dialect, respond
+from services.edge.documents import OGC_API, ULDK, WMS_130, WMTS_10, Dialect, respond
 from services.edge.failures import Failure, Refusal
 from services.edge.internal import is_internal
 from services.mapserver.edge import dialect_of
@@ -39,6 +39,7 @@ LIMITS: dict[str, Limit] = {  # first path segment -> limit
     "/ows": Limit(rate=100, burst=200),
     "/wms": Limit(rate=100, burst=200),
     "/ogc": Limit(rate=100, burst=200),
+    "/uldk": Limit(rate=100, burst=200),
 }
 TOO_MANY = Text(pl="Zbyt wiele zapytań; zwolnij", en="too many requests; slow down")
 
@@ -89,6 +90,8 @@ class RateLimiter:
 def _dialect(segment: str, environ: dict[str, Any]) -> Dialect:
     if segment == "/ogc":
         return OGC_API
+    if segment == "/uldk":
+        return ULDK
     if segment == "/ows":
         return dialect_of(environ)
     return WMS_130 if segment == "/wms" else WMTS_10

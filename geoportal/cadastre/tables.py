@@ -53,6 +53,9 @@ Index("parcel_id_current", PARCEL.c.parcel_id, postgresql_where=CURRENT)
 # "C" ranges use them).
 Index("parcel_search_id", PARCEL.c.parcel_id, postgresql_where=CURRENT)
 Index("parcel_search_number", PARCEL.c.district_id, PARCEL.c.number, postgresql_where=CURRENT)
+# "Obręb name + number" and sheet-less identifiers (ULDK, migration 0008) look parcels up by
+# number alone: a number occurs once per obręb and sheet, so the index is selective enough.
+Index("parcel_number_current", PARCEL.c.number, postgresql_where=CURRENT)
 
 BUILDING = versioned_table(  # EGB_Budynek
     "building",
@@ -108,6 +111,10 @@ REGISTRATION_UNIT = versioned_table(  # EGB_JednostkaRejestrowaGruntow / Budynko
     Column("registry_group", SmallInteger),
     CheckConstraint("registry_group BETWEEN 1 AND 16"),
 )
+# publish.parcels joins each parcel to its registration unit: one parcel looked up by id
+# or point (ULDK, GetFeatureInfo) reads one unit instead of hashing all of them.
+Index("registration_unit_id_current", REGISTRATION_UNIT.c.registration_unit_id,
+      postgresql_where=CURRENT)  # fmt: skip
 
 SUBJECT = versioned_table(  # EGB_OsobaFizyczna / Instytucja / Malzenstwo / PodmiotGrupowy
     "subject",

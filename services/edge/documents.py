@@ -1,9 +1,11 @@
 """Exception documents and HTTP answers for a :class:`~services.edge.failures.Refusal`.
 
 Each protocol has its own exception format: WMS a ServiceExceptionReport (1.1.1 or
-1.3.0), WFS 2.0 and WMTS an OWS 1.1 ExceptionReport, OGC API a JSON object. The XML
-forms are templates (``services/templates/exception_*.xml.j2``). Texts are Polish first,
-English after a slash, as every other answer of the portal.
+1.3.0), WFS 2.0 and WMTS an OWS 1.1 ExceptionReport, OGC API a JSON object, the
+ULDK-compatible API (``services/uldk``) one plain-text line starting with ``-1`` (the
+status its clients test). The XML forms are templates
+(``services/templates/exception_*.xml.j2``). Texts are Polish first, English after a
+slash, as every other answer of the portal.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any, Literal
 from services.configgen.templating import render
 from services.edge.failures import Refusal
 
-Format = Literal["wms", "ows", "json"]
+Format = Literal["wms", "ows", "json", "uldk"]
 XML = "text/xml; charset=UTF-8"
 JSON = "application/json; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,15 @@ WFS_20 = Dialect("ows", "2.0.0")
 WMTS_10 = Dialect("ows", "1.0.0")
 WCS_20 = Dialect("ows", "2.0.1", "http://www.opengis.net/ows/2.0")
 OGC_API = Dialect("json")
+ULDK = Dialect("uldk")
 
 
 def document(refusal: Refusal, dialect: Dialect) -> tuple[str, bytes]:
     """The content type and body of the exception document for a refusal."""
     text = f"{refusal.message.pl} / {refusal.message.en}"
     code = refusal.answer.code
+    if dialect.format == "uldk":
+        return TEXT, f"-1 {text}\n".encode()
     if dialect.format == "json":
         body = {"code": code, "type": code, "description": text}
         return JSON, json.dumps(body, ensure_ascii=False).encode()

@@ -61,6 +61,11 @@ def _filter(name: str) -> str:
             "<Literal>1</Literal></PropertyIsEqualTo></Filter>")  # fmt: skip
 
 
+ULDK = "/uldk"
+BY_ID = {"request": "GetParcelById", "id": "100302_4.0001.12"}
+BY_XY = {"request": "GetParcelByXY", "xy": "507335.5,415320"}
+
+
 def _deep_cql(levels: int) -> str:
     leaf = '{"op": "=", "args": [{"property": "number"}, "1"]}'
     return '{"op": "not", "args": [' * levels + leaf + "]}" * levels
@@ -203,11 +208,48 @@ CASES = {
     "tiles put": Case("/tiles/dzialki/PL1992/5/1/1.png", {}, 405, "OperationNotSupported", "PUT"),
     "wmts trace": Case("/wmts", GETTILE, 405, "OperationNotSupported", "TRACE"),
     "cached wms patch": Case("/wms", CACHED_WMS, 405, "OperationNotSupported", "PATCH"),
+    # ULDK (services/uldk): a malformed request is a 4xx with a "-1 …" line; an identifier
+    # that cannot exist finds nothing, a 200 "-1 brak wyników" as the national service says
+    "uldk unknown request": Case(ULDK, {"request": "NieMaTakiego", "id": "1"}, 400, "-1"),
+    "uldk no request": Case(ULDK, {"id": "100302_4.0001.12"}, 400, "-1"),
+    "uldk missing id": Case(ULDK, {"request": "GetParcelById"}, 400, "-1"),
+    "uldk missing xy": Case(ULDK, {"request": "GetParcelByXY"}, 400, "-1"),
+    "uldk xy three numbers": Case(ULDK, BY_XY | {"xy": "1,2,3,4"}, 400, "-1"),
+    "uldk xy 4c": Case(ULDK, BY_XY | {"xy": "507335.5,415320c"}, 400, "-1"),
+    "uldk xy nan": Case(ULDK, BY_XY | {"xy": "nan,415320"}, 400, "-1"),
+    "uldk xy inf": Case(ULDK, BY_XY | {"xy": "507335.5,inf"}, 400, "-1"),
+    "uldk xy huge": Case(ULDK, BY_XY | {"xy": "1e300,1e300"}, 400, "-1"),
+    "uldk xy latitude 95": Case(ULDK, BY_XY | {"xy": "19,95,4326"}, 400, "-1"),
+    "uldk xy injection": Case(ULDK, BY_XY | {"xy": "507335,415320);DROP TABLE x--"}, 400, "-1"),
+    "uldk xy unknown srid": Case(ULDK, BY_XY | {"xy": "507335.5,415320,32633"}, 400, "-1"),
+    "uldk unknown srid": Case(ULDK, BY_ID | {"srid": "99999"}, 400, "-1"),
+    "uldk srid injection": Case(ULDK, BY_ID | {"srid": "4326;DROP"}, 400, "-1"),
+    "uldk unknown result field": Case(ULDK, BY_ID | {"result": "teryt,nope"}, 400, "-1"),
+    "uldk result injection": Case(ULDK, BY_ID | {"result": "teryt,pg_sleep(5)"}, 400, "-1"),
+    "uldk result quote": Case(ULDK, BY_ID | {"result": "teryt'--"}, 400, "-1"),
+    "uldk radius 1e9": Case(ULDK, {"request": "SnapToPoint", "xy": "507335.5,415320",
+                                   "radius": "1e9"}, 400, "-1"),
+    "uldk id injection": Case(ULDK, BY_ID | {"id": "1' OR '1'='1"}, 200, "-1"),
+    "uldk id pg_sleep": Case(ULDK, BY_ID | {"id": "100302_4.0001.1';SELECT pg_sleep(5)--"},
+                             200, "-1"),
+    "uldk name pg_sleep": Case(ULDK, {"request": "GetParcelByIdOrNr",
+                                      "id": "x' OR pg_sleep(5) IS NULL OR 'a 1"}, 200, "-1"),
+    "uldk id script": Case(ULDK, BY_ID | {"id": "<script>alert(1)</script>"}, 200, "-1"),
+    "uldk overlong id": Case(ULDK, BY_ID | {"id": "1" * 1000}, 400, "-1"),
+    "uldk repeated id": Case(f"{ULDK}?request=GetParcelById&id=a&id=b", {}, 400, "-1"),
+    "uldk three hundred parameters": Case(ULDK, {f"p{n}": "1" for n in range(300)}, 400, "-1"),
+    "uldk post": Case(ULDK, BY_ID, 405, "-1", "POST", "request=GetParcelById",
+                      "application/x-www-form-urlencoded"),
+    "uldk put": Case(ULDK, BY_ID, 405, "-1", "PUT"),
+    "uldk delete": Case(ULDK, BY_ID, 405, "-1", "DELETE"),
+    "uldk unknown path": Case(f"{ULDK}/..%2f..%2fetc/passwd", {}, 404, "-1"),
 }  # fmt: skip
 
 
 def _code(response: requests.Response) -> str | None:
     kind = response.headers.get("Content-Type", "")
+    if kind.startswith("text/plain"):  # ULDK: the status token of the first line
+        return response.text.split(" ", 1)[0]
     if "json" in kind:
         return json.loads(response.text).get("code")
     if "xml" in kind:

@@ -14,6 +14,11 @@ import pytest
 pytestmark = pytest.mark.system
 
 
+ULDK_FIELDS = (
+    "geom_wkt,teryt,id,voivodeship,county,commune,region,parcel,datasource,function,status"
+)
+
+
 def _assert_clean(body: str, secrets: list[str], where: str) -> None:
     leaked = [secret for secret in secrets if secret in body]
     assert not leaked, f"{where} leaked personal data: {leaked[:3]}"
@@ -126,9 +131,42 @@ def test_metadata_and_tile_services_carry_no_personal_data(
         "plan coverage": http.post(
             f"{live_server}/ogc/processes/pokrycie-planem/execution",
             json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),
+        "ULDK parcel by point": http.get(f"{live_server}/uldk", params={
+            "request": "GetParcelByXY", "xy": f"{x},{y}", "result": ULDK_FIELDS}),
+        "ULDK building by point": http.get(f"{live_server}/uldk", params={
+            "request": "GetBuildingByXY", "xy": f"{x},{y}", "result": ULDK_FIELDS}),
+        "ULDK region": http.get(f"{live_server}/uldk", params={
+            "request": "GetRegionByXY", "xy": f"{x},{y}", "result": ULDK_FIELDS}),
+        "ULDK county": http.get(f"{live_server}/uldk", params={
+            "request": "GetCountyById", "id": "1003", "result": ULDK_FIELDS}),
     }  # fmt: skip
     for where, response in answers.items():
         assert response.status_code < 500, where
         _assert_clean(response.text, secrets, where)
         for column in ("pesel", "surname", "first_name", "subject_local_id", "regon"):
             assert column not in response.text.lower(), f"{where} names {column}"
+
+
+def test_uldk_answers_carry_no_personal_data(live_server, http, database, secrets):
+    """Parcels and buildings of the owners whose names are in ``secrets``, by id, every field."""
+    with database.connect("owner") as conn:
+        parcels = [
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT p.parcel_id FROM data.parcel p JOIN data.share s"
+                " ON s.registration_unit_id = p.registration_unit_id WHERE p.version_end IS NULL"
+                " ORDER BY 1 LIMIT 60"
+            ).fetchall()
+        ]
+        buildings = [row[0] for row in conn.execute(
+            "SELECT building_id FROM data.building WHERE version_end IS NULL"
+            " ORDER BY 1 LIMIT 20").fetchall()]  # fmt: skip
+    assert len(parcels) >= 20 and buildings
+    requests = [("GetParcelById", parcel) for parcel in parcels]
+    requests += [("GetParcelByIdOrNr", parcel) for parcel in parcels[:10]]
+    requests += [("GetBuildingById", building) for building in buildings]
+    for name, ident in requests:
+        response = http.get(f"{live_server}/uldk", params={
+            "request": name, "id": ident, "result": ULDK_FIELDS})  # fmt: skip
+        assert response.status_code == 200 and ident in response.text, (name, ident)
+        _assert_clean(response.text, secrets, f"ULDK {name} {ident}")

@@ -8,7 +8,16 @@ import pytest
 from lxml import etree
 
 from geoportal.text import Text
-from services.edge.documents import OGC_API, WFS_20, WMS_111, WMS_130, WMTS_10, document, respond
+from services.edge.documents import (
+    OGC_API,
+    ULDK,
+    WFS_20,
+    WMS_111,
+    WMS_130,
+    WMTS_10,
+    document,
+    respond,
+)
 from services.edge.failures import ANSWERS, Failure, Refusal
 
 OWS = "{http://www.opengis.net/ows/1.1}"
@@ -59,6 +68,12 @@ def test_json_document_for_ogc_api():
         "type": "InvalidParameterValue",
         "description": "zły <BBOX> / bad <BBOX>",
     }
+
+
+def test_uldk_document_is_one_status_line():
+    content_type, body = document(REFUSAL, ULDK)
+    assert content_type == "text/plain; charset=utf-8"
+    assert body.decode() == "-1 zły <BBOX> / bad <BBOX>\n"  # text/plain and nosniff: inert
 
 
 def test_respond_sets_status_retry_and_allow():

@@ -9,6 +9,7 @@ from lxml import etree
 from werkzeug.test import Client
 
 from services.edge.internal import HEADER, internal_token, is_internal
+from web.ratelimit import LIMITS as PORTAL_LIMITS
 from web.ratelimit import Limit, RateLimiter
 
 LIMITS = {"/ows": Limit(rate=5, burst=3), "/ogc": Limit(rate=5, burst=3)}
@@ -33,6 +34,15 @@ def test_a_flood_gets_429_with_retry_after_in_the_protocols_format():
     ows = [client.get("/ows?SERVICE=WFS&REQUEST=GetCapabilities") for _ in range(6)][-1]
     assert ows.status_code == 429
     assert etree.QName(etree.fromstring(ows.data)).localname == "ExceptionReport"
+
+
+def test_a_flooded_uldk_client_reads_a_status_line():
+    client = Client(RateLimiter(_ok, "secret", {"/uldk": Limit(rate=5, burst=3)}))
+    refused = [client.get("/uldk?request=GetParcelById&id=x") for _ in range(6)][-1]
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert refused.headers["Content-Type"].startswith("text/plain")
+    assert refused.get_data(as_text=True).startswith("-1 ")  # ULDK clients test the token
+    assert "/uldk" in PORTAL_LIMITS
 
 
 def test_buckets_refill_and_are_per_client_and_path():
