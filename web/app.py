@@ -18,6 +18,7 @@ from web.dispatch import PrefixDispatcher, WSGIApp
 from web.downloads import downloads_blueprint
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
+from web.printing import printing_blueprint
 from web.ratelimit import RateLimiter
 from web.search.api import search_api
 from web.search.pages import parcel_pages
@@ -37,6 +38,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)
     app.register_blueprint(parcel_pages)
+    app.register_blueprint(printing_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
         "/ows": make_mapserver_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
+    flask_app.config["OWS_APP"] = engines["/ows"]  # prints render through our own WMS
     dispatcher = PrefixDispatcher(
         default=flask_app.wsgi_app,
         mounted=engines,

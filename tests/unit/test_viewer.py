@@ -139,8 +139,30 @@ def test_config_lists_every_catalog_layer_with_titles(
         "ows": "/ows",
         "wmts_capabilities": "/wmts/1.0.0/WMTSCapabilities.xml",
         "extent_collection": "/ogc/collections/parcels?f=json",
+        "print": "/drukuj",
     }
     assert config["info_layers"] == ["parcels", "buildings"]
+
+
+def test_base_maps_come_from_the_raster_catalog() -> None:
+    from pathlib import Path
+
+    from geoportal.rastercatalog import load_rasters
+    from web.viewer.pageconfig import base_maps
+
+    rasters = load_rasters(Path(__file__).resolve().parents[2] / "layers")
+    offered = base_maps(rasters, "pl")
+    assert [base["id"] for base in offered] == ["cadastral", "orthophoto", "hillshade", "none"]
+    by_id = {base["id"]: base for base in offered}
+    ortho = next(r for r in rasters if r.id == "orthophoto")
+    assert by_id["orthophoto"]["title"] == ortho.title.pl  # one list: rasters.yaml
+    assert by_id["orthophoto"]["wms_name"] == "ortofotomapa"
+    assert by_id["hillshade"]["wms_name"] == "cieniowanie"
+    assert by_id["cadastral"]["wms_name"] is None and by_id["cadastral"]["cadastral_layers"]
+    assert by_id["none"]["title"] == "Brak"
+    # a raster without tiles (the DEM) is not a base map; a missing raster is left out
+    assert all(base["id"] != "dem" for base in offered)
+    assert [base["id"] for base in base_maps([], "en")] == ["cadastral", "none"]
 
 
 def test_layer_switcher_lists_every_layer_top_first(
