@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
 from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
+from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, format_scale
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
@@ -123,6 +124,12 @@ def client_config(
         "base_maps": base_maps(rasters or [], language),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
+        "print": {
+            "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+            "papers": list(PAPERS),
+            "dpi": sorted({DPI_RANGE[0], 200, DPI_RANGE[1]}),
+            "title_max": TITLE_MAX,
+        },
         "urls": {
             "ows": f"{script_root}/ows",
             "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",
