@@ -111,3 +111,29 @@ def test_bad_print_requests_are_400_with_a_message(http, live_server, params, pa
     assert body["parameter"] == parameter
     assert body["error"] and "Traceback" not in body["error"]
     assert "<script>" not in answer.text
+
+
+def test_map_resolution_sets_mapservers_scale(http, live_server):
+    """1000 m on 1000 px is 1:2 835 at 72 dpi (parcel numbers drawn, max 1:10 000) but
+    1:11 811 at 300 dpi (not drawn): the print's scale is the one MapServer uses."""
+    base = {
+        "SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetMap", "LAYERS": "numery_dzialek",
+        "STYLES": "", "SRS": "EPSG:2180", "BBOX": "508500,413000,509500,414000",
+        "WIDTH": "1000", "HEIGHT": "1000", "FORMAT": "image/png", "TRANSPARENT": "TRUE",
+    }  # fmt: skip
+    at_72 = http.get(f"{live_server}/ows", params=base, timeout=30)
+    at_300 = http.get(f"{live_server}/ows", params={**base, "MAP_RESOLUTION": "300"}, timeout=30)
+    assert at_72.status_code == at_300.status_code == 200
+    assert _painted(at_72.content) > 100  # numbers drawn
+    assert _painted(at_300.content) == 0  # beyond the layer's 1:10 000
+    for bad_value in ("5000", "0", "abc", "-1"):
+        refused = http.get(f"{live_server}/ows", params={**base, "MAP_RESOLUTION": bad_value})
+        assert refused.status_code == 400
+
+
+def _painted(png: bytes) -> int:
+    from PIL import Image
+
+    alpha = Image.open(io.BytesIO(png)).convert("RGBA").getchannel("A")
+    histogram = alpha.histogram()
+    return sum(histogram) - histogram[0]
