@@ -144,6 +144,15 @@ def test_config_lists_every_catalog_layer_with_titles(
     assert config["info_layers"] == ["parcels", "buildings"]
 
 
+def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
+    config = _config(client.get("/").get_data(as_text=True))
+    site = Instance().site
+    assert site.start is not None  # the demo county opens on its seat at 1:10 000
+    assert config["start"] == {"center": list(site.start.center), "scale": site.start.scale}
+    assert config["base_maps"][0]["id"] == config["default_base_map"] == "cadastral"
+    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1 000"]
+
+
 def test_base_maps_come_from_the_raster_catalog() -> None:
     from pathlib import Path
 
