@@ -191,6 +191,10 @@ def test_malformed_permalink_is_ignored_with_a_message(
     expect(message).to_contain_text("pominięto")
     _wait_rendered(page)
     assert page.locator("#url-message script, #info-content script").count() == 0
+    # the bad parts are ignored: the start view and the default layers are shown
+    parcels = page.locator('#layer-list [data-layer-id="parcels"] input[type=checkbox]')
+    expect(parcels).to_be_checked()
+    expect(page.locator('#base-maps input[value="cadastral"]')).to_be_checked()
     screenshot(page, "permalink-malformed")
     assert viewer_page.problems.exceptions == []
     assert viewer_page.problems.console_errors == []

@@ -71,7 +71,7 @@ export function readUrlState(location) {
   let layers = layersRaw === null ? null : layersRaw.split(',').filter(Boolean);
   if (layers && !layers.every((name) => NAME.test(name))) {
     problems.push('layers');
-    layers = layers.filter((name) => NAME.test(name));
+    layers = null; // the page's own defaults, not a half-read list
   }
   let parcel = get('parcel') || null;
   if (parcel !== null && !PARCEL_ID.test(parcel)) {
