@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from geoportal.instance import Instance
-from tests.browser.pages import ViewerPage, axe_violations, screenshot
+from tests.browser.pages import ViewerPage, axe_violations, open_page, screenshot
 
 pytestmark = pytest.mark.browser
 SITE = Instance().site
@@ -198,3 +198,30 @@ def test_malformed_permalink_is_ignored_with_a_message(
     screenshot(page, "permalink-malformed")
     assert viewer_page.problems.exceptions == []
     assert viewer_page.problems.console_errors == []
+
+
+def test_print_and_share_on_a_phone_in_english(chromium: Any, live_server: str) -> None:
+    viewer = open_page(chromium, width=390, height=780)
+    page = viewer.page
+    try:
+        page.goto(f"{live_server}/?lang=en")
+        _wait_rendered(page)
+        page.click("#print-button")
+        dialog = page.locator("#print-dialog")
+        expect(dialog).to_be_visible()
+        expect(dialog).to_contain_text("Print the map to PDF")
+        box = dialog.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert axe_violations(page) == []
+        screenshot(page, "print-dialog-phone-en")
+        with page.expect_download(timeout=30_000) as download_info:
+            page.click("#print-submit")
+        text = PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages[0]
+        assert "Scale 1:" in text.extract_text() and "Licence: CC BY 4.0" in text.extract_text()
+        page.click("#print-cancel")
+        page.click("#share-button")
+        expect(page.locator("#share-dialog")).to_contain_text("Share this view")
+        screenshot(page, "share-dialog-phone-en")
+        assert viewer.problems.all() == []
+    finally:
+        page.context.close()
