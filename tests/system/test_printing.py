@@ -16,8 +16,10 @@ import pytest
 from pypdf import PdfReader
 
 from geoportal.printing.layout import POINTS_PER_MM, PrintRequest, plan_print
+from geoportal.settings import PROJECT_ROOT
 
 CENTRE = (509_000, 413_500)
+ARTEFACTS = PROJECT_ROOT / "var" / "screenshots"
 _PLACED = re.compile(rb"([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm\s*/(\S+) Do")
 
 
@@ -53,6 +55,8 @@ def test_print_is_at_the_exact_scale(http, live_server, paper, orientation):
                     title="Działka przy ulicy Żółkiewskiego — wypis")  # fmt: skip
     assert answer.status_code == 200, answer.text[:300]
     assert answer.headers["Content-Type"] == "application/pdf"
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)  # kept for a person to look at
+    (ARTEFACTS / f"print-{paper}-{orientation}-1000.pdf").write_bytes(answer.content)
     plan = plan_print(PrintRequest(CENTRE, 1000, paper, orientation, 150))
     ground_width_m = plan.bbox[2] - plan.bbox[0]
     expected_points = ground_width_m / 1000 * 1000 * POINTS_PER_MM  # metres at 1:1000 → mm
