@@ -178,6 +178,14 @@ class FeeAccount(_Strict):
         return compact
 
 
+class StartView(_Strict):
+    """Where the map viewer opens: a centre (EPSG:2180, easting first) and a scale at
+    which parcels are drawn, e.g. the county seat at 1:10 000."""
+
+    center: tuple[float, float]
+    scale: int = Field(default=10_000, ge=500, le=100_000)
+
+
 class Site(_Strict):
     """One county's geoportal."""
 
@@ -192,6 +200,7 @@ class Site(_Strict):
     fees_account: FeeAccount | None = Field(
         default=None, description="the account on fee-calculation documents (DOO)"
     )
+    start: StartView | None = Field(default=None, description="the viewer's start view")
     example_parcel: str | None = Field(default=None, description="a parcel id users are shown")
     demo: bool = Field(default=False, description="the data are synthetic: say so everywhere")
     source: Path | None = Field(default=None, exclude=True)
@@ -202,6 +211,9 @@ class Site(_Strict):
         _check_parcel_example(self.parcel_example, self.county.teryt)
         if self.tiles.seed_area is not None:
             _check_bbox(self.tiles.seed_area, "tiles.seed_area", self.extent, "the extent")
+        if self.start is not None:
+            x, y = self.start.center
+            _check_bbox((x, y, x + 1, y + 1), "start.center", self.extent, "the extent")
         if (
             not self.languages
             or self.languages[0] != "pl"

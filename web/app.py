@@ -24,6 +24,7 @@ from web.forms import configure_sessions
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
 from web.panel import panel_blueprint
+from web.printing import printing_blueprint
 from web.ratelimit import RateLimiter
 from web.search.api import search_api
 from web.search.pages import parcel_pages
@@ -54,6 +55,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(tracking_blueprint)
     app.register_blueprint(panel_blueprint)
     app.register_blueprint(verification_blueprint)
+    app.register_blueprint(printing_blueprint)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
         "/uldk": make_uldk_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
+    flask_app.config["OWS_APP"] = engines["/ows"]  # prints render through our own WMS
     dispatcher = PrefixDispatcher(
         default=flask_app.wsgi_app,
         mounted=engines,

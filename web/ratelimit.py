@@ -40,6 +40,7 @@ LIMITS: dict[str, Limit] = {  # first path segment -> limit
     "/wms": Limit(rate=100, burst=200),
     "/ogc": Limit(rate=100, burst=200),
     "/uldk": Limit(rate=100, burst=200),
+    "/drukuj": Limit(rate=2, burst=30),  # a print is a full-page render and a PDF
 }
 TOO_MANY = Text(pl="Zbyt wiele zapytań; zwolnij", en="too many requests; slow down")
 

@@ -34,6 +34,7 @@ MAX_BODY = 1024 * 1024
 SERVICES = {"WMS", "WFS", "WCS"}
 REPEATABLE = frozenset({"SUBSET"})  # WCS 2.0: one SUBSET per axis
 FORBIDDEN = {"MAP": "map", "SLD": "SLD", "SLD_BODY": "SLD_BODY"}
+MAP_RESOLUTION = (72, 300)  # dpi a print may ask for (MapServer's default is 72)
 INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
 _INTEGER = re.compile(r"^\+?\d{1,9}$")
 
@@ -117,6 +118,12 @@ def check_params(request: OwsRequest) -> None:
             raise bad(f"{name} musi być liczbą całkowitą", f"{name} must be an integer", name)
     if "BBOX" in params:
         check_bbox(params["BBOX"])
+    if "MAP_RESOLUTION" in params:
+        value = params["MAP_RESOLUTION"].strip()
+        if not _INTEGER.match(value) or not MAP_RESOLUTION[0] <= int(value) <= MAP_RESOLUTION[1]:
+            low, high = MAP_RESOLUTION
+            raise bad(f"MAP_RESOLUTION: od {low} do {high} dpi",
+                      f"MAP_RESOLUTION: {low} to {high} dpi", "map_resolution")  # fmt: skip
 
 
 def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:

@@ -54,6 +54,8 @@ def _wms(params: dict[str, str], policy: OwsPolicy) -> list[str]:
     layers = _layers(params.get("LAYERS", ""), policy) if "LAYERS" in params else []
     if "QUERY_LAYERS" in params:
         _layers(params["QUERY_LAYERS"], policy)
+    if "LAYER" in params:  # GetLegendGraphic names one layer
+        _layers(params["LAYER"], policy)
     crs_param = "CRS" if params.get("VERSION") == "1.3.0" else "SRS"
     for name in ("CRS", "SRS"):
         if name in params and (name == crs_param or crs_param not in params):

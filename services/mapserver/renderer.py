@@ -70,6 +70,10 @@ def render(
     map_: mapscript.mapObj, params: dict[str, str], body: str | None, subsets: tuple[str, ...] = ()
 ) -> Result:
     """Dispatch one OWS request with stdout captured (MapServer writes its answer there)."""
+    if "MAP_RESOLUTION" in params:  # checked by the edge: a print's dots per inch
+        # MapServer 8 ignores the WMS vendor parameter; set on the clone, it makes the
+        # scale (and so each layer's scale range) and the symbol sizes the printed ones.
+        map_.resolution = float(params["MAP_RESOLUTION"])
     ows = mapscript.OWSRequest()
     for name, value in params.items():
         ows.setParameter(name, value)

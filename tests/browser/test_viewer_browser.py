@@ -121,6 +121,7 @@ def test_search_by_parcel_id_zooms_to_the_parcel(
 def test_unknown_parcel_id_is_reported(viewer_page: ViewerPage, live_server: str) -> None:
     page = viewer_page.page
     page.goto(live_server + "/")
+    _wait_rendered(page)  # the search box is driven by the bundle once the map is built
     page.fill("#search-input", "100301_2.9999.1/1")  # well-formed, not in the data
     page.press("#search-input", "Enter")
     expect(page.locator("#search-message")).to_have_text(strings("pl", SITE)["search_not_found"])

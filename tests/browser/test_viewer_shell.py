@@ -76,7 +76,7 @@ def test_layer_switcher_lists_layers_and_toggles_them(
             layer.title.pl
         )
     expect(page.locator("#map canvas").first).to_be_attached(timeout=15_000)
-    parcels = page.locator('#layer-list li[data-layer-id="parcels"] input')
+    parcels = page.locator('#layer-list li[data-layer-id="parcels"] input[type=checkbox]')
     expect(parcels).to_be_checked()
     parcels.uncheck()
     page.wait_for_function("() => !location.hash.includes('parcels')")

@@ -69,3 +69,12 @@ def test_the_internal_token_is_private_and_shared(tmp_path):
     first = internal_token(tmp_path)
     assert internal_token(tmp_path) == first and len(first) >= 40
     assert (tmp_path / "internal.token").stat().st_mode & 0o077 == 0
+
+
+def test_prints_are_limited_more_tightly_than_renders():
+    from web.ratelimit import LIMITS as REAL
+
+    client = Client(RateLimiter(_ok, "secret", REAL))
+    answers = [client.get("/drukuj?x=1") for _ in range(REAL["/drukuj"].burst + 5)]
+    assert answers[0].status_code == 200
+    assert answers[-1].status_code == 429 and "Retry-After" in answers[-1].headers

@@ -60,6 +60,8 @@ def _set(path: str, value):
         (_set("example_parcel", "102001_1.0001.1"), "is not in the county 1003"),
         (_set("example_parcel", "100301_2.0000.1"), "obręb number 0000"),
         (_set("county.motto", "x"), "county.motto: Extra inputs are not permitted"),
+        (_set("start", {"center": [100, 100]}), "start.center [100.0, 100.0"),
+        (_set("start", {"center": [509000, 413500], "scale": 5}), "start.scale"),
     ],
 )
 def test_a_wrong_field_is_named(tmp_path, change, message):

@@ -139,8 +139,39 @@ def test_config_lists_every_catalog_layer_with_titles(
         "ows": "/ows",
         "wmts_capabilities": "/wmts/1.0.0/WMTSCapabilities.xml",
         "extent_collection": "/ogc/collections/parcels?f=json",
+        "print": "/drukuj",
     }
     assert config["info_layers"] == ["parcels", "buildings"]
+
+
+def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
+    config = _config(client.get("/").get_data(as_text=True))
+    site = Instance().site
+    assert site.start is not None  # the demo county opens on its seat at 1:10 000
+    assert config["start"] == {"center": list(site.start.center), "scale": site.start.scale}
+    assert config["base_maps"][0]["id"] == config["default_base_map"] == "cadastral"
+    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1 000"]
+
+
+def test_base_maps_come_from_the_raster_catalog() -> None:
+    from pathlib import Path
+
+    from geoportal.rastercatalog import load_rasters
+    from web.viewer.pageconfig import base_maps
+
+    rasters = load_rasters(Path(__file__).resolve().parents[2] / "layers")
+    offered = base_maps(rasters, "pl")
+    assert [base["id"] for base in offered] == ["cadastral", "orthophoto", "hillshade", "none"]
+    by_id = {base["id"]: base for base in offered}
+    ortho = next(r for r in rasters if r.id == "orthophoto")
+    assert by_id["orthophoto"]["title"] == ortho.title.pl  # one list: rasters.yaml
+    assert by_id["orthophoto"]["wms_name"] == "ortofotomapa"
+    assert by_id["hillshade"]["wms_name"] == "cieniowanie"
+    assert by_id["cadastral"]["wms_name"] is None and by_id["cadastral"]["cadastral_layers"]
+    assert by_id["none"]["title"] == "Brak"
+    # a raster without tiles (the DEM) is not a base map; a missing raster is left out
+    assert all(base["id"] != "dem" for base in offered)
+    assert [base["id"] for base in base_maps([], "en")] == ["cadastral", "none"]
 
 
 def test_layer_switcher_lists_every_layer_top_first(

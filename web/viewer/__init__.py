@@ -42,7 +42,11 @@ def viewer_page() -> ResponseReturnValue:
         bundle=bundle,
         build_command=BUILD_COMMAND,
         config=client_config(
-            current_instance().catalog, current_instance().site, language, request.script_root
+            current_instance().catalog,
+            current_instance().site,
+            language,
+            request.script_root,
+            current_instance().rasters,
         ),
     )
     return html, 200 if bundle else 503

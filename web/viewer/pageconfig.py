@@ -17,11 +17,19 @@ from pydantic import BaseModel, ConfigDict
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
 from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
+from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, format_scale
+from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
+from geoportal.text import Text
 from web.viewer.texts import LOCALES, strings
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
 SUGGESTIONS = 8  # suggestions the search box asks for
+CADASTRAL, NO_BASE_MAP = "cadastral", "none"
+BASE_MAP_TITLES = {
+    CADASTRAL: Text(pl="Mapa ewidencyjna", en="Cadastral map"),
+    NO_BASE_MAP: Text(pl="Brak", en="None"),
+}
 
 
 class Search(BaseModel):
@@ -36,6 +44,9 @@ class ViewerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     extent_collection: str
     visible_layers: list[str]
+    base_maps: list[str]
+    default_base_map: str
+    cadastral_layers: list[str]
     info_layers: dict[str, str]
     search: Search
 
@@ -46,7 +57,49 @@ def viewer_settings() -> ViewerSettings:
     return ViewerSettings.model_validate(yaml.safe_load(VIEWER_FILE.read_text(encoding="utf-8")))
 
 
-def client_config(catalog: Catalog, site: Site, language: str, script_root: str) -> dict[str, Any]:
+def base_maps(rasters: list[RasterLayer], language: str) -> list[dict[str, Any]]:
+    """The base maps of ``viewer.yaml`` in switcher order: id, title, the raster's WMS
+    (and WMTS) name — None for the cadastral map and for none — and the layers each
+    switches on (cadastral) or off (the others).
+
+    A raster named in ``viewer.yaml`` but missing from ``rasters.yaml``, or not tiled,
+    is left out: the switcher offers only what the tile cache serves.
+    """
+    viewer = viewer_settings()
+    by_id = {raster.id: raster for raster in rasters}
+    offered = []
+    for base_id in viewer.base_maps:
+        raster = by_id.get(base_id)
+        if base_id in BASE_MAP_TITLES:
+            title, wms_name = BASE_MAP_TITLES[base_id].in_language(language), None
+        elif raster is not None and raster.tiles:
+            title, wms_name = raster.title.in_language(language), raster.wms_name
+        else:
+            continue
+        offered.append({
+            "id": base_id,
+            "title": title,
+            "wms_name": wms_name,
+            "kind": raster.kind if raster else base_id,
+            "cadastral_layers": viewer.cadastral_layers if base_id == CADASTRAL else [],
+        })  # fmt: skip
+    return offered
+
+
+def start_view(site: Site) -> dict[str, Any] | None:
+    """Where the map opens: the site's start view (centre, scale), else None (the extent)."""
+    if site.start is None:
+        return None
+    return {"center": list(site.start.center), "scale": site.start.scale}
+
+
+def client_config(
+    catalog: Catalog,
+    site: Site,
+    language: str,
+    script_root: str,
+    rasters: list[RasterLayer] | None = None,
+) -> dict[str, Any]:
     """The JSON configuration of the viewer page.
 
     URLs are paths on this origin (under the WSGI script root), never built from the
@@ -67,10 +120,21 @@ def client_config(catalog: Catalog, site: Site, language: str, script_root: str)
             "extent": list(projected_area_of_use(STORAGE_EPSG)),
         },
         "extent": list(site.extent),
+        "start": start_view(site),
+        "base_maps": base_maps(rasters or [], language),
+        "default_base_map": viewer.default_base_map,
+        "cadastral_layers": viewer.cadastral_layers,
+        "print": {
+            "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+            "papers": list(PAPERS),
+            "dpi": sorted({DPI_RANGE[0], 200, DPI_RANGE[1]}),
+            "title_max": TITLE_MAX,
+        },
         "urls": {
             "ows": f"{script_root}/ows",
             "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",
             "extent_collection": f"{script_root}/ogc/collections/{extent_layer.id}?f=json",
+            "print": f"{script_root}/drukuj",
         },
         "layers": [
             _layer_config(layer, language, viewer)
@@ -102,6 +166,7 @@ def _layer_config(layer: Layer, language: str, viewer: ViewerSettings) -> dict[s
         "wms": layer.services.wms,
         # The MapProxy layer name: the WMS name (KIEG convention), else the id.
         "wmts_names": [layer.wms_name, layer.id],
+        "legend": layer.services.wms,
         "visible": layer.id in viewer.visible_layers,
         "min_scale": layer.min_scale,
         "max_scale": layer.max_scale,

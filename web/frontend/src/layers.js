@@ -154,3 +154,30 @@ export function wmsSource(url, layers) {
     hidpi: false,
   });
 }
+
+/**
+ * Base-map layers (rasters of the catalog): WMTS from our tile cache, else our WMS. Drawn
+ * beneath every other layer; only the chosen one is visible.
+ * @param {Object} config Page configuration.
+ * @param {Object|null} capabilities Parsed WMTS capabilities.
+ * @return {Array<import("ol/layer/Base.js").default>} Layers, each with `baseId` set.
+ */
+export function buildBaseLayers(config, capabilities) {
+  const code = config.projection.code;
+  const built = [];
+  for (const base of config.base_maps || []) {
+    if (!base.wms_name) {
+      continue;
+    }
+    const common = {visible: false, zIndex: -1, properties: {baseId: base.id, title: base.title}};
+    const options = wmtsOptions(capabilities, [base.wms_name], code);
+    if (options) {
+      built.push(new TileLayer({...common, source: new WMTS({...options, wrapX: false})}));
+    } else {
+      const source = wmsSource(config.urls.ows, base.wms_name);
+      source.updateParams({FORMAT: 'image/jpeg', TRANSPARENT: false});
+      built.push(new ImageLayer({...common, source}));
+    }
+  }
+  return built;
+}

@@ -1,8 +1,9 @@
 // Map state in the URL: `#x=480000&y=410000&z=12&layers=parcels,buildings`.
 // x is the easting and y the northing in EPSG:2180 (OpenLayers order). Instead of z
 // (a zoom level of the view) a link may give `res` (metres per pixel) or `scale` (1:n).
-// `parcel=<id>` opens the viewer on that parcel. The query string is read too, so
-// `/?x=…&y=…&scale=1000` works as well; the hash wins.
+// `parcel=<id>` opens the viewer on that parcel and its card; `base=<id>` picks the base
+// map. The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
+// wins. A malformed part is ignored and named in `problems` (the viewer says so).
 
 const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
 
@@ -13,7 +14,12 @@ const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
  * @property {number|null} resolution Metres per pixel.
  * @property {Array<string>|null} layers Visible layer ids.
  * @property {string|null} parcel Parcel id to look up.
+ * @property {string|null} base Base map id.
+ * @property {Array<string>} problems Names of the parts that were malformed.
  */
+
+const PARCEL_ID = /^[0-9A-Za-z_./-]{3,60}$/;
+const NAME = /^[a-z0-9_-]{1,40}$/i;
 
 function finite(value) {
   if (value === null || value === '') {
@@ -30,29 +36,69 @@ function finite(value) {
  */
 export function readUrlState(location) {
   const params = new URLSearchParams(location.search);
-  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  let hash;
+  try {
+    hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  } catch {
+    hash = new URLSearchParams();
+  }
   const get = (name) => (hash.has(name) ? hash.get(name) : params.get(name));
-  const x = finite(get('x'));
-  const y = finite(get('y'));
-  const scale = finite(get('scale'));
-  let resolution = finite(get('res'));
+  const problems = [];
+  const number = (name) => {
+    const raw = get(name);
+    const value = finite(raw);
+    if (raw !== null && raw !== '' && value === null) {
+      problems.push(name);
+    }
+    return value;
+  };
+  const x = number('x');
+  const y = number('y');
+  const scale = number('scale');
+  let resolution = number('res');
+  const zoom = number('z');
   if (resolution === null && scale !== null) {
     resolution = scale * METRES_PER_PIXEL_AT_SCALE_1;
   }
-  const layers = get('layers');
+  if (resolution !== null && !(resolution > 0 && resolution < 1e5)) {
+    problems.push(get('res') !== null ? 'res' : 'scale');
+    resolution = null;
+  }
+  if ((x === null) !== (y === null) && !problems.includes('x') && !problems.includes('y')) {
+    problems.push(x === null ? 'x' : 'y');
+  }
+  const layersRaw = get('layers');
+  let layers = layersRaw === null ? null : layersRaw.split(',').filter(Boolean);
+  if (layers && !layers.every((name) => NAME.test(name))) {
+    problems.push('layers');
+    layers = null; // the page's own defaults, not a half-read list
+  }
+  let parcel = get('parcel') || null;
+  if (parcel !== null && !PARCEL_ID.test(parcel)) {
+    problems.push('parcel');
+    parcel = null;
+  }
+  let base = get('base') || null;
+  if (base !== null && !NAME.test(base)) {
+    problems.push('base');
+    base = null;
+  }
   return {
     center: x !== null && y !== null ? [x, y] : null,
-    zoom: finite(get('z')),
-    resolution: resolution !== null && resolution > 0 ? resolution : null,
-    layers: layers === null ? null : layers.split(',').filter(Boolean),
-    parcel: get('parcel') || null,
+    zoom,
+    resolution,
+    layers,
+    parcel,
+    base,
+    problems,
   };
 }
 
 /**
  * Write the state into the hash without adding a history entry.
  * @param {Window} win The window.
- * @param {{center: Array<number>, zoom: number, layers: Array<string>}} state State.
+ * @param {{center: Array<number>, zoom: number, layers: Array<string>, base: ?string,
+ *     parcel: ?string}} state State.
  * @return {string} The new hash.
  */
 export function writeUrlState(win, state) {
@@ -61,7 +107,13 @@ export function writeUrlState(win, state) {
   params.set('y', state.center[1].toFixed(1));
   params.set('z', String(Math.round(state.zoom * 100) / 100));
   params.set('layers', state.layers.join(','));
-  const hash = '#' + params.toString().replace(/%2C/g, ',');
+  if (state.base) {
+    params.set('base', state.base);
+  }
+  if (state.parcel) {
+    params.set('parcel', state.parcel);
+  }
+  const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
   if (win.location.hash !== hash) {
     win.history.replaceState(win.history.state, '', hash);
   }

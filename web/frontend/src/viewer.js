@@ -12,11 +12,18 @@ import {transform, transformExtent} from 'ol/proj.js';
 import {isEmpty} from 'ol/extent.js';
 import {t} from './config.js';
 import {getFeatureInfo} from './featureinfo.js';
-import {buildLayers, gridResolutions, loadWmtsCapabilities, normaliseTopLeftCorners} from './layers.js';
+import {
+  buildBaseLayers,
+  buildLayers,
+  gridResolutions,
+  loadWmtsCapabilities,
+  normaliseTopLeftCorners,
+} from './layers.js';
 import {InfoPanel} from './panel.js';
 import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
-import {readUrlState, resolutionToScale, writeUrlState} from './urlstate.js';
+import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
+import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
 const NARROW = '(max-width: 700px)';
@@ -44,9 +51,11 @@ export async function createViewer(config, doc) {
     normaliseTopLeftCorners(capabilities, code, config.extent);
   }
   const layers = buildLayers(config, capabilities);
+  const baseLayers = buildBaseLayers(config, capabilities);
   const highlight = new VectorSource();
   const state = readUrlState(doc.defaultView.location);
-  applyLayerState(layers, state.layers);
+  const problems = [...state.problems];
+  applyLayerState(layers, state.layers, problems);
 
   const view = new View({
     projection: code,
@@ -57,7 +66,7 @@ export async function createViewer(config, doc) {
   });
   const map = new Map({
     target: 'map',
-    layers: [...layers, new VectorLayer({source: highlight, style: highlightStyle, zIndex: 1000})],
+    layers: [...baseLayers, ...layers, new VectorLayer({source: highlight, style: highlightStyle, zIndex: 1000})],
     view,
     controls: defaultControls({
       attribution: false,
@@ -85,7 +94,20 @@ export async function createViewer(config, doc) {
 
   let fullExtent = config.extent;
   const goHome = () => view.fit(fullExtent, {padding: [20, 20, 20, 20]});
-  if (state.center) {
+  const inExtent = (point) =>
+    point[0] >= config.extent[0] - 50000 && point[0] <= config.extent[2] + 50000 &&
+    point[1] >= config.extent[1] - 50000 && point[1] <= config.extent[3] + 50000;
+  if (state.center && !inExtent(state.center)) {
+    problems.push('x', 'y');
+    state.center = null;
+  }
+  if (!state.center && config.start) {
+    view.setCenter(config.start.center);
+    view.setResolution(scaleToResolution(config.start.scale));
+    refineExtent(config).then((extent) => {
+      fullExtent = extent || fullExtent;
+    });
+  } else if (state.center) {
     view.setCenter(state.center);
     if (state.resolution !== null) {
       view.setResolution(state.resolution);
@@ -105,10 +127,20 @@ export async function createViewer(config, doc) {
     });
   }
 
+  const baseMaps = bindBaseMaps(doc, config, baseLayers, layers);
+  if (state.base !== null && !(config.base_maps || []).some((base) => base.id === state.base)) {
+    problems.push('base');
+    state.base = null;
+  }
+  baseMaps.set(state.base || config.default_base_map, state.layers === null);
   bindLayerSwitcher(doc, layers, view);
+  bindLegends(doc, layers);
+  showUrlProblems(config, doc, problems);
   bindStatusBar(config, doc, map);
   bindButton(doc, 'home-button', goHome);
   const info = new InfoController(config, map, panel, highlight);
+  const visibleIds = () =>
+    layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId'));
   map.on('singleclick', (event) => info.queryAt(event.coordinate));
   mapElement.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && event.target === mapElement) {
@@ -116,20 +148,38 @@ export async function createViewer(config, doc) {
     }
   });
   bindSearch(config, doc, info);
+  const writeState = bindUrlState(doc, map, layers, baseMaps, info);
   if (state.parcel) {
-    info.showParcel(state.parcel);
+    info.showParcel(state.parcel, !state.center);
   }
-  bindUrlState(doc, map, layers);
+  bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
+  bindShare(doc, config, writeState);
   return map;
 }
 
-function applyLayerState(layers, visibleIds) {
+function applyLayerState(layers, visibleIds, problems) {
   if (visibleIds === null) {
     return;
+  }
+  const known = new Set(layers.map((layer) => layer.get('layerId')));
+  if (!visibleIds.every((id) => known.has(id)) && !problems.includes('layers')) {
+    problems.push('layers');
   }
   for (const layer of layers) {
     layer.setVisible(visibleIds.includes(layer.get('layerId')));
   }
+}
+
+/** Say which parts of the link were ignored; the map opens anyway. */
+function showUrlProblems(config, doc, problems) {
+  const output = doc.getElementById('url-message');
+  if (!output || problems.length === 0) {
+    return;
+  }
+  const parts = [...new Set(problems)].join(', ');
+  output.textContent = t(config, 'permalink_malformed').replace('{parts}', parts);
+  output.classList.add('shown');
+  setTimeout(() => output.classList.remove('shown'), 12000);
 }
 
 /** The county's data extent from the OGC API collection, in the map projection. */
@@ -267,15 +317,20 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, map, layers) {
+function bindUrlState(doc, map, layers, baseMaps, info) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
     const view = map.getView();
+    if (!view.getCenter()) {
+      return;
+    }
     const hash = writeUrlState(win, {
       center: view.getCenter(),
       zoom: view.getZoom(),
       layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
+      base: baseMaps.get(),
+      parcel: info.selectedParcel,
     });
     for (const link of langLinks) {
       link.hash = hash;
@@ -285,6 +340,9 @@ function bindUrlState(doc, map, layers) {
   for (const layer of layers) {
     layer.on('change:visible', update);
   }
+  baseMaps.onChange(update);
+  info.onSelect = update;
+  return update;
 }
 
 /** Click → GetFeatureInfo → panel; parcel → geometry from OGC API → highlight. */
@@ -299,6 +357,13 @@ class InfoController {
       .filter(Boolean);
     this.mapLayers = map.getLayers().getArray();
     this.generation = 0;
+    this.selectedParcel = null; // in the permalink: opening it opens the card
+    this.onSelect = () => {};
+  }
+
+  select(parcelId) {
+    this.selectedParcel = parcelId;
+    this.onSelect();
   }
 
   /** Info layers whose checkbox is on: what the user sees is what a click asks about. */
@@ -340,6 +405,7 @@ class InfoController {
     this.panel.showFeatures(groups, t(this.config, 'info_at_point'));
     const parcels = groups.find((group) => group.layer.id === this.config.search.layer);
     const parcelId = parcels?.features.length ? this.parcelIdOf(parcels) : null;
+    this.select(parcelId);
     if (parcelId) {
       this.highlightParcel(parcelId, generation, false);
     }
@@ -396,6 +462,7 @@ class InfoController {
     const generation = ++this.generation;
     const view = this.map.getView();
     this.highlight.clear();
+    this.select(null);
     const padding = [60, 60, 60 + this.panel.overlap(), 60];
     if (result.bbox && (result.kind === 'obreb' || result.kind === 'gmina')) {
       view.fit(result.bbox, {padding, duration: 250});
@@ -411,21 +478,24 @@ class InfoController {
   /**
    * Look a parcel up by id, zoom to it, highlight it and show its attributes.
    * @param {string} parcelId Parcel id.
+   * @param {boolean} zoom Zoom to the parcel (not when a permalink gives the view).
    * @return {Promise<string>} Empty when found, else a message for the user.
    */
-  async showParcel(parcelId) {
+  async showParcel(parcelId, zoom = true) {
     const generation = ++this.generation;
     this.panel.message(t(this.config, 'search_busy'), 'busy');
     this.panel.setOpen(true);
-    const features = await this.highlightParcel(parcelId, generation, true);
+    const features = await this.highlightParcel(parcelId, generation, zoom);
     if (generation !== this.generation) {
       return '';
     }
     if (!features || !features.length) {
       const message = t(this.config, features ? 'search_not_found' : 'search_error');
       this.panel.message(message, 'error');
+      this.select(null);
       return message;
     }
+    this.select(parcelId);
     const layer = this.config.layers.find((item) => item.id === this.config.search.layer);
     const properties = features.map((feature) => {
       const values = {...feature.getProperties()};

@@ -1,0 +1,136 @@
+"""``GET /drukuj``: a map sheet as PDF at an exact scale.
+
+The parameters are checked by :mod:`geoportal.printing.params`; the map image and the
+legends come from our own WMS (``/ows``), called in-process through its WSGI
+application (no HTTP, no URL from the client): the same edge checks every name, so a
+print can show nothing the WMS would not. Errors map to 400 with a message in the
+page's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from geoportal.printing.document import LegendEntry, PrintTexts, print_pdf
+from geoportal.printing.layout import PrintError, PrintPlan, format_scale, plan_print
+from geoportal.printing.params import read_print_request
+from web.instance import current_instance
+from web.viewer.pageconfig import base_maps
+from web.viewer.texts import page_language
+
+printing_blueprint = Blueprint("printing", __name__)
+MAX_PIXELS = 4096  # the WMS's MAXSIZE
+
+
+class RenderFailed(RuntimeError):
+    """Our WMS did not return an image."""
+
+
+@printing_blueprint.get("/drukuj")
+def print_map() -> Any:
+    """The PDF, or 400 naming the bad parameter."""
+    language = page_language(request)
+    instance = current_instance()
+    overlays = {layer.id: layer.wms_name for layer in instance.catalog.layers if layer.services.wms}
+    bases = {base["id"]: base["wms_name"] for base in base_maps(instance.rasters, language)}
+    try:
+        print_request = read_print_request(
+            request.args, list(overlays), list(bases), instance.site.extent
+        )
+    except PrintError as error:
+        return _refuse(error.text.in_language(language), error.parameter, 400)
+    plan = plan_print(print_request, MAX_PIXELS)
+    base_layer = bases[print_request.base_map]
+    names = ([base_layer] if base_layer else []) + [overlays[i] for i in print_request.layers]
+    if not names:
+        message = "Wybierz co najmniej jedną warstwę" if language == "pl" else "choose a layer"
+        return _refuse(message, "layers", 400)
+    try:
+        image = _render_map(plan, names, photo=base_layer is not None)
+        legend = _legend(print_request.layers, overlays, instance.catalog, language)
+    except RenderFailed:
+        message = "Usługa WMS nie odpowiada" if language == "pl" else "the WMS does not answer"
+        return _refuse(message, "", 503)
+    site = instance.site
+    texts = PrintTexts(
+        heading=site.label(language),
+        source=site.data.attribution.in_language(language),
+        licence=f"{site.data.licence.name} ({site.data.licence.url})",
+        language=language,
+    )
+    pdf = print_pdf(plan, image, legend, texts)
+    name = f"mapa-{format_scale(print_request.scale).replace(' ', '').replace(':', '-')}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _refuse(message: str, parameter: str, status: int) -> Any:
+    response = jsonify({"error": message, "parameter": parameter})
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = "10"
+    return response
+
+
+def _ows(params: dict[str, str]) -> tuple[str, bytes]:
+    """Call ``/ows`` in-process; the content type and body of its answer."""
+    ows_app = current_app.config.get("OWS_APP")
+    if ows_app is None:
+        raise RenderFailed("no WMS in this application")
+    environ = EnvironBuilder(path="/", query_string=params).get_environ()
+    environ["SCRIPT_NAME"], environ["PATH_INFO"] = "/ows", ""
+    body_iter, status, headers = run_wsgi_app(ows_app, environ)
+    try:
+        body = b"".join(body_iter)
+    finally:
+        getattr(body_iter, "close", lambda: None)()
+    content_type = headers.get("Content-Type", "")
+    if not status.startswith("200") or not content_type.startswith("image/"):
+        raise RenderFailed(f"{status} {content_type}")
+    return content_type, body
+
+
+def _render_map(plan: PrintPlan, names: list[str], photo: bool) -> bytes:
+    """GetMap at the plan's pixel size; MAP_RESOLUTION keeps MapServer's scale (and so
+    each layer's scale range) the printed one rather than 72 dpi's."""
+    minx, miny, maxx, maxy = plan.bbox
+    _, body = _ows({
+        "SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetMap",
+        "LAYERS": ",".join(names), "STYLES": "", "SRS": "EPSG:2180",
+        "BBOX": f"{minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}",
+        "WIDTH": str(plan.pixels[0]), "HEIGHT": str(plan.pixels[1]),
+        "FORMAT": "image/jpeg" if photo else "image/png", "TRANSPARENT": "FALSE",
+        "BGCOLOR": "0xFFFFFF", "MAP_RESOLUTION": f"{plan.effective_dpi:.0f}",
+    })  # fmt: skip
+    return body
+
+
+def _legend(
+    layer_ids: tuple[str, ...], overlays: dict[str, str], catalog: Any, language: str
+) -> list[LegendEntry]:
+    entries = []
+    for layer_id in layer_ids:
+        try:
+            _, image = _ows(legend_params(overlays[layer_id], language))
+        except RenderFailed:
+            continue  # a layer without a legend is printed without one
+        title = getattr(catalog.by_id[layer_id].title, language)
+        entries.append(LegendEntry(title, image))
+    return entries
+
+
+def legend_params(wms_name: str, language: str) -> dict[str, str]:
+    """The GetLegendGraphic request of one layer (as the viewer asks it too)."""
+    return {
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetLegendGraphic",
+        "LAYER": wms_name, "FORMAT": "image/png", "SLD_VERSION": "1.1.0",
+    }  # fmt: skip
