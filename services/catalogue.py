@@ -223,6 +223,22 @@ def download_entries(instance: Instance) -> list[ServiceEntry]:
     return entries
 
 
+def national_entries(instance: Instance) -> list[ServiceEntry]:
+    """The ULDK-compatible parcel location API (``services/uldk``)."""
+    base = instance.settings.base_url
+    example = instance.site.parcel_example or ""
+    return [
+        ServiceEntry("uldk", _t("Usługa lokalizacji działek (zgodna z ULDK)",
+                                "Parcel location service (ULDK-compatible)"),
+                     theme=ALL_THEMES, protocol="ULDK", version="GUGiK",
+                     url=f"{base}/uldk",
+                     capabilities=f"{base}/uldk?request=GetParcelById&id={example}&result=teryt",
+                     layers=("dzialki", "budynki", "obreby", "gminy", "powiat"),
+                     crs=("EPSG:2180", "EPSG:2176", "EPSG:2177", "EPSG:2178", "EPSG:2179",
+                          "EPSG:4326", "EPSG:4258", "EPSG:3857")),
+    ]  # fmt: skip
+
+
 # Every kind of service, in the order the list shows them.
 ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
     ows_entries,
@@ -230,6 +246,7 @@ ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
     ogcapi_entries,
     vector_tile_entries,
     download_entries,
+    national_entries,
 )
 
 

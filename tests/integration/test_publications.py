@@ -26,7 +26,7 @@ KIEG_PARCEL_FIELDS = ["ID_DZIALKI", "NUMER_DZIALKI", "NUMER_ARKUSZA", "NUMER_OBR
 KIEG_BUILDING_FIELDS = ["ID_BUDYNKU", "FUNKCJA", "KONDYGNACJE"]
 EXPECTED_LAYERS = {
     "kieg": {"dzialki", "numery_dzialek", "budynki", "obreby", "uzytki", "kontury"},
-    "ewidencja": {"dzialki", "numery_dzialek", "budynki", "obreby"},
+    "ewidencja": {"dzialki", "numery_dzialek", "budynki", "obreby", "jednostki_ewidencyjne"},
     "uzytki": {"uzytki", "klasouzytki"},
     "mpzp": {"mpzp"},
 }

@@ -165,11 +165,20 @@ def _check_records(entry, http, parcel) -> None:
     assert f"service-{entry['name']}" in ids and "dataset-parcels" in ids
 
 
+def _check_uldk(entry, http, parcel) -> None:
+    by_id = http.get(entry["url"], params={"request": "GetParcelById", "id": parcel.parcel_id,
+                                           "result": "teryt"}, timeout=30)  # fmt: skip
+    assert by_id.status_code == 200 and by_id.text.splitlines()[:2] == ["0", parcel.parcel_id]
+    by_xy = http.get(entry["url"], params={"request": "GetParcelByXY", "result": "teryt",
+                                           "xy": f"{parcel.x},{parcel.y}"}, timeout=30)  # fmt: skip
+    assert parcel.parcel_id in by_xy.text.splitlines()
+
+
 CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _check_wmts,
           "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
           "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes,
           "ATOM": _check_atom, "DCAT-AP": _check_dcat,
-          "OGC API – Records": _check_records}  # fmt: skip
+          "OGC API – Records": _check_records, "ULDK": _check_uldk}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:
