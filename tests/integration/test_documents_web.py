@@ -103,3 +103,20 @@ def test_each_step_queues_the_applicants_notice(app, database, geodesist, known_
     answer = staff.post(f"/panel/sprawy/{case_id}/krok", data=step)
     assert answer.status_code == 303
     assert _jobs(database, "send_mail") == before + 1
+
+
+def test_the_receipt_pdf_states_what_the_receipt_json_states(app, database, known_parcel):
+    import io
+
+    from pypdf import PdfReader
+
+    _, token = _in_progress(database, known_parcel.parcel_id)
+    client = app.test_client()
+    receipt = client.get(f"/sprawy/{token}/potwierdzenie.json").get_json()
+    pdf = client.get(f"/sprawy/{token}/potwierdzenie.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    flat = text.replace("\n", "")
+    assert receipt["mark"] in flat and receipt["submission_sha256"] in flat
+    assert "Potwierdzenie złożenia wniosku" in text
+    assert client.get("/sprawy/not-a-token/potwierdzenie.pdf").status_code == 404

@@ -19,16 +19,18 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, send_file, url_for
+from flask import Blueprint, Response, jsonify, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from geoportal.cases import audit, store, tokens
 from geoportal.cases.audit import AuditEvent
 from geoportal.cases.calendar import OFFICE_TZ
+from geoportal.cases.eservices import default_registry
 from geoportal.cases.payments import BankTransferGateway
 from geoportal.cases.states import State
 from geoportal.cases.store import Case
 from geoportal.documents import register
+from geoportal.documents.receipt import receipt_pdf
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.instance import current_instance
@@ -51,6 +53,22 @@ def case_page(token: str) -> ResponseReturnValue:
         documents = register.of_case(conn, case.id)
     return render_template("eservices/case.html", case=case, events=events, token=token,
                            documents=documents, **page_context())  # fmt: skip
+
+
+@tracking_blueprint.get("/sprawy/<token>/potwierdzenie.pdf")
+def receipt_pdf_page(token: str) -> ResponseReturnValue:
+    """The receipt as a PDF to keep."""
+    found = _receipt(token)
+    if found is None:
+        return error_page(404)
+    case, receipt = found
+    instance = current_instance()
+    title = default_registry().get(case.service).title.pl
+    link = url_for("tracking.case_page", token=token, _external=True)
+    pdf = receipt_pdf(receipt, title, instance.site.organ.office.pl, link)
+    name = f"potwierdzenie-{str(case.mark).replace('.', '-')}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})  # fmt: skip
 
 
 @tracking_blueprint.get("/api/sprawy/<token>")
