@@ -54,6 +54,15 @@ class LandUse:
     ozk: str | None
     area_ha: Decimal
 
+    @property
+    def label(self) -> str:
+        """The symbol as a wypis prints it: ``R IVa``, ``Br-RIVa``, ``B``."""
+        if not self.ozk:
+            return self.ofu
+        if self.ozu and self.ozu != self.ofu:
+            return f"{self.ofu}-{self.ozu}{self.ozk}"
+        return f"{self.ofu} {self.ozk}"
+
 
 @dataclass(frozen=True)
 class Building:

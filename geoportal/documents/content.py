@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from geoportal.cadastre.card import LandUse
+
 
 @dataclass(frozen=True)
 class Header:
@@ -22,25 +24,6 @@ class Header:
     title: str
     issued_on: dt.date
     place: str  # the county seat: "Łask, 1 grudnia 2026 r."
-
-
-@dataclass(frozen=True)
-class LandUse:
-    """One klasoużytek of a parcel: land use (OFU), soil use and class (OZU, OZK), area."""
-
-    ofu: str
-    ozu: str | None
-    ozk: str | None
-    area_ha: Decimal
-
-    @property
-    def label(self) -> str:
-        """The symbol as a wypis prints it: ``R IVa``, ``Br-RIVa``, ``B``."""
-        if not self.ozk:
-            return self.ofu
-        if self.ozu and self.ozu != self.ofu:
-            return f"{self.ofu}-{self.ozu}{self.ozk}"
-        return f"{self.ofu} {self.ozk}"
 
 
 @dataclass(frozen=True)
