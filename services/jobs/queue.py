@@ -27,15 +27,26 @@ def queue_conninfo(database: Database) -> str:
     return make_conninfo(**params)
 
 
+_apps: dict[str, procrastinate.App] = {}
+
+
 def make_app(database: Database) -> procrastinate.App:
-    """A procrastinate app with our tasks, connected lazily (``app.open()`` connects)."""
+    """The process's procrastinate app with our tasks, connected lazily (``app.open()``).
+
+    One per process and database: procrastinate binds a blueprint's tasks to the app they
+    are added to and renames them, so a second app would take the tasks from the first
+    (its worker then found no task to run) and name them twice.
+    """
     from services.jobs.tasks import blueprint
 
-    connector = procrastinate.PsycopgConnector(
-        conninfo=queue_conninfo(database), min_size=1, max_size=4
-    )
-    app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace=NAMESPACE)
+    conninfo = queue_conninfo(database)
+    app = _apps.get(conninfo)
+    if app is None:
+        if _apps:
+            raise RuntimeError("one job queue per process: the tasks are bound to the first")
+        connector = procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=4)
+        app = _apps[conninfo] = procrastinate.App(connector=connector)
+        app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app
 
 

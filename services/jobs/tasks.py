@@ -86,7 +86,7 @@ def _notify(instance: Instance, case_id: int) -> None:
         post_status.defer(event=status_event(case, "issue"))
 
 
-@blueprint.task(name="post_status", retry=RETRY, queue="mail")
+@blueprint.task(name="post_status", retry=RETRY, queue="ezd")
 def post_status(event: dict[str, Any]) -> None:
     """Tell the office's EZD of one step of a case (``services.jobs.webhook``)."""
     webhook.post_status(_current().instance.settings, event)
