@@ -21,6 +21,9 @@ from psycopg import pq
 MAX_IDLE = 8  # per role and process: gunicorn runs a few threads per worker
 
 
+NEVER = 2**31 - 1  # executions before psycopg prepares a query by itself
+
+
 class ConnectionPool:
     """Idle autocommit connections to one libpq connection string."""
 
@@ -46,10 +49,12 @@ class ConnectionPool:
             self._give_back(conn)
 
     def _open(self) -> psycopg.Connection:
-        # Custom plans (prepare_threshold=None): a generic plan cannot pick the wrong index
-        # for a selective bbox. JIT off: PostGIS functions have high cost estimates, and
-        # compiling took 15 ms for a query that runs in 2 ms.
-        conn = psycopg.connect(self.conninfo, autocommit=True, prepare_threshold=None)
+        # Custom plans: a generic plan cannot pick the wrong index for a selective bbox, so
+        # no query is prepared on its own (a threshold never reached; None would also
+        # refuse the explicit ``prepare=True`` of a query whose planning costs more than
+        # its run, like a vector tile's). JIT off: PostGIS functions have high cost
+        # estimates, and compiling took 15 ms for a query that runs in 2 ms.
+        conn = psycopg.connect(self.conninfo, autocommit=True, prepare_threshold=NEVER)
         conn.execute("SET jit = off")
         return conn
 

@@ -102,7 +102,8 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
         except (ViewConfigError, TypeError, ValueError) as exc:
             raise ProviderGenericError(str(exc)) from exc
         self.table = self.spec.view  # the MVT layer name (pygeoapi's get_layer)
-        self._statement = tile_statement(self.spec, self.table)
+        # Composed once: composing the statement on every tile cost 0.2 ms.
+        self._statement = tile_statement(self.spec, self.table).as_bytes(None)
         self._fields = {name: json_schema(kind) for name, kind in self.spec.fields.items()}
 
     def get_fields(self) -> dict[str, dict[str, str]]:
@@ -127,8 +128,11 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
         if z not in self.zoom or not (0 <= x < 2**z and 0 <= y < 2**z):
             raise ProviderTileNotFoundError()
         params = tile_params(z, x, y)
+        # Prepared, unlike the pool's other queries (which keep custom plans for selective
+        # bboxes): planning this statement cost more than running it (z14: 12 ms vs 8 ms);
+        # every tile takes the same index, so the generic plan is as good as a custom one.
         row = run_on_pool(
             self.spec.role, self.spec.view,
-            lambda conn: conn.execute(self._statement, params).fetchone(),
+            lambda conn: conn.execute(self._statement, params, prepare=True).fetchone(),
         )  # fmt: skip
         return bytes(row[0]) if row and row[0] else b""
