@@ -4,7 +4,10 @@ nothing personal on the page, and the rate limit on guessing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import requests
 
 from tests.integration.documents_support import (
     GEODESIST,
@@ -34,8 +37,16 @@ def _verdict(html: str) -> str:
 
 
 def _post(http, base: str, code: str, pdf: bytes | None):
+    form = http.get(f"{base}/weryfikacja", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     files = {"plik": ("dokument.pdf", pdf, "application/pdf")} if pdf is not None else None
-    return http.post(f"{base}/weryfikacja", data={"kod": code}, files=files, timeout=30)
+    data = {"kod": code, "csrf_token": token}
+    return http.post(f"{base}/weryfikacja", data=data, files=files, timeout=30)
+
+
+def test_a_post_without_the_forms_token_is_refused(live_server):
+    answer = requests.post(f"{live_server}/weryfikacja", data={"kod": "ABCDEFGH2345"}, timeout=10)
+    assert answer.status_code == 400
 
 
 def test_the_form_is_served(http, live_server):

@@ -15,6 +15,7 @@ from geoportal.documents.pdf import group_code
 from geoportal.documents.register import normalise_code
 from geoportal.documents.signing import signing_files, trust_roots
 from geoportal.settings import Settings
+from web.forms import check_csrf
 from web.instance import current_instance
 from web.verification.checks import Answer, Verdict, code_in, verify
 from web.verification.limits import ClientBuckets
@@ -60,6 +61,7 @@ def by_code(code: str) -> ResponseReturnValue:
 def check() -> ResponseReturnValue:
     if (request.content_length or 0) > MAX_UPLOAD:
         abort(413)
+    check_csrf()  # a form like every other: the token of the visitor's session
     upload = request.files.get("plik")
     data = upload.read(MAX_UPLOAD + 1) if upload and upload.filename else None
     if data is not None and len(data) > MAX_UPLOAD:
