@@ -17,6 +17,7 @@ from services.edge.internal import internal_token
 from web.bip import bip_blueprint
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
+from web.display import install as install_display
 from web.downloads import downloads_blueprint
 from web.eservices import eservices_blueprint
 from web.eservices.tracking import tracking_blueprint
@@ -44,6 +45,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)
+    install_display(app)
     app.register_blueprint(bip_blueprint)
     app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)

@@ -1,0 +1,42 @@
+"""Display settings: a cookie, classes on every page's body, no open redirect."""
+
+from __future__ import annotations
+
+import pytest
+
+from geoportal.instance import Instance
+from geoportal.settings import Settings
+from web.app import create_flask_app
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_flask_app(
+        Instance(Settings(public_url="https://geoportal.example.pl"))
+    ).test_client()
+
+
+def test_high_contrast_and_larger_text_stay_on_every_page(client):
+    answer = client.get("/wyglad?kontrast=1&wroc=/services")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/services"
+    client.get("/wyglad?tekst=1&wroc=/services")
+    for path in ("/services", "/e-uslugi", "/dzialka"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'class="services-page high-contrast large-text"' in html or (
+            "high-contrast large-text" in html
+        ), path
+        assert "Kontrast standardowy" in html and "Tekst standardowy" in html
+    client.get("/wyglad?kontrast=0&tekst=0&wroc=/services")
+    assert "high-contrast" not in client.get("/services").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil", "x"])
+def test_the_way_back_is_only_a_path_on_this_site(client, target):
+    answer = client.get("/wyglad", query_string={"kontrast": "1", "wroc": target})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+
+
+def test_an_unknown_class_in_the_cookie_never_reaches_the_page(client):
+    client.set_cookie("wyglad", '"><script>alert(1)</script> high-contrast')
+    html = client.get("/services").get_data(as_text=True)
+    assert "<script>alert" not in html and "high-contrast" in html
