@@ -3,11 +3,13 @@
 Public-sector portals offer both (WCAG 2.1 AA asks for text resizable to 200 %; people
 with low vision ask for contrast). They are links that set a cookie and return to the
 page, and the page's ``<body>`` carries the classes, so they work without JavaScript and
-on every page rendered from ``viewer/base.html``. The return address is only ever a path
-on this site: anything else goes to the start page (no open redirect).
+on every page rendered from ``viewer/base.html``. The way back is the Referer, and only
+when it is this site: anything else goes to the start page (no open redirect).
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request
 from flask.typing import ResponseReturnValue
@@ -28,13 +30,20 @@ def change() -> ResponseReturnValue:
             chosen.add(css_class)
         elif value == "0":
             chosen.discard(css_class)
-    target = request.args.get("wroc", "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target, 303)
+    response = redirect(_way_back(), 303)
     response.set_cookie(COOKIE, " ".join(sorted(chosen)), max_age=MAX_AGE_S, httponly=True,
                         samesite="Lax", secure=request.is_secure)  # fmt: skip
     return response
+
+
+def _way_back() -> str:
+    """The page the visitor came from, if it is on this site (the Referer's path); the
+    pages do not carry their own address in the link, so a 404 echoes nothing."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc != request.host or not referer.path.startswith("/"):
+        return "/"
+    path = referer.path if not referer.path.startswith("//") else "/"
+    return path + (f"?{referer.query}" if referer.query else "")
 
 
 def current_classes() -> list[str]:

@@ -17,22 +17,26 @@ def client():
 
 
 def test_high_contrast_and_larger_text_stay_on_every_page(client):
-    answer = client.get("/wyglad?kontrast=1&wroc=/services")
-    assert answer.status_code == 303 and answer.headers["Location"] == "/services"
-    client.get("/wyglad?tekst=1&wroc=/services")
+    back = {"Referer": "http://localhost/services?lang=pl"}
+    answer = client.get("/wyglad?kontrast=1", headers=back)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/services?lang=pl"
+    client.get("/wyglad?tekst=1", headers=back)
     for path in ("/services", "/e-uslugi", "/dzialka"):
         html = client.get(path).get_data(as_text=True)
         assert 'class="services-page high-contrast large-text"' in html or (
             "high-contrast large-text" in html
         ), path
         assert "Kontrast standardowy" in html and "Tekst standardowy" in html
-    client.get("/wyglad?kontrast=0&tekst=0&wroc=/services")
+    client.get("/wyglad?kontrast=0&tekst=0", headers=back)
     assert "high-contrast" not in client.get("/services").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil", "x"])
-def test_the_way_back_is_only_a_path_on_this_site(client, target):
-    answer = client.get("/wyglad", query_string={"kontrast": "1", "wroc": target})
+@pytest.mark.parametrize(
+    "referer",
+    ["https://evil.example/", "http://evil.example/services", "//evil.example/x", "x", ""],
+)
+def test_the_way_back_is_only_a_page_of_this_site(client, referer):
+    answer = client.get("/wyglad", query_string={"kontrast": "1"}, headers={"Referer": referer})
     assert answer.status_code == 303 and answer.headers["Location"] == "/"
 
 
