@@ -63,6 +63,8 @@ def service_atom() -> ResponseReturnValue:
 @downloads_blueprint.get("/<key>.atom")
 def dataset_atom(key: str) -> ResponseReturnValue:
     """One theme's feed."""
+    if key not in {theme.key for theme in themes(current_instance())}:
+        abort(404)  # before the manifest: an unknown name is unknown, built or not
     feed = dataset_feed(current_instance(), _manifest(), key)
     if feed is None:
         abort(404)
@@ -80,9 +82,10 @@ def dcat() -> ResponseReturnValue:
 @downloads_blueprint.get("/pliki/<name>")
 def download(name: str) -> ResponseReturnValue:
     """One file, by a name the manifest lists."""
-    manifest = _manifest()
-    listed = {file.name: file for file in manifest.files}
-    if not _FILE_NAME.match(name) or name not in listed:
+    if not _FILE_NAME.match(name):
+        abort(404)  # before the manifest: no such name can ever be listed
+    listed = {file.name: file for file in _manifest().files}
+    if name not in listed:
         abort(404)
     path = downloads_dir(current_instance()) / name
     response = send_file(path, mimetype="application/geopackage+sqlite3", as_attachment=True,

@@ -15,6 +15,7 @@ import logging
 import procrastinate
 from flask import current_app
 
+from geoportal.cases.actors import Actor
 from geoportal.cases.notices import delay_notice, state_notice, status_event
 from geoportal.cases.store import Case
 from geoportal.documents.kinds import SERVICE_KINDS
@@ -39,9 +40,9 @@ def document_kind(case: Case) -> str | None:
     return SERVICE_KINDS.get(case.service) if case.issues_document else None
 
 
-def queue_document(case: Case, kind: str, actor: object) -> int | None:
+def queue_document(case: Case, kind: str, actor: Actor) -> int | None:
     """Queue issuing the case's document; None when it is queued already."""
-    return defer_issue_document(job_queue(), case.id, kind, actor)  # type: ignore[arg-type]
+    return defer_issue_document(job_queue(), case.id, kind, actor)
 
 
 def after_step(
@@ -59,6 +60,6 @@ def after_step(
         if notice is not None:
             defer_mail(job_queue(), str(case.submission.applicant.email), *notice)
         if current_instance().settings.ezd_webhook_url:
-            defer_status(job_queue(), status_event(case, action))  # type: ignore[arg-type]
+            defer_status(job_queue(), status_event(case, action))
     except Exception:
         LOGGER.exception("could not queue what follows a step of case %s", case.mark)

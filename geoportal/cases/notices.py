@@ -7,6 +7,7 @@ only a hash of the token, and a link in a mail would be a second way in.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from geoportal.cases.store import Case
 
@@ -41,7 +42,7 @@ def delay_notice(case: Case, new_date: dt.date, reason: str, office: str) -> tup
     return f"Sprawa {case.mark}: zwłoka do {new_date.isoformat()}", body
 
 
-def status_event(case: Case, action: str) -> dict[str, str]:
+def status_event(case: Case, action: str) -> dict[str, Any]:
     """What the office's EZD is told of a step: the mark, the state, the step, the time."""
     return {"case_mark": str(case.mark), "state": str(case.state), "action": action,
             "service": case.service, "at": case.state_changed_at.isoformat()}  # fmt: skip
