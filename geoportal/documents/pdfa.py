@@ -35,8 +35,16 @@ def _srgb_profile() -> bytes:
 
 
 def to_pdfa(pdf: bytes) -> bytes:
-    """``pdf`` with the XMP identification and output intent of PDF/A-2B."""
+    """``pdf`` with the XMP identification and output intent of PDF/A-2B.
+
+    Raises :class:`ValueError` if a page uses a font the file does not embed: a layout
+    that does so (a table or drawing left at ReportLab's Helvetica) is a bug to fix there,
+    and no document goes out claiming PDF/A without meeting it.
+    """
     with pikepdf.open(BytesIO(pdf)) as doc:
+        missing = sorted({str(font.BaseFont) for font in _fonts(doc) if not _embedded(font)})
+        if missing:
+            raise ValueError(f"fonts not embedded, so not PDF/A: {', '.join(missing)}")
         # ReportLab's "/Trapped /False" has no XMP counterpart pikepdf would write, and
         # PDF/A wants the two to agree: the key is optional, so it goes.
         if pikepdf.Name.Trapped in doc.docinfo:
@@ -63,3 +71,26 @@ def to_pdfa(pdf: bytes) -> bytes:
         out = BytesIO()
         doc.save(out)
     return out.getvalue()
+
+
+def _fonts(doc: pikepdf.Pdf) -> list[pikepdf.Object]:
+    found, pending, seen = [], [page.obj.get("/Resources") for page in doc.pages], set()
+    while pending:
+        resources = pending.pop()
+        if resources is None:
+            continue
+        found += list(resources.get("/Font", {}).values())
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                pending.append(xobject.get("/Resources"))
+    return found
+
+
+def _embedded(font: pikepdf.Object) -> bool:
+    if "/DescendantFonts" in font:
+        font = font.DescendantFonts[0]
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(
+        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )

@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image as PILImage
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
 from geoportal.cases.store import Receipt
 from geoportal.documents import mapsheet, register
@@ -29,6 +30,7 @@ from geoportal.documents.content import (
 )  # fmt: skip
 from geoportal.documents.mapsheet import fitting_scale, frame_for, scale_bar_m
 from geoportal.documents.pdf import group_code, render_pdf
+from geoportal.documents.pdfa import to_pdfa
 from geoportal.documents.receipt import receipt_pdf
 from geoportal.documents.signing import PdfSigner, check_signature, ensure_dev_pki, trust_roots
 
@@ -280,3 +282,13 @@ def test_a_signature_from_another_ca_is_not_trusted(pki, tmp_path):
     signed = PdfSigner(other, "Łask").sign(render_pdf(sample_document(False, False), VERIFY), "x")
     check = check_signature(signed, trust_roots(pki.chain))
     assert check.intact and not check.trusted and not check.valid
+
+
+def test_a_layout_with_an_unembedded_font_is_refused_not_issued():
+    out = BytesIO()
+    canvas = Canvas(out)
+    canvas.setFont("Helvetica", 10)  # a base-14 font: referenced, never embedded
+    canvas.drawString(100, 100, "Wypis")
+    canvas.save()
+    with pytest.raises(ValueError, match="Helvetica"):
+        to_pdfa(out.getvalue())
