@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import shutil
 import socket
 import threading
@@ -87,6 +88,10 @@ def _tile_2180(level: int, x: float, y: float) -> tuple[int, int]:
 
 def _tile_mercator(zoom: int, x: float, y: float) -> tuple[int, int]:
     lon, lat = Transformer.from_crs(2180, 4326, always_xy=True).transform(x, y)
+    return _mercator_lonlat(zoom, lon, lat)
+
+
+def _mercator_lonlat(zoom: int, lon: float, lat: float) -> tuple[int, int]:
     n = 2**zoom
     row = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
     return math.floor((lon + 180) / 360 * n), math.floor(row)
@@ -183,20 +188,75 @@ def test_wmts_without_request_is_a_client_error(served):
     assert requests.get(served.base_url + "/wmts", timeout=30).status_code == 400
 
 
-def test_seeding_is_incremental(served):
-    plan = SeedPlan(
-        bbox=EXTENT,
-        layers=("dzialki",),
-        levels={"PL1992": (9, 12), "GLOBAL_WEBMERCATOR": (14, 17)},
-    )
+def _tiles_over_extent(grid: str, level: int) -> int:
+    """Tiles of a grid over EXTENT at a level, counted from its corner tiles."""
+    x1, y1, x2, y2 = EXTENT
+    if grid == "PL1992":
+        (c1, r1), (c2, r2) = _tile_2180(level, x1, y2), _tile_2180(level, x2, y1)
+    else:
+        west, south, east, north = Transformer.from_crs(
+            2180, 4326, always_xy=True
+        ).transform_bounds(x1, y1, x2, y2)
+        (c1, r1), (c2, r2) = (
+            _mercator_lonlat(level, west, north),
+            _mercator_lonlat(level, east, south),
+        )
+    return (c2 - c1 + 1) * (r2 - r1 + 1)
+
+
+_PROGRESS = re.compile(
+    r"^(\S+) (\S+) poziom/level (\d+): ([\d ]+)/([\d ]+) kafli/tiles "
+    r".* razem/total ([\d ]+)/([\d ]+) "
+)
+
+
+def _progress_lines(text: str) -> list[tuple[str, str, int, int, int, int, int]]:
+    rows = []
+    for line in text.splitlines():
+        found = _PROGRESS.match(line)
+        if found:
+            layer, grid, *numbers = found.groups()
+            rows.append((layer, grid, *(int(n.replace(" ", "")) for n in numbers)))
+    return rows
+
+
+def test_seeding_is_incremental_and_says_how_far_it_is(served):
+    levels = {"PL1992": (9, 12), "GLOBAL_WEBMERCATOR": (14, 17)}
+    plan = SeedPlan(bbox=EXTENT, levels={"dzialki": levels})
     out = io.StringIO()
     first = seed(served, plan, concurrency=1, out=out)
     assert first.new_tiles > 0
+    rows = _progress_lines(out.getvalue())
+    expected = {
+        (grid, level): _tiles_over_extent(grid, level)
+        for grid, (low, high) in levels.items()
+        for level in range(low, high + 1)
+    }
+    last = {(grid, level): (done, total) for _layer, grid, level, done, total, *_ in rows}
+    assert last == {key: (count, count) for key, count in expected.items()}
+    assert {row[0] for row in rows} == {"dzialki"}
+    assert rows[-1][5:] == (sum(expected.values()), sum(expected.values()))
+    assert first.positions == sum(expected.values())
     files = _cached_files(served.cache_dir)
     second = seed(served, plan, concurrency=1, out=io.StringIO())
     assert second.new_tiles == 0
     assert _cached_files(served.cache_dir) == files  # no tile re-rendered
     print(f"seeded {first.new_tiles} tiles in {first.seconds:.1f} s; reseed {second.seconds:.2f} s")
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ({"nieznana": {"PL1992": (0, 2)}}, "nie ma takiej warstwy kafli / no such tile layer"),
+        ({"dzialki": {"EPSG4326": (0, 2)}}, "nie ma układu kafli EPSG4326"),
+        ({"dzialki": {"PL1992": (14, 16)}}, "PL1992: poziomy 0-15 / levels 0-15, nie/not 16"),
+    ],
+)
+def test_seeding_refuses_what_the_cache_does_not_have(served, levels, message):
+    before = _cached_files(served.cache_dir)
+    with pytest.raises(SeedError, match=message):
+        seed(served, SeedPlan(bbox=EXTENT, levels=levels), concurrency=1, out=io.StringIO())
+    assert _cached_files(served.cache_dir) == before
 
 
 def test_seeding_without_a_running_server_says_so(served):
@@ -296,8 +356,8 @@ def test_traversal_in_tile_paths_is_not_found(served, path):
 def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
     """Tiles over the changed cells go and come back; tiles elsewhere are not touched."""
     levels = {"PL1992": (8, 10), "GLOBAL_WEBMERCATOR": (13, 15)}
-    seed(served, SeedPlan(bbox=EXTENT, layers=(BASE_LAYER, "dzialki"), levels=levels),
-         concurrency=1, out=io.StringIO())  # fmt: skip
+    seeded = {BASE_LAYER: levels, "dzialki": levels}
+    seed(served, SeedPlan(bbox=EXTENT, levels=seeded), concurrency=1, out=io.StringIO())
     far = (EXTENT[0] + 20_000, EXTENT[1] + 25_000)  # inside the site, 20 km away
     far_tile = _tile_2180(10, *far)
     answer = requests.get(
@@ -308,7 +368,7 @@ def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
     before = _cached_files(served.cache_dir)
     cell = box(X0, Y0, X0 + 300, Y0 + 300)  # where the fixture parcels are
 
-    plan = plan_refresh(instance.catalog, cell.wkt, {"parcel"}, instance.site.extent)
+    plan = plan_refresh(instance.catalog, cell.wkt, {"parcel"}, instance.site.extent, seeded)
     assert not plan.whole_levels
     assert set(plan.caches) >= {"mapa_ewidencyjna_cache", "dzialki_cache"}
     assert "uzytki_cache" not in plan.caches  # land use did not change
@@ -327,11 +387,15 @@ def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
 
 
 def test_a_refresh_touches_no_cache_of_an_unchanged_layer(instance):
-    plan = plan_refresh(instance.catalog, box(0, 0, 10, 10).wkt, {"terc_name"}, EXTENT)
+    plan = plan_refresh(instance.catalog, box(0, 0, 10, 10).wkt, {"terc_name"}, EXTENT,
+                        instance.site.tiles.seed)  # fmt: skip
     assert plan.nothing and plan.caches == ()
 
 
 def test_a_county_wide_change_drops_whole_levels(instance):
     whole = box(*instance.site.extent)
-    plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent)
+    plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent,
+                        instance.site.tiles.seed)  # fmt: skip
     assert plan.whole_levels and "mpzp_cache" in plan.caches
+    # the base map is seeded ahead, so it is rendered again at the site file's levels
+    assert plan.seed_levels == {BASE_LAYER: instance.site.tiles.seed[BASE_LAYER]}
