@@ -27,7 +27,7 @@ from shapely.geometry import box
 from werkzeug.serving import make_server
 
 from geoportal.instance import Instance
-from geoportal.settings import Settings
+from geoportal.settings import PROJECT_ROOT, Settings
 from services.configgen.mapproxy import BASE_LAYER, GRID_BBOX, grid_resolutions
 from services.mapproxy.app import make_mapproxy_app
 from services.mapproxy.refresh import plan_refresh, refresh
@@ -105,7 +105,12 @@ def _drawn_pixels(png: bytes) -> int:
 def _cache_path(cache: Path, level: int, x: float, y: float) -> str:
     """The file of the PL1992 tile holding x, y in the ``tc`` directory layout."""
     column, row = _tile_2180(level, x, y)
-    return str(cache / f"{level:02d}" / f"000/000/{column:03d}/000/000/{row:03d}.png")
+    return str(cache / f"{level:02d}" / f"{_tc(column)}/{_tc(row)}.png")
+
+
+def _tc(number: int) -> str:
+    """MapProxy's ``tc`` layout: a number as three folders of three digits (000/001/010)."""
+    return f"{number // 1_000_000:03d}/{number // 1000 % 1000:03d}/{number % 1000:03d}"
 
 
 def _cached_files(cache_dir: Path) -> dict[str, float]:
@@ -399,3 +404,62 @@ def test_a_county_wide_change_drops_whole_levels(instance):
     assert plan.whole_levels and "mpzp_cache" in plan.caches
     # the base map is seeded ahead, so it is rendered again at the site file's levels
     assert plan.seed_levels == {BASE_LAYER: instance.site.tiles.seed[BASE_LAYER]}
+
+
+# --- a publish never leaves a stale tile on the served path ---------------------------
+
+NEW_PARCEL = (X0 + 100, Y0 + 310, X0 + 200, Y0 + 360)  # north of the fixture, same tile
+NEW_NAMESPACE = "PL.PZGiK.9997.TILES"
+
+
+def _tile_pixels(png: bytes, level: int, area: tuple[float, float, float, float]) -> int:
+    """Drawn pixels of a PL1992 tile inside ``area`` (EPSG:2180), with a 2 px margin."""
+    column, row = _tile_2180(level, (area[0] + area[2]) / 2, (area[1] + area[3]) / 2)
+    res = grid_resolutions()[level]
+    left, top = GRID_BBOX[0] + column * 256 * res, GRID_BBOX[3] - row * 256 * res
+    x1, x2 = (area[0] - left) / res - 2, (area[2] - left) / res + 2
+    y1, y2 = (top - area[3]) / res - 2, (top - area[1]) / res + 2
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    box_ = (max(0, int(x1)), max(0, int(y1)), min(256, int(x2) + 1), min(256, int(y2) + 1))
+    return sum(image.crop(box_).getchannel("A").histogram()[1:])
+
+
+def test_a_published_parcel_is_on_the_served_tile_right_after_the_load(served, instance, tmp_path):
+    """Load (ETL, a file through a profile) → refresh → the same URL shows the new parcel."""
+    from etl.pipeline import load_files
+    from geoportal.runs import mark_refreshed, pending_refresh
+    from services.mapproxy.refresh import refresh_pending
+    from tests.unit.test_vector_reader import write_layer
+
+    level = 11
+    column, row = _tile_2180(level, X0 + 150, Y0 + 150)
+    assert _tile_2180(level, *NEW_PARCEL[:2]) == _tile_2180(level, *NEW_PARCEL[2:]) == (column, row)
+    url = f"{served.base_url}/wmts/dzialki/PL1992/{level}/{column}/{row}.png"
+    requests.get(url, timeout=60)  # rendered and cached
+    before = requests.get(url, timeout=60)
+    cached = _cache_path(served.cache_dir / "dzialki_cache_EPSG2180", level, X0 + 150, Y0 + 150)
+    assert os.path.exists(cached) and _tile_pixels(before.content, level, NEW_PARCEL) == 0
+
+    database = instance.database
+    with database.connect("owner") as conn:  # earlier loads of the session: not this test's
+        earlier = pending_refresh(conn)
+        if not earlier.nothing:
+            mark_refreshed(conn, earlier.run_ids)
+    profile = tmp_path / "parcels.yaml"
+    text = (PROJECT_ROOT / "etl" / "profiles" / "parcels-kieg.yaml").read_text(encoding="utf-8")
+    profile.write_text(text.replace("PL.PZGiK.1003.EGiB", NEW_NAMESPACE), encoding="utf-8")
+    data = write_layer(tmp_path / "dzialka.gpkg", [box(*NEW_PARCEL)],
+                       {"ID_DZIALKI": ["129901_1.0001.500"], "NUMER_DZIALKI": ["500"],
+                        "NUMER_ARKUSZA": ["1"], "POLE_EWIDENCYJNE": [0.5], "KW": [""]})  # fmt: skip
+    try:
+        result = load_files(database, [data], profile=profile, site=instance.site)
+        assert result.changes.counts["parcel"]["added"] == 1
+        message = refresh_pending(Instance(served), out=io.StringIO())
+        assert "refreshed" in message, message
+        after = requests.get(url, timeout=60)
+        assert after.status_code == 200
+        assert _tile_pixels(after.content, level, NEW_PARCEL) > 100  # its outline is drawn
+        assert after.content != before.content
+    finally:
+        with database.connect("owner") as conn:
+            conn.execute("DELETE FROM data.parcel WHERE namespace = %s", (NEW_NAMESPACE,))
