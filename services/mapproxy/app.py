@@ -31,11 +31,13 @@ from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
 from services.edge.internal import HEADER as INTERNAL_HEADER
 from services.edge.internal import internal_token
 from services.mapproxy.requests import check
+from services.mapproxy.tilefiles import install as install_tile_writer
 
 CONFIG_NAME = "mapproxy.yaml"
-# Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms).
+# Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms);
+# "HTTP Error" is a 4xx/5xx of the source, e.g. our /ows busy with renders (503).
 _SOURCE_FAILURE_MARKERS = (b"from URL", b"Could not get any sources", b"No response from",
-                           b"source", b"timed out")  # fmt: skip
+                           b"source", b"timed out", b"HTTP Error")  # fmt: skip
 _SPOOFABLE = ("HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR",
               "HTTP_X_SCRIPT_NAME", "HTTP_FORWARDED")  # fmt: skip
 
@@ -52,10 +54,13 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
     """Write the patched MapProxy configuration for this machine and return its path."""
     conf = yaml.safe_load((settings.config_dir / CONFIG_NAME).read_text())
     cache_dir = settings.cache_dir
+    # Lock files outlive a killed seeder: they live with the run-time files, so the cache
+    # folder holds tiles only.
+    locks = settings.runtime_dir / "mapproxy"
     conf["globals"]["cache"].update(
         base_dir=str(cache_dir),
-        lock_dir=str(cache_dir / "locks"),
-        tile_lock_dir=str(cache_dir / "tile_locks"),
+        lock_dir=str(locks / "locks"),
+        tile_lock_dir=str(locks / "tile_locks"),
     )
     token = internal_token(settings.runtime_dir)
     for source in conf["sources"].values():
@@ -153,5 +158,6 @@ def _dialect(environ: dict[str, Any]) -> Dialect:
 
 def make_mapproxy_app(settings: Settings, ows_url: str | None = None) -> MapProxyEdge:
     """Build MapProxy from the patched configuration; paths pass through unchanged."""
+    install_tile_writer(settings.cache_dir)
     app = make_wsgi_app(str(runtime_config(settings, ows_url)), ignore_config_warnings=False)
     return MapProxyEdge(app, settings.base_url)

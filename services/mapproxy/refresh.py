@@ -39,6 +39,7 @@ from services.mapproxy.seed import (
     level_tasks,
     run_level_tasks,
 )
+from services.mapproxy.tilefiles import install as install_tile_writer
 
 WHOLE_LEVELS_SHARE = 0.5  # of the seeding area: beyond it, drop whole levels
 
@@ -116,6 +117,7 @@ def reseed(settings: Settings, plan: RefreshPlan, ows_url: str, out: TextIO = sy
     if plan.seed_area is None or not plan.seed_levels:
         return 0
     conf_path = runtime_config(settings, ows_url)
+    install_tile_writer(settings.cache_dir)
     seed_path = _write_conf(settings, plan, seeds=True)
     before = count_tiles(settings.cache_dir)
     run_level_tasks(conf_path, seed_path, plan.seed_levels, 2, out)

@@ -42,6 +42,7 @@ from services.configgen.mapproxy import cache_name
 from services.configgen.templating import render
 from services.mapproxy.app import internal_ows_url, runtime_config
 from services.mapproxy.progress import LevelTask, SeedProgress, tiles_over
+from services.mapproxy.tilefiles import install as install_tile_writer
 
 Levels = Mapping[str, Mapping[str, tuple[int, int]]]  # layer -> grid -> first, last
 
@@ -100,9 +101,12 @@ def level_tasks(levels: Levels) -> list[dict[str, Any]]:
 
 
 def write_seed_conf(settings: Settings, plan: SeedPlan) -> Path:
-    """Write ``var/run/mapproxy/seed.yaml`` for the plan (one task per level)."""
+    """Write ``var/run/mapproxy/seed-<pid>.yaml`` for the plan (one task per level).
+
+    A file per process: two seeders at once must not read each other's plan.
+    """
     tasks = level_tasks(plan.levels)
-    path = settings.runtime_dir / "mapproxy" / "seed.yaml"
+    path = settings.runtime_dir / "mapproxy" / f"seed-{os.getpid()}.yaml"
     return write_atomic(path, render("mapproxy_seed.yaml.j2", bbox=list(plan.bbox), tasks=tasks))
 
 
@@ -127,9 +131,13 @@ def seed(
     ows_url = ows_url or internal_ows_url(settings)
     check_source(ows_url)
     conf_path = runtime_config(settings, ows_url)
+    install_tile_writer(settings.cache_dir)
     seed_path = write_seed_conf(settings, plan)
     before, started = count_tiles(settings.cache_dir), time.monotonic()
-    positions = run_level_tasks(conf_path, seed_path, plan.levels, concurrency, out)
+    try:
+        positions = run_level_tasks(conf_path, seed_path, plan.levels, concurrency, out)
+    finally:
+        seed_path.unlink(missing_ok=True)
     return SeedReport(time.monotonic() - started, before, count_tiles(settings.cache_dir),
                       positions)  # fmt: skip
 
