@@ -30,6 +30,7 @@ from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond,
 from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
 from services.edge.internal import HEADER as INTERNAL_HEADER
 from services.edge.internal import internal_token
+from services.mapproxy.hits import CachedTiles
 from services.mapproxy.requests import check
 from services.mapproxy.tilefiles import install as install_tile_writer
 
@@ -72,7 +73,8 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
 
 
 class MapProxyEdge:
-    """What clients see of MapProxy: pinned public URL, WMTS KVP under ``/wmts``.
+    """What clients see of MapProxy: pinned public URL, WMTS KVP under ``/wmts``, and
+    cached tiles answered from their files (``services.mapproxy.hits``).
 
     MapProxy builds capability links from ``Host``/``X-Forwarded-*``; here they always
     come from the configured public URL. MapProxy answers WMTS KVP on ``/service`` (its
@@ -86,10 +88,14 @@ class MapProxyEdge:
         self.prefix = url.path.rstrip("/")
         public = f"{self.scheme}://{self.host}{self.prefix}"
         self._kvp_links = (f"{public}/service".encode(), f"{public}/wmts".encode())
+        self.hits = CachedTiles(app)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        hit = self.hits.answer(environ, start_response)  # a cached tile: the file, at once
+        if hit is not None:
+            return hit
         environ = {key: value for key, value in environ.items() if key not in _SPOOFABLE}
         environ["HTTP_HOST"] = self.host
         environ["wsgi.url_scheme"] = self.scheme

@@ -456,10 +456,13 @@ def test_a_published_parcel_is_on_the_served_tile_right_after_the_load(served, i
         assert result.changes.counts["parcel"]["added"] == 1
         message = refresh_pending(Instance(served), out=io.StringIO())
         assert "refreshed" in message, message
-        after = requests.get(url, timeout=60)
+        # a browser revalidating its copy gets the new tile, not a 304
+        after = requests.get(url, headers={"If-None-Match": before.headers["ETag"]}, timeout=60)
         assert after.status_code == 200
         assert _tile_pixels(after.content, level, NEW_PARCEL) > 100  # its outline is drawn
         assert after.content != before.content
+        again = requests.get(url, headers={"If-None-Match": before.headers["ETag"]}, timeout=60)
+        assert again.status_code == 200 and again.content == after.content  # now a cache hit
     finally:
         with database.connect("owner") as conn:
             conn.execute("DELETE FROM data.parcel WHERE namespace = %s", (NEW_NAMESPACE,))
