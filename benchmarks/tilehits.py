@@ -5,6 +5,9 @@ and the same file cache) runs in a second gunicorn with our flags (workers, gthr
 threads, access log); both are asked for the same already-cached tiles (a 3 x 3 block at
 the county centre, WMTS REST, web mercator z15 and PL1992 level 10):
 
+0. the application alone, no HTTP: a WSGI call of our whole composition (``create_app``:
+   security headers, rate limiter, dispatcher, the MapProxy edge and its cache-hit path)
+   against a WSGI call of stock MapProxy, median of in-process calls;
 1. median latency of one client, keep-alive;
 2. tiles per second with ``CONNECTIONS`` keep-alive connections (``PROCESSES`` client
    processes with two connections each; 8 unless ``BENCH_TILE_CLIENTS`` says otherwise),
@@ -17,6 +20,7 @@ the county centre, WMTS REST, web mercator z15 and PL1992 level 10):
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing
 import os
@@ -28,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -111,10 +116,41 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
         stock_ms = median_ms(lambda: session.get(stock_base + one, timeout=10).content, repeat)
         stock_rate = throughput(stock_base, paths)
         ours_rate = throughput(ours_base, paths)
+    ours_app, stock_app = wsgi_medians(instance, one, repeat * 10)
+    ours_us, stock_us = ours_app * 1000, stock_app * 1000
+    print(f"{'WMTS cached tile, WSGI call (no HTTP)':42} ours {ours_us:8.1f} us   "
+          f"stock MapProxy {stock_us:8.1f} us   ratio {ours_us / stock_us:6.2f}x")  # fmt: skip
     report("WMTS cached tile, one client", ours_ms, stock_ms, "stock MapProxy")
     name = f"WMTS cached tiles, {CONNECTIONS} connections"
     print(f"{name:42} ours {ours_rate:8.1f} /s   stock MapProxy {stock_rate:8.1f} /s   "
           f"ratio {ours_rate / stock_rate:6.2f}x")  # fmt: skip
+
+
+def wsgi_medians(instance: Instance, path: str, repeat: int) -> tuple[float, float]:
+    """Median ms of one WSGI call for a cached tile: our composition, stock MapProxy."""
+    from mapproxy.wsgiapp import make_wsgi_app
+
+    from web.app import create_app
+
+    settings = instance.settings
+    ours = create_app(settings)
+    stock = make_wsgi_app(str(settings.runtime_dir / "mapproxy" / CONFIG_NAME))
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+               "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(settings.port),
+               "HTTP_HOST": f"127.0.0.1:{settings.port}", "REMOTE_ADDR": "127.0.0.1",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http"}  # fmt: skip
+
+    def call(app: Any) -> bytes:
+        answer: list[str] = []
+        body = b"".join(app(dict(environ), lambda status, headers, *_: answer.append(status)))
+        assert answer == ["200 OK"] and body, answer
+        return body
+
+    assert call(ours) == call(stock)
+    medians = median_ms(lambda: call(ours), repeat), median_ms(lambda: call(stock), repeat)
+    # this copy of the application watches the database, which the instance stops at exit
+    logging.getLogger("geoportal.watch").disabled = True
+    return medians
 
 
 def throughput(base_url: str, paths: list[str]) -> float:
