@@ -8,8 +8,8 @@ of MapProxy's removes it, and a server serving the tree straight from disk would
 Here the temporary file is written in a staging folder beside the cache instead (the same
 filesystem, so the rename stays atomic), named after the writer's process id; whenever a
 web process or a seeder starts, the staging files of writers that are gone are removed.
-When the cache folder is a mount of its own, the staging folder is a hidden folder inside
-it, which no tile path can name.
+When the cache folder is a mount of its own (or its parent is not ours to write), the
+staging folder is a hidden folder inside it, which no tile path can name.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ def staging_dir(cache_dir: Path) -> Path:
     """The staging folder of a cache: beside it on the same filesystem, else inside it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     beside = cache_dir.with_name(cache_dir.name + STAGING)
-    beside.mkdir(exist_ok=True)
-    if beside.stat().st_dev == cache_dir.stat().st_dev:
-        return beside
+    with contextlib.suppress(OSError):  # a parent folder we may not write to
+        beside.mkdir(exist_ok=True)
+        if beside.stat().st_dev == cache_dir.stat().st_dev:
+            return beside
     inside = cache_dir / STAGING
     inside.mkdir(exist_ok=True)
     return inside

@@ -66,3 +66,15 @@ def test_a_live_writer_s_file_is_kept_and_a_tile_is_replaced_whole(tmp_path):
     TileWriter(staging)(str(tile), b"old")
     TileWriter(staging)(str(tile), b"new tile")
     assert tile.read_bytes() == b"new tile" and _tile_tree(cache) == ["t.png"]
+
+
+def test_staging_goes_inside_the_cache_when_it_cannot_be_made_beside_it(tmp_path):
+    cache = tmp_path / "tiles"
+    cache.mkdir()
+    (tmp_path / "tiles.staging").write_text("a file where the folder would go")
+    staging = staging_dir(cache)
+    assert staging == cache / ".staging" and staging.is_dir()
+    tile = cache / "00" / "t.png"
+    tile.parent.mkdir()
+    TileWriter(staging)(str(tile), b"tile")
+    assert _tile_tree(cache) == ["00/t.png"]
