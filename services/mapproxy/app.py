@@ -30,7 +30,7 @@ from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond,
 from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
 from services.edge.internal import HEADER as INTERNAL_HEADER
 from services.edge.internal import internal_token
-from services.mapproxy.hits import CachedTiles
+from services.mapproxy.hits import CACHE_CONTROL, CachedTiles
 from services.mapproxy.requests import check
 from services.mapproxy.tilefiles import install as install_tile_writer
 
@@ -117,6 +117,7 @@ class MapProxyEdge:
             captured.update(status=status, headers=headers)
 
         body_parts = self.app(environ, capture)
+        captured["headers"] = revalidated(captured["headers"])
         if not kvp and not captured["status"].startswith("500"):
             start_response(captured["status"], captured["headers"])
             return body_parts  # tiles stream through untouched
@@ -152,6 +153,19 @@ class MapProxyEdge:
                    for k, v in headers]  # fmt: skip
         start_response(status_line(status), headers)
         return [body]
+
+
+def revalidated(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Images MapProxy renders get the cache hits' ``Cache-Control``.
+
+    MapProxy sends tiles with ``max-age`` of three days: a browser would show a tile for
+    three days after a load changed it. Here it asks again each time (a 304 when unchanged).
+    """
+    kinds = {name.lower(): value for name, value in headers}
+    if not kinds.get("content-type", "").startswith("image/"):
+        return headers
+    kept = [(name, value) for name, value in headers if name.lower() != "cache-control"]
+    return [*kept, ("Cache-Control", CACHE_CONTROL)]
 
 
 def _dialect(environ: dict[str, Any]) -> Dialect:

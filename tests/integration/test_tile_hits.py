@@ -25,7 +25,8 @@ def cached(served):  # noqa: F811
     """A PL1992 tile over the fixture parcels, rendered once: its URL and its file."""
     column, row = _tile_2180(LEVEL, X0 + 150, Y0 + 150)
     url = f"{served.base_url}/wmts/dzialki/PL1992/{LEVEL}/{column}/{row}.png"
-    assert requests.get(url, timeout=60).status_code == 200  # a miss: MapProxy renders
+    miss = requests.get(url, timeout=60)  # MapProxy renders
+    assert miss.status_code == 200 and miss.headers["Cache-Control"] == "public, no-cache"
     path = _file(served.cache_dir, "dzialki", LEVEL, column, row)
     assert path.is_file()
     return url, path
