@@ -3,8 +3,9 @@
 A tile in MapProxy's file cache is a file on disk, and MapProxy's own way to it (request
 parsing, the tile service, the tile manager, its response object) costs more than the
 HTTP server around it. Here a WMTS REST (``/wmts/{layer}/{grid}/{level}/{col}/{row}.png``)
-or XYZ (``/tiles/...``) GET or HEAD without a query, for a layer and grid MapProxy serves,
-a level and column/row inside that grid, whose file exists, is answered with the file:
+or XYZ (``/tiles/...``) GET or HEAD without a query, or a WMTS KVP GetTile with nothing
+but its parameters, for a layer and grid MapProxy serves, a level and column/row inside
+that grid, whose file exists, is answered with the file:
 
 * ``ETag`` from the file's inode, modification time and size (a tile written again is a
   new file: a new ETag), ``Last-Modified``, and 304 for a matching ``If-None-Match`` or,
@@ -13,8 +14,9 @@ a level and column/row inside that grid, whose file exists, is answered with the
 * ``Cache-Control: public, no-cache``: a browser keeps the tile but asks again each time,
   so a tile a load changed is never shown stale, and the question costs a 304.
 
-Everything else goes to MapProxy unchanged: a miss, a query string (``origin=sw``), TMS
-and KVP, an unknown name or format, a level, column or row outside the grid. Layers,
+Everything else goes to MapProxy unchanged: a miss, a query string on a tile path
+(``origin=sw``), TMS, any other KVP request, an unknown name or format, a level, column or
+row outside the grid. Layers,
 grids, origins and file locations are MapProxy's own objects from its loaded
 configuration, so the file read here is the one MapProxy would read. Names are looked up
 in a table and numbers are digits only: no path from a request reaches the filesystem.
@@ -29,11 +31,16 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import parse_qsl
 
 _PATH = re.compile(
     r"^/(wmts|tiles)/([A-Za-z0-9_]{1,64})/([A-Za-z0-9_]{1,64})/([0-9]{1,2})/([0-9]{1,9})"
     r"/([0-9]{1,9})\.(png|jpeg)$"
 )
+_DIGITS = re.compile(r"^[0-9]{1,9}$")
+_KVP_KEYS_REQUIRED = {"REQUEST", "LAYER", "TILEMATRIXSET", "TILEMATRIX", "TILEROW", "TILECOL",
+                      "FORMAT"}  # fmt: skip
+_KVP_KEYS = _KVP_KEYS_REQUIRED | {"SERVICE", "VERSION", "STYLE"}
 CACHE_CONTROL = "public, no-cache"
 _MAX_TILE_BYTES = 4 * 1024 * 1024  # a 256 px tile is tens of KB; anything bigger is not ours
 
@@ -120,17 +127,13 @@ class CachedTiles:
     ) -> Iterable[bytes] | None:
         """The cached file's answer, or None when MapProxy has to answer the request."""
         method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        if method not in ("GET", "HEAD"):
             return None
-        found = _PATH.match(environ.get("PATH_INFO", ""))
-        if found is None:
+        request = self._tile_request(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        if request is None:
             return None
-        service, name, grid, level, column, row, extension = found.groups()
-        tile_set = self.sets.get((name, grid))
-        if tile_set is None or extension != tile_set.extension:
-            return None
-        origin = "nw" if service == "wmts" else self.xyz_origin
-        path = tile_set.location(int(column), int(row), int(level), origin)
+        tile_set, column, row, level, origin = request
+        path = tile_set.location(column, row, level, origin)
         if path is None:
             return None
         read = _read(path, with_body=method == "GET")
@@ -138,6 +141,40 @@ class CachedTiles:
             return None
         body, stat = read
         return _respond(environ, start_response, tile_set.content_type, body, stat)
+
+    def _tile_request(
+        self, path: str, query: str
+    ) -> tuple[_TileSet, int, int, int, str | None] | None:
+        """Tile set, column, row, level and row origin a request names, if it is ours."""
+        if query:
+            return self._kvp_request(query) if path.rstrip("/") == "/wmts" else None
+        found = _PATH.match(path)
+        if found is None:
+            return None
+        service, name, grid, level, column, row, extension = found.groups()
+        tile_set = self.sets.get((name, grid))
+        if tile_set is None or extension != tile_set.extension:
+            return None
+        origin = "nw" if service == "wmts" else self.xyz_origin
+        return tile_set, int(column), int(row), int(level), origin
+
+    def _kvp_request(self, query: str) -> tuple[_TileSet, int, int, int, str | None] | None:
+        """A WMTS KVP GetTile (what QGIS sends) with exactly the parameters it needs."""
+        params = {key.upper(): value for key, value in parse_qsl(query, keep_blank_values=True)}
+        if set(params) - _KVP_KEYS or not _KVP_KEYS_REQUIRED <= set(params):
+            return None
+        if (params.get("SERVICE", "WMTS").upper() != "WMTS"
+                or params["REQUEST"].lower() != "gettile"
+                or params.get("VERSION", "1.0.0") != "1.0.0"
+                or params.get("STYLE", "default") not in ("", "default")):  # fmt: skip
+            return None
+        tile_set = self.sets.get((params["LAYER"], params["TILEMATRIXSET"]))
+        numbers = (params["TILECOL"], params["TILEROW"], params["TILEMATRIX"])
+        if (tile_set is None or params["FORMAT"] != tile_set.content_type
+                or not all(_DIGITS.match(number) for number in numbers)):  # fmt: skip
+            return None
+        column, row, level = (int(number) for number in numbers)
+        return tile_set, column, row, level, "nw"
 
 
 def _read(path: str, with_body: bool) -> tuple[bytes, os.stat_result] | None:

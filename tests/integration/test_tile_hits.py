@@ -158,3 +158,21 @@ def test_every_location_is_the_file_mapproxy_reads(served):  # noqa: F811
             except RequestError:
                 theirs = None
             assert hits.sets[key].location(column, row, level, origin) == theirs, (key, request)
+
+
+def test_a_kvp_gettile_hit_is_the_file_too(cached, served):  # noqa: F811
+    """QGIS asks by KVP: the same file; an extra parameter leaves it to MapProxy."""
+    _url, path = cached
+    column, row = _tile_2180(LEVEL, X0 + 150, Y0 + 150)
+    kvp = (f"{served.base_url}/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=dzialki"
+           f"&STYLE=default&TILEMATRIXSET=PL1992&TILEMATRIX={LEVEL:02d}&TILEROW={row}"
+           f"&TILECOL={column}&FORMAT=image/png")  # fmt: skip
+    answer = requests.get(kvp, timeout=30)
+    assert answer.status_code == 200 and answer.content == path.read_bytes()
+    assert answer.headers["ETag"] == _validators(path)[0]
+    other = requests.get(kvp + "&EXCEPTIONS=xml", timeout=30)  # MapProxy's answer
+    assert other.status_code == 200 and other.content == path.read_bytes()
+    assert other.headers["ETag"] != _validators(path)[0]
+    assert other.headers["Cache-Control"] == "public, no-cache"
+    beyond = kvp.replace(f"TILEMATRIX={LEVEL:02d}", "TILEMATRIX=16")
+    assert requests.get(beyond, timeout=30).status_code == 400
