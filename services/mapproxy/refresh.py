@@ -14,8 +14,12 @@ one: at level 15 a 25 × 25 km county is 1.05 million tile positions.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -102,13 +106,14 @@ def remove_tiles(settings: Settings, plan: RefreshPlan, out: TextIO = sys.stdout
 
     if plan.nothing:
         return 0
-    conf_path = runtime_config(settings, "http://127.0.0.1/unused")  # removal reads no source
-    seed_path = _write_conf(settings, plan, seeds=False)
+    # Removal reads no source, but the file is shared: every writer writes the same text.
+    conf_path = runtime_config(settings, internal_ows_url(settings))
     before = count_tiles(settings.cache_dir)
-    conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
-    with conf:
-        tasks = load_seed_tasks_conf(str(seed_path), conf).cleanups()
-        cleanup(tasks, concurrency=1, progress_logger=ProgressLog(out=out), verbose=False)
+    with _conf_files(settings, plan, seeds=False) as seed_path:
+        conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
+        with conf:
+            tasks = load_seed_tasks_conf(str(seed_path), conf).cleanups()
+            cleanup(tasks, concurrency=1, progress_logger=ProgressLog(out=out), verbose=False)
     return before - count_tiles(settings.cache_dir)
 
 
@@ -118,9 +123,9 @@ def reseed(settings: Settings, plan: RefreshPlan, ows_url: str, out: TextIO = sy
         return 0
     conf_path = runtime_config(settings, ows_url)
     install_tile_writer(settings.cache_dir)
-    seed_path = _write_conf(settings, plan, seeds=True)
     before = count_tiles(settings.cache_dir)
-    run_level_tasks(conf_path, seed_path, plan.seed_levels, 2, out)
+    with _conf_files(settings, plan, seeds=True) as seed_path:
+        run_level_tasks(conf_path, seed_path, plan.seed_levels, 2, out)
     return count_tiles(settings.cache_dir) - before
 
 
@@ -134,8 +139,18 @@ def refresh(
     return RefreshReport(removed, seeded, time.monotonic() - started)
 
 
-def _write_conf(settings: Settings, plan: RefreshPlan, seeds: bool) -> Path:
-    folder = settings.runtime_dir / "mapproxy"
+@contextmanager
+def _conf_files(settings: Settings, plan: RefreshPlan, seeds: bool) -> Iterator[Path]:
+    """The plan's MapProxy cleanup or seeding file, in a folder of this process's own
+    (two refreshes at once must not read each other's area); removed afterwards."""
+    folder = settings.runtime_dir / "mapproxy" / f"refresh-{os.getpid()}"
+    try:
+        yield _write_conf(folder, plan, seeds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_conf(folder: Path, plan: RefreshPlan, seeds: bool) -> Path:
     changed = write_atomic(folder / "changed.wkt", _polygonal(plan.area).wkt)
     seeded = plan.seed_area if plan.seed_area is not None else plan.area
     seed_file = write_atomic(folder / "changed_seed.wkt", _polygonal(seeded).wkt)
