@@ -93,7 +93,11 @@ class MapProxyEdge:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        hit = self.hits.answer(environ, start_response)  # a cached tile: the file, at once
+        try:
+            hit = self.hits.answer(environ, start_response)  # a cached tile: the file, at once
+        except Refusal as refusal:
+            method = environ.get("REQUEST_METHOD", "GET")
+            return respond(start_response, refusal, _dialect(environ), method)
         if hit is not None:
             return hit
         environ = {key: value for key, value in environ.items() if key not in _SPOOFABLE}

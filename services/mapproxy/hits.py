@@ -14,9 +14,9 @@ that grid, whose file exists, is answered with the file:
 * ``Cache-Control: public, no-cache``: a browser keeps the tile but asks again each time,
   so a tile a load changed is never shown stale, and the question costs a 304.
 
-Everything else goes to MapProxy unchanged: a miss, a query string on a tile path
-(``origin=sw``), TMS, any other KVP request, an unknown name or format, a level, column or
-row outside the grid. Layers,
+A level, column or row outside the grid of a known layer is refused here (TileOutOfRange,
+Polish first). Everything else goes to MapProxy unchanged: a miss, a query string on a
+tile path (``origin=sw``), TMS, any other KVP request, an unknown name or format. Layers,
 grids, origins and file locations are MapProxy's own objects from its loaded
 configuration, so the file read here is the one MapProxy would read. Names are looked up
 in a table and numbers are digits only: no path from a request reaches the filesystem.
@@ -33,6 +33,9 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
+from geoportal.text import Text
+from services.edge.failures import Failure, Refusal
+
 _PATH = re.compile(
     r"^/(wmts|tiles)/([A-Za-z0-9_]{1,64})/([A-Za-z0-9_]{1,64})/([0-9]{1,2})/([0-9]{1,9})"
     r"/([0-9]{1,9})\.(png|jpeg)$"
@@ -42,6 +45,10 @@ _KVP_KEYS_REQUIRED = {"REQUEST", "LAYER", "TILEMATRIXSET", "TILEMATRIX", "TILERO
                       "FORMAT"}  # fmt: skip
 _KVP_KEYS = _KVP_KEYS_REQUIRED | {"SERVICE", "VERSION", "STYLE"}
 CACHE_CONTROL = "public, no-cache"
+OUT_OF_RANGE = Text(
+    pl="Kafel leży poza układem kafli (poziom, kolumna lub wiersz)",
+    en="the tile is outside the tile matrix set (level, column or row)",
+)
 _MAX_TILE_BYTES = 4 * 1024 * 1024  # a 256 px tile is tens of KB; anything bigger is not ours
 
 
@@ -125,7 +132,10 @@ class CachedTiles:
     def answer(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes] | None:
-        """The cached file's answer, or None when MapProxy has to answer the request."""
+        """The cached file's answer, or None when MapProxy has to answer the request.
+
+        Raises :class:`Refusal` for a tile of a known layer and grid outside the grid.
+        """
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return None
@@ -135,7 +145,7 @@ class CachedTiles:
         tile_set, column, row, level, origin = request
         path = tile_set.location(column, row, level, origin)
         if path is None:
-            return None
+            raise Refusal(Failure.TILE_OUT_OF_RANGE, OUT_OF_RANGE)
         read = _read(path, with_body=method == "GET")
         if read is None:
             return None

@@ -94,6 +94,7 @@ def test_a_file_planted_outside_the_grid_is_never_served(served, level, column, 
             f"{served.base_url}/wmts/dzialki/PL1992/{level}/{column}/{row}.png", timeout=30
         )
         assert answer.status_code == 400 and b"planted" not in answer.content
+        assert "TileOutOfRange" in answer.text and "Kafel leży poza układem kafli" in answer.text
     finally:
         planted.unlink()
 
