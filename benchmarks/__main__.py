@@ -1,7 +1,9 @@
 """Run the benchmarks against a real instance: ``make bench`` or ``python -m benchmarks``.
 
-1. A cached WMTS tile through our application (gunicorn → MapProxy) against the same tile
-   file served by a static file server (Python's threaded ``http.server``), same client.
+1. A cached WMTS tile through our application (gunicorn → the cache-hit fast path) against
+   the same tile file served by a static file server (Python's threaded ``http.server``),
+   same client; and against stock MapProxy in the same gunicorn set-up, one client and
+   16 connections (``benchmarks/tilehits.py``).
 2. An OGC API Features bbox query (~100 parcels) against the plain SQL that answers it
    (GeoJSON assembled by PostgreSQL), both as the public reader role; and bbox pages per
    second with 8 clients against TiPg on the same view.
@@ -23,6 +25,7 @@ from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox, bench_ogcapi_throughput
 from benchmarks.search import bench_search
+from benchmarks.tilehits import bench_cached_tile_vs_mapproxy
 from benchmarks.tiles import bench_cached_tile
 from benchmarks.uldk import bench_uldk_by_xy
 from benchmarks.wms import bench_uncached_getmap
@@ -33,6 +36,7 @@ def main() -> int:
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     with running_instance() as instance:
         bench_cached_tile(instance, repeat)
+        bench_cached_tile_vs_mapproxy(instance, repeat)
         bench_ogcapi_bbox(instance, repeat)
         bench_ogcapi_throughput(instance)
         bench_uncached_getmap(instance, repeat)

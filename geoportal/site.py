@@ -59,6 +59,7 @@ Url = Annotated[str, _matching(_URL, "http(s) URL")]
 Email = Annotated[str, _matching(_EMAIL, "e-mail address")]
 Phone = Annotated[str, _matching(_PHONE, "telephone number")]
 BBox = tuple[float, float, float, float]
+MAX_TILE_LEVEL = 19  # the deepest level of the tile grids MapProxy serves (web mercator)
 
 
 class _Strict(BaseModel):
@@ -153,10 +154,29 @@ class SiteCrs(_Strict):
         return value
 
 
+def _level_range(value: tuple[int, int]) -> tuple[int, int]:
+    first, last = value
+    if not 0 <= first <= last <= MAX_TILE_LEVEL:
+        raise ValueError(f"levels {list(value)} must be [first, last], 0 <= first <= last <= "
+                         f"{MAX_TILE_LEVEL}")  # fmt: skip
+    return value
+
+
+LevelRange = Annotated[tuple[int, int], AfterValidator(_level_range)]
+
+
 class Tiles(_Strict):
-    """The tile cache: what is rendered ahead of users (EPSG:2180, easting first)."""
+    """The tile cache: what is rendered ahead of users (EPSG:2180, easting first).
+
+    ``seed`` names, per tiled layer (its WMS name, or the combined base map) and per tile
+    grid, the first and last level seeded ahead; deeper levels are rendered when first
+    asked for. The names are checked against the MapProxy configuration when seeding.
+    """
 
     seed_area: BBox | None = Field(default=None, description="default: the whole extent")
+    seed: dict[str, dict[str, LevelRange]] = Field(
+        default_factory=dict, description="layer -> grid -> [first level, last level]"
+    )
 
 
 class FeeAccount(_Strict):

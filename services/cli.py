@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "seed", help="seed the site's seeding area (the web server must be running: make run)"
     )
     seed.add_argument(
-        "--layers", help="comma-separated MapProxy layers (default: base map, dzialki)"
+        "--layers", help="comma-separated MapProxy layers (default: the site's tiles.seed)"
     )
     seed.add_argument("--concurrency", type=int, default=2, help="seeding processes")
     seed.set_defaults(handler=cache_seed)
@@ -75,18 +75,18 @@ def config_check(args: argparse.Namespace, instance: Instance) -> int:
 
 def cache_seed(args: argparse.Namespace, instance: Instance) -> int:
     """Seed the tile caches over the site's seeding area; report time and tile counts."""
-    from services.mapproxy.seed import DEFAULT_LAYERS, SeedError, SeedPlan, seed
+    from services.mapproxy.seed import SeedError, SeedPlan, seed
 
-    layers = tuple(args.layers.split(",")) if args.layers else DEFAULT_LAYERS
+    layers = args.layers.split(",") if args.layers else None
     try:
-        plan = SeedPlan(bbox=instance.site.seed_area, layers=layers)
+        plan = SeedPlan.of_site(instance.site, layers)
         report = seed(instance.settings, plan, concurrency=args.concurrency)
     except SeedError as exc:
         print(f"geoportal: {exc}", file=sys.stderr)
         return 2
     print(
-        f"seeded {report.new_tiles} new tiles in {report.seconds:.1f} s "
-        f"({report.tiles_after} in the cache)"
+        f"nowych kafli / new tiles: {report.new_tiles} w/in {report.seconds:.1f} s "
+        f"({report.tiles_after} w pamięci podręcznej / in the cache)"
     )
     return 0
 

@@ -57,9 +57,9 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
         wait_ready(settings, server)
         _say("==> job worker (documents, mail)")
         worker = start_worker(settings, settings.var_dir / "log")
-        if not args.no_seed:
+        if not args.no_seed and instance.site.tiles.seed:
             _say("==> tile cache (only missing tiles are rendered)")
-            report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
+            report = seed(settings, SeedPlan.of_site(instance.site), out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
         _say("==> download files (rebuilt only when the data changed)")

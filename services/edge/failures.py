@@ -18,6 +18,7 @@ class Failure(Enum):
     """What went wrong, in words an adapter can choose without knowing HTTP."""
 
     BAD_PARAMETER = "bad_parameter"
+    TILE_OUT_OF_RANGE = "tile_out_of_range"
     MISSING_PARAMETER = "missing_parameter"
     INVALID_CRS = "invalid_crs"
     UNKNOWN_LAYER = "unknown_layer"
@@ -45,6 +46,7 @@ class Answer:
 RETRY_AFTER_S = 5
 ANSWERS: dict[Failure, Answer] = {
     Failure.BAD_PARAMETER: Answer(400, "InvalidParameterValue"),
+    Failure.TILE_OUT_OF_RANGE: Answer(400, "TileOutOfRange"),  # WMTS 1.0.0, table 28
     Failure.MISSING_PARAMETER: Answer(400, "MissingParameterValue"),
     Failure.INVALID_CRS: Answer(400, "InvalidCRS"),
     Failure.UNKNOWN_LAYER: Answer(400, "LayerNotDefined"),

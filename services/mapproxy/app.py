@@ -30,12 +30,15 @@ from services.edge.documents import WMS_111, WMS_130, WMTS_10, Dialect, respond,
 from services.edge.failures import ANSWERS, Failure, Refusal, unavailable
 from services.edge.internal import HEADER as INTERNAL_HEADER
 from services.edge.internal import internal_token
+from services.mapproxy.hits import CACHE_CONTROL, CachedTiles
 from services.mapproxy.requests import check
+from services.mapproxy.tilefiles import install as install_tile_writer
 
 CONFIG_NAME = "mapproxy.yaml"
-# Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms).
+# Texts of MapProxy's source-side errors (mapproxy.client.http, mapproxy.service.wms);
+# "HTTP Error" is a 4xx/5xx of the source, e.g. our /ows busy with renders (503).
 _SOURCE_FAILURE_MARKERS = (b"from URL", b"Could not get any sources", b"No response from",
-                           b"source", b"timed out")  # fmt: skip
+                           b"source", b"timed out", b"HTTP Error")  # fmt: skip
 _SPOOFABLE = ("HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR",
               "HTTP_X_SCRIPT_NAME", "HTTP_FORWARDED")  # fmt: skip
 
@@ -52,10 +55,13 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
     """Write the patched MapProxy configuration for this machine and return its path."""
     conf = yaml.safe_load((settings.config_dir / CONFIG_NAME).read_text())
     cache_dir = settings.cache_dir
+    # Lock files outlive a killed seeder: they live with the run-time files, so the cache
+    # folder holds tiles only.
+    locks = settings.runtime_dir / "mapproxy"
     conf["globals"]["cache"].update(
         base_dir=str(cache_dir),
-        lock_dir=str(cache_dir / "locks"),
-        tile_lock_dir=str(cache_dir / "tile_locks"),
+        lock_dir=str(locks / "locks"),
+        tile_lock_dir=str(locks / "tile_locks"),
     )
     token = internal_token(settings.runtime_dir)
     for source in conf["sources"].values():
@@ -67,7 +73,8 @@ def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
 
 
 class MapProxyEdge:
-    """What clients see of MapProxy: pinned public URL, WMTS KVP under ``/wmts``.
+    """What clients see of MapProxy: pinned public URL, WMTS KVP under ``/wmts``, and
+    cached tiles answered from their files (``services.mapproxy.hits``).
 
     MapProxy builds capability links from ``Host``/``X-Forwarded-*``; here they always
     come from the configured public URL. MapProxy answers WMTS KVP on ``/service`` (its
@@ -81,10 +88,18 @@ class MapProxyEdge:
         self.prefix = url.path.rstrip("/")
         public = f"{self.scheme}://{self.host}{self.prefix}"
         self._kvp_links = (f"{public}/service".encode(), f"{public}/wmts".encode())
+        self.hits = CachedTiles(app)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        try:
+            hit = self.hits.answer(environ, start_response)  # a cached tile: the file, at once
+        except Refusal as refusal:
+            method = environ.get("REQUEST_METHOD", "GET")
+            return respond(start_response, refusal, _dialect(environ), method)
+        if hit is not None:
+            return hit
         environ = {key: value for key, value in environ.items() if key not in _SPOOFABLE}
         environ["HTTP_HOST"] = self.host
         environ["wsgi.url_scheme"] = self.scheme
@@ -106,6 +121,7 @@ class MapProxyEdge:
             captured.update(status=status, headers=headers)
 
         body_parts = self.app(environ, capture)
+        captured["headers"] = revalidated(captured["headers"])
         if not kvp and not captured["status"].startswith("500"):
             start_response(captured["status"], captured["headers"])
             return body_parts  # tiles stream through untouched
@@ -143,6 +159,19 @@ class MapProxyEdge:
         return [body]
 
 
+def revalidated(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Images MapProxy renders get the cache hits' ``Cache-Control``.
+
+    MapProxy sends tiles with ``max-age`` of three days: a browser would show a tile for
+    three days after a load changed it. Here it asks again each time (a 304 when unchanged).
+    """
+    kinds = {name.lower(): value for name, value in headers}
+    if not kinds.get("content-type", "").startswith("image/"):
+        return headers
+    kept = [(name, value) for name, value in headers if name.lower() != "cache-control"]
+    return [*kept, ("Cache-Control", CACHE_CONTROL)]
+
+
 def _dialect(environ: dict[str, Any]) -> Dialect:
     """MapProxy's cached WMS writes WMS exceptions; WMTS and the tile paths OWS ones."""
     if not environ.get("PATH_INFO", "").startswith("/wms"):
@@ -153,5 +182,6 @@ def _dialect(environ: dict[str, Any]) -> Dialect:
 
 def make_mapproxy_app(settings: Settings, ows_url: str | None = None) -> MapProxyEdge:
     """Build MapProxy from the patched configuration; paths pass through unchanged."""
+    install_tile_writer(settings.cache_dir)
     app = make_wsgi_app(str(runtime_config(settings, ows_url)), ignore_config_warnings=False)
     return MapProxyEdge(app, settings.base_url)

@@ -3,8 +3,8 @@
 A published load records its changed area (1 km cells around every added, removed or
 changed object, ``etl.changes``). Here the caches of the layers that read the changed
 tables drop their tiles over that area, on every level and both grids, and the levels
-people open first (those of ``seed.DEFAULT_LEVELS``) are rendered again over the part of
-the area inside the site's seeding area.
+seeded ahead (the site file's ``tiles.seed``) are rendered again over the part of the
+area inside the site's seeding area.
 
 Removal needs no server and happens right after a load, so stale tiles are never served;
 reseeding needs the web server (its ``/ows`` is the tile source). When the changed area
@@ -14,8 +14,12 @@ one: at level 15 a 25 × 25 km county is 1.05 million tile positions.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -28,16 +32,18 @@ from geoportal.files import write_atomic
 from geoportal.instance import Instance
 from geoportal.runs import mark_refreshed, pending_refresh
 from geoportal.settings import Settings
-from services.configgen.mapproxy import BASE_LAYER, cache_name
+from services.configgen.mapproxy import BASE_LAYER, GRIDS, cache_name
 from services.configgen.templating import render
 from services.mapproxy.app import internal_ows_url, runtime_config
 from services.mapproxy.seed import (
-    DEFAULT_LAYERS,
-    DEFAULT_LEVELS,
+    Levels,
     SeedError,
     check_source,
     count_tiles,
+    level_tasks,
+    run_level_tasks,
 )
+from services.mapproxy.tilefiles import install as install_tile_writer
 
 WHOLE_LEVELS_SHARE = 0.5  # of the seeding area: beyond it, drop whole levels
 
@@ -48,7 +54,7 @@ class RefreshPlan:
 
     area: shapely.Geometry  # EPSG:2180
     caches: tuple[str, ...]
-    seed_layers: tuple[str, ...]
+    seed_levels: Levels  # of the changed layers seeded ahead: grid -> first, last level
     seed_area: shapely.Geometry | None  # area ∩ the site's seeding area, None if empty
     whole_levels: bool
 
@@ -69,9 +75,13 @@ class RefreshReport:
 
 def plan_refresh(
     catalog: Catalog, area_wkt: str, tables: set[str],
-    seed_bbox: tuple[float, float, float, float],
+    seed_bbox: tuple[float, float, float, float], seed_levels: Levels,
 ) -> RefreshPlan:  # fmt: skip
-    """The caches over the changed ``tables`` and the area to drop and reseed."""
+    """The caches over the changed ``tables`` and the area to drop and reseed.
+
+    ``seed_levels`` is what seeding renders ahead (the site file's ``tiles.seed``): the
+    changed layers among it are rendered again at those levels.
+    """
     area = shapely.from_wkt(area_wkt)
     touched = [layer.wms_name for layer in catalog.for_service("tiles")
                if layer.data_tables() & tables]  # fmt: skip
@@ -81,7 +91,7 @@ def plan_refresh(
     return RefreshPlan(
         area=area,
         caches=tuple(cache_name(layer) for layer in layers),
-        seed_layers=tuple(layer for layer in layers if layer in DEFAULT_LAYERS),
+        seed_levels={layer: seed_levels[layer] for layer in layers if layer in seed_levels},
         seed_area=None if inside.is_empty else inside,
         whole_levels=inside.area > WHOLE_LEVELS_SHARE * seed_box.area,
     )
@@ -96,32 +106,26 @@ def remove_tiles(settings: Settings, plan: RefreshPlan, out: TextIO = sys.stdout
 
     if plan.nothing:
         return 0
-    conf_path = runtime_config(settings, "http://127.0.0.1/unused")  # removal reads no source
-    seed_path = _write_conf(settings, plan, seeds=False)
+    # Removal reads no source, but the file is shared: every writer writes the same text.
+    conf_path = runtime_config(settings, internal_ows_url(settings))
     before = count_tiles(settings.cache_dir)
-    conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
-    with conf:
-        tasks = load_seed_tasks_conf(str(seed_path), conf).cleanups()
-        cleanup(tasks, concurrency=1, progress_logger=ProgressLog(out=out), verbose=False)
+    with _conf_files(settings, plan, seeds=False) as seed_path:
+        conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
+        with conf:
+            tasks = load_seed_tasks_conf(str(seed_path), conf).cleanups()
+            cleanup(tasks, concurrency=1, progress_logger=ProgressLog(out=out), verbose=False)
     return before - count_tiles(settings.cache_dir)
 
 
 def reseed(settings: Settings, plan: RefreshPlan, ows_url: str, out: TextIO = sys.stdout) -> int:
     """Render the plan's seeded levels again over its area; the number of tiles written."""
-    from mapproxy.config.loader import load_configuration
-    from mapproxy.seed.config import load_seed_tasks_conf
-    from mapproxy.seed.seeder import seed as run_tasks
-    from mapproxy.seed.util import ProgressLog
-
-    if plan.seed_area is None or not plan.seed_layers:
+    if plan.seed_area is None or not plan.seed_levels:
         return 0
     conf_path = runtime_config(settings, ows_url)
-    seed_path = _write_conf(settings, plan, seeds=True)
+    install_tile_writer(settings.cache_dir)
     before = count_tiles(settings.cache_dir)
-    conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
-    with conf:
-        tasks = load_seed_tasks_conf(str(seed_path), conf).seeds()
-        run_tasks(tasks, concurrency=2, progress_logger=ProgressLog(out=out))
+    with _conf_files(settings, plan, seeds=True) as seed_path:
+        run_level_tasks(conf_path, seed_path, plan.seed_levels, 2, out)
     return count_tiles(settings.cache_dir) - before
 
 
@@ -135,18 +139,26 @@ def refresh(
     return RefreshReport(removed, seeded, time.monotonic() - started)
 
 
-def _write_conf(settings: Settings, plan: RefreshPlan, seeds: bool) -> Path:
-    folder = settings.runtime_dir / "mapproxy"
+@contextmanager
+def _conf_files(settings: Settings, plan: RefreshPlan, seeds: bool) -> Iterator[Path]:
+    """The plan's MapProxy cleanup or seeding file, in a folder of this process's own
+    (two refreshes at once must not read each other's area); removed afterwards."""
+    folder = settings.runtime_dir / "mapproxy" / f"refresh-{os.getpid()}"
+    try:
+        yield _write_conf(folder, plan, seeds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_conf(folder: Path, plan: RefreshPlan, seeds: bool) -> Path:
     changed = write_atomic(folder / "changed.wkt", _polygonal(plan.area).wkt)
     seeded = plan.seed_area if plan.seed_area is not None else plan.area
     seed_file = write_atomic(folder / "changed_seed.wkt", _polygonal(seeded).wkt)
     text = render(
         "mapproxy_refresh.yaml.j2",
         changed=str(changed), changed_seed=str(seed_file), whole_levels=plan.whole_levels,
-        grids=list(DEFAULT_LEVELS), caches=plan.caches if not seeds else (),
-        seeds=[{"cache": cache_name(layer), "grid": grid, "first": first, "last": last}
-               for layer in plan.seed_layers for grid, (first, last) in DEFAULT_LEVELS.items()]
-        if seeds else [],
+        grids=GRIDS, caches=plan.caches if not seeds else (),
+        seeds=level_tasks(plan.seed_levels) if seeds else [],
     )  # fmt: skip
     return write_atomic(folder / "refresh.yaml", text)
 
@@ -168,7 +180,7 @@ def refresh_pending(instance: Instance, out: TextIO = sys.stdout) -> str:
         if pending.nothing or pending.area_wkt is None:
             return "tile caches are up to date"
         plan = plan_refresh(instance.catalog, pending.area_wkt, pending.tables,
-                            instance.site.seed_area)  # fmt: skip
+                            instance.site.seed_area, instance.site.tiles.seed)  # fmt: skip
         ows_url: str | None = internal_ows_url(instance.settings)
         try:
             check_source(ows_url or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import shutil
 import socket
 import threading
@@ -26,7 +27,7 @@ from shapely.geometry import box
 from werkzeug.serving import make_server
 
 from geoportal.instance import Instance
-from geoportal.settings import Settings
+from geoportal.settings import PROJECT_ROOT, Settings
 from services.configgen.mapproxy import BASE_LAYER, GRID_BBOX, grid_resolutions
 from services.mapproxy.app import make_mapproxy_app
 from services.mapproxy.refresh import plan_refresh, refresh
@@ -87,6 +88,10 @@ def _tile_2180(level: int, x: float, y: float) -> tuple[int, int]:
 
 def _tile_mercator(zoom: int, x: float, y: float) -> tuple[int, int]:
     lon, lat = Transformer.from_crs(2180, 4326, always_xy=True).transform(x, y)
+    return _mercator_lonlat(zoom, lon, lat)
+
+
+def _mercator_lonlat(zoom: int, lon: float, lat: float) -> tuple[int, int]:
     n = 2**zoom
     row = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
     return math.floor((lon + 180) / 360 * n), math.floor(row)
@@ -100,7 +105,12 @@ def _drawn_pixels(png: bytes) -> int:
 def _cache_path(cache: Path, level: int, x: float, y: float) -> str:
     """The file of the PL1992 tile holding x, y in the ``tc`` directory layout."""
     column, row = _tile_2180(level, x, y)
-    return str(cache / f"{level:02d}" / f"000/000/{column:03d}/000/000/{row:03d}.png")
+    return str(cache / f"{level:02d}" / f"{_tc(column)}/{_tc(row)}.png")
+
+
+def _tc(number: int) -> str:
+    """MapProxy's ``tc`` layout: a number as three folders of three digits (000/001/010)."""
+    return f"{number // 1_000_000:03d}/{number // 1000 % 1000:03d}/{number % 1000:03d}"
 
 
 def _cached_files(cache_dir: Path) -> dict[str, float]:
@@ -183,20 +193,75 @@ def test_wmts_without_request_is_a_client_error(served):
     assert requests.get(served.base_url + "/wmts", timeout=30).status_code == 400
 
 
-def test_seeding_is_incremental(served):
-    plan = SeedPlan(
-        bbox=EXTENT,
-        layers=("dzialki",),
-        levels={"PL1992": (9, 12), "GLOBAL_WEBMERCATOR": (14, 17)},
-    )
+def _tiles_over_extent(grid: str, level: int) -> int:
+    """Tiles of a grid over EXTENT at a level, counted from its corner tiles."""
+    x1, y1, x2, y2 = EXTENT
+    if grid == "PL1992":
+        (c1, r1), (c2, r2) = _tile_2180(level, x1, y2), _tile_2180(level, x2, y1)
+    else:
+        west, south, east, north = Transformer.from_crs(
+            2180, 4326, always_xy=True
+        ).transform_bounds(x1, y1, x2, y2)
+        (c1, r1), (c2, r2) = (
+            _mercator_lonlat(level, west, north),
+            _mercator_lonlat(level, east, south),
+        )
+    return (c2 - c1 + 1) * (r2 - r1 + 1)
+
+
+_PROGRESS = re.compile(
+    r"^(\S+) (\S+) poziom/level (\d+): ([\d ]+)/([\d ]+) kafli/tiles "
+    r".* razem/total ([\d ]+)/([\d ]+) "
+)
+
+
+def _progress_lines(text: str) -> list[tuple[str, str, int, int, int, int, int]]:
+    rows = []
+    for line in text.splitlines():
+        found = _PROGRESS.match(line)
+        if found:
+            layer, grid, *numbers = found.groups()
+            rows.append((layer, grid, *(int(n.replace(" ", "")) for n in numbers)))
+    return rows
+
+
+def test_seeding_is_incremental_and_says_how_far_it_is(served):
+    levels = {"PL1992": (9, 12), "GLOBAL_WEBMERCATOR": (14, 17)}
+    plan = SeedPlan(bbox=EXTENT, levels={"dzialki": levels})
     out = io.StringIO()
     first = seed(served, plan, concurrency=1, out=out)
     assert first.new_tiles > 0
+    rows = _progress_lines(out.getvalue())
+    expected = {
+        (grid, level): _tiles_over_extent(grid, level)
+        for grid, (low, high) in levels.items()
+        for level in range(low, high + 1)
+    }
+    last = {(grid, level): (done, total) for _layer, grid, level, done, total, *_ in rows}
+    assert last == {key: (count, count) for key, count in expected.items()}
+    assert {row[0] for row in rows} == {"dzialki"}
+    assert rows[-1][5:] == (sum(expected.values()), sum(expected.values()))
+    assert first.positions == sum(expected.values())
     files = _cached_files(served.cache_dir)
     second = seed(served, plan, concurrency=1, out=io.StringIO())
     assert second.new_tiles == 0
     assert _cached_files(served.cache_dir) == files  # no tile re-rendered
     print(f"seeded {first.new_tiles} tiles in {first.seconds:.1f} s; reseed {second.seconds:.2f} s")
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ({"nieznana": {"PL1992": (0, 2)}}, "nie ma takiej warstwy kafli / no such tile layer"),
+        ({"dzialki": {"EPSG4326": (0, 2)}}, "nie ma układu kafli EPSG4326"),
+        ({"dzialki": {"PL1992": (14, 16)}}, "PL1992: poziomy 0-15 / levels 0-15, nie/not 16"),
+    ],
+)
+def test_seeding_refuses_what_the_cache_does_not_have(served, levels, message):
+    before = _cached_files(served.cache_dir)
+    with pytest.raises(SeedError, match=message):
+        seed(served, SeedPlan(bbox=EXTENT, levels=levels), concurrency=1, out=io.StringIO())
+    assert _cached_files(served.cache_dir) == before
 
 
 def test_seeding_without_a_running_server_says_so(served):
@@ -296,8 +361,8 @@ def test_traversal_in_tile_paths_is_not_found(served, path):
 def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
     """Tiles over the changed cells go and come back; tiles elsewhere are not touched."""
     levels = {"PL1992": (8, 10), "GLOBAL_WEBMERCATOR": (13, 15)}
-    seed(served, SeedPlan(bbox=EXTENT, layers=(BASE_LAYER, "dzialki"), levels=levels),
-         concurrency=1, out=io.StringIO())  # fmt: skip
+    seeded = {BASE_LAYER: levels, "dzialki": levels}
+    seed(served, SeedPlan(bbox=EXTENT, levels=seeded), concurrency=1, out=io.StringIO())
     far = (EXTENT[0] + 20_000, EXTENT[1] + 25_000)  # inside the site, 20 km away
     far_tile = _tile_2180(10, *far)
     answer = requests.get(
@@ -308,7 +373,7 @@ def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
     before = _cached_files(served.cache_dir)
     cell = box(X0, Y0, X0 + 300, Y0 + 300)  # where the fixture parcels are
 
-    plan = plan_refresh(instance.catalog, cell.wkt, {"parcel"}, instance.site.extent)
+    plan = plan_refresh(instance.catalog, cell.wkt, {"parcel"}, instance.site.extent, seeded)
     assert not plan.whole_levels
     assert set(plan.caches) >= {"mapa_ewidencyjna_cache", "dzialki_cache"}
     assert "uzytki_cache" not in plan.caches  # land use did not change
@@ -327,11 +392,77 @@ def test_a_load_s_changed_area_is_dropped_and_rendered_again(served, instance):
 
 
 def test_a_refresh_touches_no_cache_of_an_unchanged_layer(instance):
-    plan = plan_refresh(instance.catalog, box(0, 0, 10, 10).wkt, {"terc_name"}, EXTENT)
+    plan = plan_refresh(instance.catalog, box(0, 0, 10, 10).wkt, {"terc_name"}, EXTENT,
+                        instance.site.tiles.seed)  # fmt: skip
     assert plan.nothing and plan.caches == ()
 
 
 def test_a_county_wide_change_drops_whole_levels(instance):
     whole = box(*instance.site.extent)
-    plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent)
+    plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent,
+                        instance.site.tiles.seed)  # fmt: skip
     assert plan.whole_levels and "mpzp_cache" in plan.caches
+    # the base map is seeded ahead, so it is rendered again at the site file's levels
+    assert plan.seed_levels == {BASE_LAYER: instance.site.tiles.seed[BASE_LAYER]}
+
+
+# --- a publish never leaves a stale tile on the served path ---------------------------
+
+NEW_PARCEL = (X0 + 100, Y0 + 310, X0 + 200, Y0 + 360)  # north of the fixture, same tile
+NEW_NAMESPACE = "PL.PZGiK.9997.TILES"
+
+
+def _tile_pixels(png: bytes, level: int, area: tuple[float, float, float, float]) -> int:
+    """Drawn pixels of a PL1992 tile inside ``area`` (EPSG:2180), with a 2 px margin."""
+    column, row = _tile_2180(level, (area[0] + area[2]) / 2, (area[1] + area[3]) / 2)
+    res = grid_resolutions()[level]
+    left, top = GRID_BBOX[0] + column * 256 * res, GRID_BBOX[3] - row * 256 * res
+    x1, x2 = (area[0] - left) / res - 2, (area[2] - left) / res + 2
+    y1, y2 = (top - area[3]) / res - 2, (top - area[1]) / res + 2
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    box_ = (max(0, int(x1)), max(0, int(y1)), min(256, int(x2) + 1), min(256, int(y2) + 1))
+    return sum(image.crop(box_).getchannel("A").histogram()[1:])
+
+
+def test_a_published_parcel_is_on_the_served_tile_right_after_the_load(served, instance, tmp_path):
+    """Load (ETL, a file through a profile) → refresh → the same URL shows the new parcel."""
+    from etl.pipeline import load_files
+    from geoportal.runs import mark_refreshed, pending_refresh
+    from services.mapproxy.refresh import refresh_pending
+    from tests.unit.test_vector_reader import write_layer
+
+    level = 11
+    column, row = _tile_2180(level, X0 + 150, Y0 + 150)
+    assert _tile_2180(level, *NEW_PARCEL[:2]) == _tile_2180(level, *NEW_PARCEL[2:]) == (column, row)
+    url = f"{served.base_url}/wmts/dzialki/PL1992/{level}/{column}/{row}.png"
+    requests.get(url, timeout=60)  # rendered and cached
+    before = requests.get(url, timeout=60)
+    cached = _cache_path(served.cache_dir / "dzialki_cache_EPSG2180", level, X0 + 150, Y0 + 150)
+    assert os.path.exists(cached) and _tile_pixels(before.content, level, NEW_PARCEL) == 0
+
+    database = instance.database
+    with database.connect("owner") as conn:  # earlier loads of the session: not this test's
+        earlier = pending_refresh(conn)
+        if not earlier.nothing:
+            mark_refreshed(conn, earlier.run_ids)
+    profile = tmp_path / "parcels.yaml"
+    text = (PROJECT_ROOT / "etl" / "profiles" / "parcels-kieg.yaml").read_text(encoding="utf-8")
+    profile.write_text(text.replace("PL.PZGiK.1003.EGiB", NEW_NAMESPACE), encoding="utf-8")
+    data = write_layer(tmp_path / "dzialka.gpkg", [box(*NEW_PARCEL)],
+                       {"ID_DZIALKI": ["129901_1.0001.500"], "NUMER_DZIALKI": ["500"],
+                        "NUMER_ARKUSZA": ["1"], "POLE_EWIDENCYJNE": [0.5], "KW": [""]})  # fmt: skip
+    try:
+        result = load_files(database, [data], profile=profile, site=instance.site)
+        assert result.changes.counts["parcel"]["added"] == 1
+        message = refresh_pending(Instance(served), out=io.StringIO())
+        assert "refreshed" in message, message
+        # a browser revalidating its copy gets the new tile, not a 304
+        after = requests.get(url, headers={"If-None-Match": before.headers["ETag"]}, timeout=60)
+        assert after.status_code == 200
+        assert _tile_pixels(after.content, level, NEW_PARCEL) > 100  # its outline is drawn
+        assert after.content != before.content
+        again = requests.get(url, headers={"If-None-Match": before.headers["ETag"]}, timeout=60)
+        assert again.status_code == 200 and again.content == after.content  # now a cache hit
+    finally:
+        with database.connect("owner") as conn:
+            conn.execute("DELETE FROM data.parcel WHERE namespace = %s", (NEW_NAMESPACE,))

@@ -160,6 +160,13 @@ CASES = {
                                 "InvalidParameterValue"),
     "wmts version 9.9": Case("/wmts", {"SERVICE": "WMTS", "REQUEST": "GetCapabilities",
                                        "VERSION": "9.9"}, 400, "InvalidParameterValue"),
+    # the cache-hit fast path serves only MapProxy's layers, grids and levels
+    "wmts rest level beyond the grid": Case("/wmts/dzialki/PL1992/16/0/0.png", {}, 400,
+                                            "TileOutOfRange"),
+    "wmts rest row beyond the grid": Case("/wmts/dzialki/PL1992/3/0/8.png", {}, 400,
+                                          "TileOutOfRange"),
+    "wmts rest unknown layer": Case("/wmts/nieznana/PL1992/5/1/1.png", {}, 400,
+                                    "InvalidParameterValue"),
     "map parameter": Case("/ows", GETMAP | {"MAP": "/etc/passwd"}, 400, "InvalidParameterValue"),
     "ows endpoint traversal": Case("/ows/..%2f..%2fetc%2fpasswd", GETMAP, 404, "NotFound"),
     "ows endpoint unknown": Case("/ows/geoportal", GETMAP, 404, "NotFound"),

@@ -38,6 +38,15 @@ def test_a_source_failure_becomes_503_without_the_internal_url():
         assert etree.QName(etree.fromstring(answer.data)).localname == root
 
 
+def test_a_busy_source_becomes_503_not_a_client_error():
+    """What a WMTS tile answers when /ows refused MapProxy's render (seen under seeding)."""
+    body = (b'<ows:ExceptionReport><ows:Exception exceptionCode="NoApplicableCode">'
+            b"<ows:ExceptionText>HTTP Error (see logs for URL and reason).</ows:ExceptionText>"
+            b"</ows:Exception></ows:ExceptionReport>")  # fmt: skip
+    answer = _failing(body).get("/wmts/dzialki/PL1992/11/1010/1288.png")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+
+
 def test_image_size_is_refused_before_mapproxy_renders():
     answer = _failing(b"never").get("/wms?SERVICE=WMS&VERSION=1.1.1&WIDTH=100000&HEIGHT=10")
     assert answer.status_code == 400

@@ -31,6 +31,7 @@ def test_the_committed_site_is_the_demo_county():
     minx, miny, maxx, maxy = site.extent
     sx0, sy0, sx1, sy1 = site.seed_area
     assert minx <= sx0 < sx1 <= maxx and miny <= sy0 < sy1 <= maxy
+    assert site.tiles.seed["dzialki"] == {"PL1992": (8, 10), "GLOBAL_WEBMERCATOR": (14, 15)}
 
 
 def _set(path: str, value):
@@ -62,6 +63,8 @@ def _set(path: str, value):
         (_set("county.motto", "x"), "county.motto: Extra inputs are not permitted"),
         (_set("start", {"center": [100, 100]}), "start.center [100.0, 100.0"),
         (_set("start", {"center": [509000, 413500], "scale": 5}), "start.scale"),
+        (_set("tiles.seed", {"dzialki": {"PL1992": [10, 8]}}), "levels [10, 8] must be"),
+        (_set("tiles.seed", {"dzialki": {"PL1992": [0, 25]}}), "<= 19"),
     ],
 )
 def test_a_wrong_field_is_named(tmp_path, change, message):

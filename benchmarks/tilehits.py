@@ -1,0 +1,211 @@
+"""Cached tiles through our application against stock MapProxy on the same server.
+
+Stock MapProxy (``mapproxy.wsgiapp.make_wsgi_app`` over the same run-time configuration
+and the same file cache) runs in a second gunicorn with our flags (workers, gthread
+threads, access log); both are asked for the same already-cached tiles (a 3 x 3 block at
+the county centre, WMTS REST, web mercator z15 and PL1992 level 10):
+
+0. the application alone, no HTTP: a WSGI call of our whole composition (``create_app``:
+   security headers, rate limiter, dispatcher, the MapProxy edge and its cache-hit path)
+   against a WSGI call of stock MapProxy, median of in-process calls;
+1. median latency of one client, keep-alive;
+2. tiles per second with ``CONNECTIONS`` keep-alive connections (``PROCESSES`` client
+   processes with two connections each; 8 unless ``BENCH_TILE_CLIENTS`` says otherwise),
+   for ``DURATION_S`` seconds. The client is a socket writing a prepared request and
+   reading ``Content-Length`` bytes, so that it takes as little of the shared cores as it
+   can; with 4 processes the client, not the server, was the limit (both sides ~2,400/s).
+
+``python -m benchmarks.tilehits [repeat]`` runs only this; ``make bench`` runs it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from benchmarks.instance import county_centre, free_port, running_instance
+from benchmarks.timing import median_ms, report
+from geoportal.instance import Instance
+from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
+from services.mapproxy.app import CONFIG_NAME
+
+PROCESSES = int(os.environ.get("BENCH_TILE_CLIENTS", "8"))  # client processes
+CONNECTIONS = 2 * PROCESSES
+DURATION_S = 10.0
+
+
+def tile_paths(instance: Instance) -> list[str]:
+    """WMTS REST paths of cached-tile candidates around the county centre."""
+    from pyproj import Transformer
+
+    lon, lat = county_centre(instance.database)
+    n = 2**15
+    column = int((lon + 180) / 360 * n)
+    row = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    paths = [f"/wmts/mapa_ewidencyjna/GLOBAL_WEBMERCATOR/15/{column + dx}/{row + dy}.png"
+             for dx in (-1, 0, 1) for dy in (-1, 0, 1)]  # fmt: skip
+    x, y = Transformer.from_crs(4326, 2180, always_xy=True).transform(lon, lat)
+    span = 256 * grid_resolutions()[10]
+    column, row = int((x - GRID_BBOX[0]) // span), int((GRID_BBOX[3] - y) // span)
+    paths += [f"/wmts/mapa_ewidencyjna/PL1992/10/{column + dx}/{row + dy}.png"
+              for dx in (-1, 0, 1) for dy in (-1, 0, 1)]  # fmt: skip
+    return paths
+
+
+@contextmanager
+def stock_mapproxy(instance: Instance) -> Iterator[str]:
+    """Stock MapProxy over our run-time configuration in gunicorn; yields its base URL."""
+    settings = instance.settings
+    conf = settings.runtime_dir / "mapproxy" / CONFIG_NAME
+    port = free_port()
+    log_dir = settings.var_dir / "log" / "bench-stock-mapproxy"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    app = f"mapproxy.wsgiapp:make_wsgi_app('{conf}')"
+    argv = [
+        str(Path(sys.executable).with_name("gunicorn")), app,
+        "--bind", f"127.0.0.1:{port}", "--workers", str(settings.workers),
+        "--threads", str(settings.threads), "--worker-class", "gthread", "--timeout", "120",
+        "--no-control-socket", "--access-logfile", str(log_dir / "access.log"),
+        "--error-logfile", str(log_dir / "gunicorn.log"),
+    ]  # fmt: skip
+    process = subprocess.Popen(argv)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(base + "/wmts/1.0.0/WMTSCapabilities.xml", timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"stock MapProxy did not start; see {log_dir}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
+    """Print latency and throughput of cache hits: ours against stock MapProxy."""
+    ours_base = instance.settings.base_url
+    paths = tile_paths(instance)
+    session = requests.Session()
+    for path in paths:  # the first request renders and caches
+        assert session.get(ours_base + path, timeout=120).status_code == 200, path
+    with stock_mapproxy(instance) as stock_base:
+        for path in paths:
+            ours, stock = session.get(ours_base + path), session.get(stock_base + path)
+            assert ours.content == stock.content, path
+        one = paths[4]
+        ours_ms = median_ms(lambda: session.get(ours_base + one, timeout=10).content, repeat)
+        stock_ms = median_ms(lambda: session.get(stock_base + one, timeout=10).content, repeat)
+        stock_rate = throughput(stock_base, paths)
+        ours_rate = throughput(ours_base, paths)
+    ours_app, stock_app = wsgi_medians(instance, one, repeat * 10)
+    ours_us, stock_us = ours_app * 1000, stock_app * 1000
+    print(f"{'WMTS cached tile, WSGI call (no HTTP)':42} ours {ours_us:8.1f} us   "
+          f"stock MapProxy {stock_us:8.1f} us   ratio {ours_us / stock_us:6.2f}x")  # fmt: skip
+    report("WMTS cached tile, one client", ours_ms, stock_ms, "stock MapProxy")
+    name = f"WMTS cached tiles, {CONNECTIONS} connections"
+    print(f"{name:42} ours {ours_rate:8.1f} /s   stock MapProxy {stock_rate:8.1f} /s   "
+          f"ratio {ours_rate / stock_rate:6.2f}x")  # fmt: skip
+
+
+def wsgi_medians(instance: Instance, path: str, repeat: int) -> tuple[float, float]:
+    """Median ms of one WSGI call for a cached tile: our composition, stock MapProxy."""
+    from mapproxy.wsgiapp import make_wsgi_app
+
+    from web.app import create_app
+
+    settings = instance.settings
+    ours = create_app(settings)
+    stock = make_wsgi_app(str(settings.runtime_dir / "mapproxy" / CONFIG_NAME))
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+               "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(settings.port),
+               "HTTP_HOST": f"127.0.0.1:{settings.port}", "REMOTE_ADDR": "127.0.0.1",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http"}  # fmt: skip
+
+    def call(app: Any) -> bytes:
+        answer: list[str] = []
+        body = b"".join(app(dict(environ), lambda status, headers, *_: answer.append(status)))
+        assert answer == ["200 OK"] and body, answer
+        return body
+
+    assert call(ours) == call(stock)
+    medians = median_ms(lambda: call(ours), repeat), median_ms(lambda: call(stock), repeat)
+    # this copy of the application watches the database, which the instance stops at exit
+    logging.getLogger("geoportal.watch").disabled = True
+    return medians
+
+
+def throughput(base_url: str, paths: list[str]) -> float:
+    """Answers per second of ``CONNECTIONS`` keep-alive connections cycling through paths."""
+    port = int(base_url.rsplit(":", 1)[1])
+    start = time.time() + 1.0  # every process connects, then all start together
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        counts = pool.starmap(_client_process, [(port, paths, start, i) for i in range(PROCESSES)])
+    return sum(counts) / DURATION_S
+
+
+def _client_process(port: int, paths: list[str], start: float, index: int) -> int:
+    done = [0, 0]
+    threads = [threading.Thread(target=_connection, args=(port, paths, start, index * 2 + k,
+                                                          done, k)) for k in range(2)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done)
+
+
+def _connection(
+    port: int, paths: list[str], start: float, offset: int, done: list[int], slot: int
+) -> None:
+    requests_ = [f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() for p in paths]
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = sock.makefile("rb")
+        time.sleep(max(0.0, start - time.time()))
+        stop = start + DURATION_S
+        position = offset
+        while time.time() < stop:
+            sock.sendall(requests_[position % len(requests_)])
+            status = reader.readline()
+            length = 0
+            while (line := reader.readline()) not in (b"\r\n", b""):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            reader.read(length)
+            assert status.startswith(b"HTTP/1.1 200"), status
+            done[slot] += 1
+            position += 1
+
+
+def main() -> int:
+    """Start an instance and run only this benchmark (and the static-file one)."""
+    from benchmarks.tiles import bench_cached_tile
+
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    with running_instance() as instance:
+        bench_cached_tile(instance, repeat)
+        bench_cached_tile_vs_mapproxy(instance, repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
