@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from geoportal.text import Text
 from services.edge.documents import OGC_API, respond
@@ -59,7 +60,8 @@ class OgcApiGuard:
     def _check(self, environ: dict[str, Any]) -> tuple[str, Checked]:
         route, collection = check_path(environ.get("PATH_INFO", ""), self.collections)
         _check_method(environ, route)
-        return route, check_query(route, collection, environ.get("QUERY_STRING", ""))
+        query = environ.get("QUERY_STRING", "")
+        return route, check_query(route, collection, query, _wants_html(environ, query))
 
     @staticmethod
     def _refuse(
@@ -92,6 +94,14 @@ class OgcApiGuard:
             body, headers = _bilingual(code, body, headers)
         start_response(status, [*headers, *COMMON_HEADERS])
         return body
+
+
+def _wants_html(environ: dict[str, Any], query: str) -> bool:
+    """Whether pygeoapi will answer HTML: ``f=html``, or no ``f`` and a browser's Accept."""
+    fmt = dict(parse_qsl(query)).get("f")
+    if fmt is not None:
+        return fmt.lower() == "html"
+    return "text/html" in environ.get("HTTP_ACCEPT", "")
 
 
 def _with_common_headers(start_response: Callable[..., Any]) -> Callable[..., Any]:

@@ -24,7 +24,9 @@ BAD_REQUESTS = [
     (f"{ITEMS}?limit=-1", 400), (f"{ITEMS}?limit=0", 400), (f"{ITEMS}?limit=abc", 400),
     (f"{ITEMS}?limit=1.5", 400), (f"{ITEMS}?limit=unlimited", 400), (f"{ITEMS}?limit=", 400),
     (f"{ITEMS}?offset=100000000000000000000", 400), (f"{ITEMS}?offset=-1", 400),
-    (f"{ITEMS}?offset=1e3", 400),
+    (f"{ITEMS}?offset=1e3", 400), (f"{ITEMS}?cursor=5", 400), (f"{ITEMS}?cursor=1_0", 400),
+    (f"{ITEMS}?cursor=3_1&offset=3", 400), (f"{ITEMS}?cursor=3_1&sortby=area_ha", 400),
+    (f"{ITEMS}?cursor=99999999999_1", 400), (f"{ITEMS}?cursor=", 400),
     # bbox (1)
     (f"{ITEMS}?bbox=1,2,3", 400), (f"{ITEMS}?bbox=1,2,3,4,5", 400),
     (f"{ITEMS}?bbox=1,2,3,4c", 400), (f"{ITEMS}?bbox=19,51,18,52", 400),
