@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -96,8 +97,29 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     document = json.loads(generate_openapi_document(config_path, "json"))
     document["info"]["version"] = version("geoportal")
     _in_one_language(document["info"], language)
+    _describe_answers_as_served(document)
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
+
+
+FEATURES_1 = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-features-1.yaml"
+TILES_1 = "https://schemas.opengis.net/ogcapi/tiles/part1/1.0/openapi/ogcapi-tiles-1.yaml"
+_TILESET_LIST = re.compile(r"^/collections/[^/]+/tiles$")
+
+
+def _describe_answers_as_served(document: dict[str, Any]) -> None:
+    """Two answers pygeoapi 0.21 documents wrongly (found by schemathesis): /conformance
+    as a landing page, and a collection's tile set list by a draft schema
+    (``tileMatrixSetLinks``) where it serves OGC API Tiles 1.0 (``tilesets``)."""
+    paths = document.get("paths", {})
+    if "/conformance" in paths:
+        answer = f"{FEATURES_1}#/components/responses/ConformanceDeclaration"
+        paths["/conformance"]["get"]["responses"]["200"] = {"$ref": answer}
+    for path, item in paths.items():
+        if _TILESET_LIST.match(path) and "get" in item:
+            item["get"]["responses"]["200"] = {
+                "$ref": f"{TILES_1}#/components/responses/TileSetsList"
+            }
 
 
 def _in_one_language(info: dict[str, Any], language: str) -> None:
