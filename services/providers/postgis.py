@@ -112,9 +112,8 @@ class PublishViewProvider(BaseProvider):
         **kwargs,
     ) -> dict[str, Any]:
         """One page of features and ``numberMatched``, in the requested CRS."""
-        if datetime_ is not None:
-            raise _invalid("datetime: ta kolekcja nie ma wymiaru czasu",
-                           "datetime: this collection has no temporal dimension")  # fmt: skip
+        # datetime (checked by the guard) selects nothing out: the views have no temporal
+        # geometry, and features without one belong to every result (fc-time-response).
         if not 0 <= int(offset) <= MAX_OFFSET:
             raise _invalid("offset poza zakresem", "offset out of range")
         out = self._output_crs(crs_transform_spec)

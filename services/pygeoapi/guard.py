@@ -55,7 +55,7 @@ class OgcApiGuard:
         if checked.query_string is not None:
             environ = {**environ, "QUERY_STRING": checked.query_string}
         with request_scope(checked.scope):
-            return self._forward(environ, start_response)
+            return self._forward(environ, start_response, route)
 
     def _check(self, environ: dict[str, Any]) -> tuple[str, Checked]:
         route, collection = check_path(environ.get("PATH_INFO", ""), self.collections)
@@ -71,7 +71,7 @@ class OgcApiGuard:
         return respond(start_response, refusal, OGC_API, method, COMMON_HEADERS)
 
     def _forward(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
+        self, environ: dict[str, Any], start_response: Callable[..., Any], route: str
     ) -> Iterable[bytes]:
         captured: list[Any] = []
 
@@ -92,8 +92,25 @@ class OgcApiGuard:
             return self._refuse(start_response, failure, environ)
         if 400 <= code < 500:
             body, headers = _bilingual(code, body, headers)
+        elif route in _GEOJSON_ROUTES:
+            headers = _as_geojson(headers)
         start_response(status, [*headers, *COMMON_HEADERS])
         return body
+
+
+# Features and feature collections are GeoJSON (/req/geojson/content); pygeoapi labels
+# every JSON answer with the server's one mimetype, application/json.
+_GEOJSON_ROUTES = frozenset({"items", "item"})
+
+
+def _as_geojson(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``Content-Type: application/json`` becomes ``application/geo+json``."""
+    return [
+        (key, "application/geo+json")
+        if key.lower() == "content-type" and value.split(";")[0].strip() == "application/json"
+        else (key, value)
+        for key, value in headers
+    ]
 
 
 def _wants_html(environ: dict[str, Any], query: str) -> bool:

@@ -8,6 +8,7 @@ the same configuration pygeoapi serves. A refusal names the problem in Polish an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,11 @@ ITEMS = COMMON | {
 # Not carried from one page to the next: the next link sets its own.
 _PAGE_PARAMS = frozenset({"offset", "cursor", "limit", "f"})
 # ``cursor`` of a next link: features already served, then the last id served.
-_CURSOR = re.compile(r"^(0|[1-9][0-9]{0,9})_([1-9][0-9]{0,18})$")
+CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,9})_([1-9][0-9]{0,18})$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$"
+)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
@@ -284,7 +289,31 @@ def _choice(*options: str) -> Any:
     return check
 
 
+def _datetime(value: str, _: Collection) -> None:
+    """RFC 3339 instant or interval (``..`` or nothing for an open end); no collection has
+    a time dimension, so a valid one selects everything (/req/core/fc-time-response)."""
+    ends = value.split("/")
+    if len(ends) > 2 or all(end in ("", "..") for end in ends):
+        raise _bad("datetime: data, czas RFC 3339 lub przedział",
+                   "datetime: an RFC 3339 date, date-time or interval")  # fmt: skip
+    instants = [_instant(end) for end in ends if end not in ("", "..")]
+    if len(instants) == 2 and instants[0] > instants[1]:
+        raise _bad("datetime: początek po końcu", "datetime: begin after end")
+
+
+def _instant(text: str) -> dt.datetime:
+    if not _RFC3339.match(text):
+        raise _bad("datetime: data, czas RFC 3339 lub przedział",
+                   "datetime: an RFC 3339 date, date-time or interval")  # fmt: skip
+    try:
+        moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _bad("datetime: nie ma takiej daty", "datetime: no such date") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 _VALUE_CHECKS: dict[str, Any] = {
+    "datetime": _datetime,
     "limit": _limit,
     "offset": _offset,
     "properties": _names,

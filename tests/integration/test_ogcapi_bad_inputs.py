@@ -53,7 +53,10 @@ BAD_REQUESTS = [
     (f"{ITEMS}?filter=area_ha = 'x'", 400), (f"{ITEMS}?filter-lang=cql2-text", 400),
     (f"{ITEMS}?filter={DEEP}", 400), (f"{ITEMS}?filter={WIDE}", 400),
     (f"{ITEMS}?filter={WIDE}{WIDE}", 400),
-    (f"{ITEMS}?q={'x' * 300}", 400), (f"{ITEMS}?datetime=2024-01-01", 400),
+    (f"{ITEMS}?q={'x' * 300}", 400), (f"{ITEMS}?datetime=yesterday", 400),
+    (f"{ITEMS}?datetime=2024-02-30", 400), (f"{ITEMS}?datetime=2024-02-01/2024-01-01", 400),
+    (f"{ITEMS}?datetime=../..", 400), (f"{ITEMS}?datetime=2024-01-01T10:00:00", 400),
+    (f"{ITEMS}?datetime=2024-01-01/2024-02-01/2024-03-01", 400),
     # feature ids (11)
     (f"{ITEMS}/1abc", 404), (f"{ITEMS}/1;DROP TABLE x", 404), (f"{ITEMS}/1<script>", 404),
     (f"{ITEMS}/-1", 404), (f"{ITEMS}/01", 404), (f"{ITEMS}/99999999999999999999", 404),
