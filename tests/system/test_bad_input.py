@@ -113,6 +113,8 @@ CASES = {
     "api cursor forged": Case(ITEMS, {"cursor": "1_0' OR 1=1"}, 400, "InvalidParameterValue"),
     "api cursor with offset": Case(ITEMS, {"cursor": "3_1", "offset": "3"}, 400,
                                    "InvalidParameterValue"),
+    "api datetime not rfc 3339": Case(ITEMS, {"datetime": "2024-02-30"}, 400,
+                                      "InvalidParameterValue"),
     "wfs startindex -1": Case("/ows", GETFEATURE | {"STARTINDEX": "-1"}, 400,
                               "InvalidParameterValue"),
     "wfs startindex 10^20": Case("/ows", GETFEATURE | {"STARTINDEX": "1" + "0" * 20}, 400,
