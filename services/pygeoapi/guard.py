@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -61,7 +62,11 @@ class OgcApiGuard:
         route, collection = check_path(environ.get("PATH_INFO", ""), self.collections)
         _check_method(environ, route)
         query = environ.get("QUERY_STRING", "")
-        return route, check_query(route, collection, query, _wants_html(environ, query))
+        checked = check_query(route, collection, query, _wants_html(environ, query))
+        if environ.get("REQUEST_METHOD", "GET").upper() == "POST":
+            # a link cannot carry the filter of a POST body: no keyset link to follow
+            checked.scope = replace(checked.scope, next_page=None)
+        return route, checked
 
     @staticmethod
     def _refuse(

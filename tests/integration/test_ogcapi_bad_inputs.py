@@ -120,6 +120,11 @@ def test_cql_json_filter_by_post_works(ogc, database):
     assert response.status_code == 200
     features = response.get_json()["features"]
     assert [f["id"] for f in features] == [sql_gid(database, "100899_9.0001.5/1")]
+    every = {"op": "like", "args": [{"property": "parcel_id"}, "100899_9.%"]}
+    paged = ogc.post(f"{ITEMS}?limit=2", data=json.dumps(every), content_type="application/json")
+    assert paged.status_code == 200 and len(paged.get_json()["features"]) == 2
+    # a GET link cannot carry the body's filter: no cursor link leads away from it
+    assert not any("cursor=" in link["href"] for link in paged.get_json()["links"])
 
 
 def test_cql_json_deep_nesting_is_refused_quickly(ogc):
