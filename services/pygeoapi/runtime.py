@@ -99,6 +99,7 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     document["info"]["version"] = version("geoportal")
     _in_one_language(document["info"], language)
     _describe_as_served(document)
+    _advertise_page_sizes(document, yaml.safe_load(config_text)["server"].get("limits", {}))
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
 
@@ -130,6 +131,22 @@ def _describe_as_served(document: dict[str, Any]) -> None:
             if not any("datetime" in json.dumps(p) for p in parameters):
                 parameters.append({"$ref": f"{FEATURES_1}#/components/parameters/datetime"})
             parameters.append(CURSOR_PARAMETER)
+
+
+def _advertise_page_sizes(document: dict[str, Any], limits: dict[str, Any]) -> None:
+    """``components/parameters/limit``: where QGIS's OAPIF provider looks for the default
+    and maximum page size (pygeoapi writes them only inline, per path, so QGIS fell back
+    to pages of 100; with both it asks max(1000, default) up to the maximum)."""
+    default, maximum = int(limits.get("default_items", 10)), int(limits.get("max_items", 10))
+    document.setdefault("components", {}).setdefault("parameters", {})["limit"] = {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "description": f"Items per page (maximum={maximum}, default={default}).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+    }
 
 
 CURSOR_PARAMETER = {

@@ -90,6 +90,9 @@ def test_openapi_advertises_page_sizes(ogc):
     params = document["paths"]["/collections/parcels/items"]["get"]["parameters"]
     limit = next(p for p in params if isinstance(p, dict) and p.get("name") == "limit")
     assert limit["schema"]["default"] == 1000 and limit["schema"]["maximum"] == 10000
+    # QGIS reads the page sizes only from here (QgsOapifApiRequest::processReply)
+    shared = document["components"]["parameters"]["limit"]["schema"]
+    assert shared["default"] == 1000 and shared["maximum"] == 10000
 
 
 def test_openapi_document_is_valid_openapi_3_0(ogc):
