@@ -36,7 +36,7 @@ PLACEHOLDER_RECORDS = "RECORDS_FILE"  # the run-time records.json (services/reco
 WEBMERCATOR_SCALE_0 = 559_082_264.028_717_8
 TILE_MIN_ZOOM = 8  # a layer drawn at every scale: the whole county at level 8-9
 TILE_MAX_ZOOM = 16  # ~1:5,000 here; clients draw deeper levels from level 16 tiles
-DEFAULT_ITEMS = 100  # GDAL's OAPIF driver reads the maximum from the OpenAPI document
+DEFAULT_ITEMS = 1000  # and the least a JSON next link asks (GDAL 3.6 asks limit=10)
 MAX_ITEMS = 10_000
 HEADER = (
     "# Generated from layers/*/layer.yaml and site.yaml by services/configgen/pygeoapi.py:\n"

@@ -26,6 +26,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -46,7 +47,7 @@ from services.providers.bbox import BBoxError, Envelope, parse_bbox
 from services.providers.cql import cql_clause
 from services.providers.crs import CRS84, ServedCrs, served_crs
 from services.providers.fields import json_schema
-from services.providers.scope import current_scope
+from services.providers.scope import NextPage, current_scope
 from services.providers.view import ViewConfigError, view_spec
 
 LOGGER = logging.getLogger(__name__)
@@ -111,9 +112,8 @@ class PublishViewProvider(BaseProvider):
         **kwargs,
     ) -> dict[str, Any]:
         """One page of features and ``numberMatched``, in the requested CRS."""
-        if datetime_ is not None:
-            raise _invalid("datetime: ta kolekcja nie ma wymiaru czasu",
-                           "datetime: this collection has no temporal dimension")  # fmt: skip
+        # datetime (checked by the guard) selects nothing out: the views have no temporal
+        # geometry, and features without one belong to every result (fc-time-response).
         if not 0 <= int(offset) <= MAX_OFFSET:
             raise _invalid("offset poza zakresem", "offset out of range")
         out = self._output_crs(crs_transform_spec)
@@ -123,9 +123,15 @@ class PublishViewProvider(BaseProvider):
             order = sq.order_by(self.spec, sortby or [])
         except sq.QueryError as exc:
             raise _invalid(exc.pl, exc.en) from exc
-        page = sq.page_statement(self.spec, feature, where, order, int(limit), int(offset))
+        scope = current_scope()
+        after = scope.after if scope else None
+        # With a cursor, pygeoapi's offset is the position the cursor carries: it counts
+        # (numberMatched, prev links) but selects nothing, the id after the cursor does.
+        page = sq.page_statement(self.spec, feature, where, order, int(limit),
+                                 0 if after is not None else int(offset), after)  # fmt: skip
         count = sq.count_statement(self.spec, where)
-        return self._run(lambda conn: _collection(conn, page, count, resulttype, limit, offset))
+        paging = _Paging(int(limit), int(offset), scope.next_page if scope else None)
+        return self._run(lambda conn: _collection(conn, page, count, resulttype, paging))
 
     def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict[str, Any]:
         """One feature by ``gid``; anything but a plain positive integer is not found."""
@@ -198,19 +204,46 @@ def run_on_pool(role: str, label: str, work: Callable[[psycopg.Connection], T]) 
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class _Paging:
+    limit: int
+    offset: int  # features before this page
+    next_page: NextPage | None  # None: pygeoapi links by offset (sortby, hits)
+
+    def links(self, returned: int, last_id: int | None) -> list[dict[str, str]]:
+        """After a full page: ``next`` by keyset and, past the first page, ``prev`` by
+        offset. After a short page none: pygeoapi then adds its own ``prev``."""
+        if self.next_page is None or returned < self.limit or last_id is None:
+            return []
+        cursor = f"{self.offset + returned}_{last_id}"
+        links = [_link("next", "Items (next)", self.next_page.href([("cursor", cursor)]))]
+        if self.offset > 0:
+            start = str(max(0, self.offset - self.limit))
+            href = self.next_page.href([("offset", start)], self.limit)
+            links.append(_link("prev", "Items (prev)", href))
+        return links
+
+
+def _link(rel: str, title: str, href: str) -> dict[str, str]:
+    return {"type": "application/geo+json", "rel": rel, "title": title, "href": href}
+
+
 def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
-                resulttype: str, limit: int, offset: int) -> dict[str, Any]:  # fmt: skip
+                resulttype: str, paging: _Paging) -> dict[str, Any]:  # fmt: skip
     """Fetch a page; count separately only when the page does not tell the total."""
     rows = [] if resulttype == "hits" else conn.execute(page.sql, page.params).fetchall()
-    features = json.loads("[" + ",".join(row[0] for row in rows) + "]")
+    features = json.loads("[" + ",".join(row[1] for row in rows) + "]")
     returned = len(features)
-    if resulttype != "hits" and returned < limit and (returned or not offset):
-        matched = offset + returned  # a short page is the last one
+    if resulttype != "hits" and returned < paging.limit and (returned or not paging.offset):
+        matched = paging.offset + returned  # a short page is the last one
     else:
         row = conn.execute(count.sql, count.params).fetchone()
         matched = int(row[0]) if row else 0
-    return {"type": "FeatureCollection", "features": features,
-            "numberMatched": matched, "numberReturned": returned}  # fmt: skip
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features,
+                                  "numberMatched": matched, "numberReturned": returned}  # fmt: skip
+    if resulttype != "hits" and paging.next_page is not None:
+        collection["links"] = paging.links(returned, int(rows[-1][0]) if rows else None)
+    return collection
 
 
 def _invalid(pl: str, en: str) -> ProviderInvalidQueryError:

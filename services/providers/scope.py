@@ -13,17 +13,36 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from services.providers.bbox import Envelope
 from services.providers.crs import CRS84
 
 
 @dataclass(frozen=True)
+class NextPage:
+    """How to link the page after this one: the items URL, the client's parameters
+    (without ``offset``, ``cursor``, ``limit`` and ``f``) and the page size to ask for."""
+
+    url: str
+    params: tuple[tuple[str, str], ...]
+    limit: int
+
+    def href(self, query: list[tuple[str, str]], limit: int | None = None) -> str:
+        """The items URL with the client's parameters, the page size, then ``query``."""
+        size = ("limit", str(limit or self.limit))
+        return f"{self.url}?{urlencode([*self.params, size, *query])}"
+
+
+@dataclass(frozen=True)
 class RequestScope:
-    """The client's bbox (exact, in its own CRS) and the CRS of filter coordinates."""
+    """The client's bbox (exact, in its own CRS), the CRS of filter coordinates, the
+    keyset cursor (the last id of the previous page) and how to link the next page."""
 
     bbox: Envelope | None = None
     filter_crs: str = CRS84
+    after: int | None = None
+    next_page: NextPage | None = None
 
 
 _scope: ContextVar[RequestScope | None] = ContextVar("ogcapi_request_scope", default=None)

@@ -138,12 +138,21 @@ def _view(spec: ViewSpec) -> sql.Composable:
 
 def page_statement(
     spec: ViewSpec, feature: sql.Composable, where: Clause, order: sql.Composable,
-    limit: int, offset: int,
+    limit: int, offset: int, after: int | None = None,
 ) -> Clause:  # fmt: skip
-    """One page of features as JSON text, one row per feature."""
-    statement = sql.SQL("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s").format(
-        feature, _view(spec), where.sql, order
-    )
+    """One page as rows of (id, feature JSON text).
+
+    The page's rows are chosen in a subquery of plain columns, so rows skipped by
+    ``offset`` are never turned into JSON; ``after`` (a keyset cursor: the last id of the
+    previous page, ordered by id) replaces the offset, so a deep page costs a first one.
+    """
+    if after is not None:
+        keyset = Clause(sql.SQL("{} > %s").format(sql.Identifier("t", spec.id_column)), [after])
+        where = all_of([where, keyset])
+    statement = sql.SQL(
+        "SELECT {}, {} FROM (SELECT * FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s) AS t"
+        " ORDER BY {}"
+    ).format(sql.Identifier("t", spec.id_column), feature, _view(spec), where.sql, order, order)
     return Clause(statement, [*where.params, limit, offset])
 
 

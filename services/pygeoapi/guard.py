@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from geoportal.text import Text
 from services.edge.documents import OGC_API, respond
@@ -54,12 +56,17 @@ class OgcApiGuard:
         if checked.query_string is not None:
             environ = {**environ, "QUERY_STRING": checked.query_string}
         with request_scope(checked.scope):
-            return self._forward(environ, start_response)
+            return self._forward(environ, start_response, route)
 
     def _check(self, environ: dict[str, Any]) -> tuple[str, Checked]:
         route, collection = check_path(environ.get("PATH_INFO", ""), self.collections)
         _check_method(environ, route)
-        return route, check_query(route, collection, environ.get("QUERY_STRING", ""))
+        query = environ.get("QUERY_STRING", "")
+        checked = check_query(route, collection, query, _wants_html(environ, query))
+        if environ.get("REQUEST_METHOD", "GET").upper() == "POST":
+            # a link cannot carry the filter of a POST body: no keyset link to follow
+            checked.scope = replace(checked.scope, next_page=None)
+        return route, checked
 
     @staticmethod
     def _refuse(
@@ -69,7 +76,7 @@ class OgcApiGuard:
         return respond(start_response, refusal, OGC_API, method, COMMON_HEADERS)
 
     def _forward(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
+        self, environ: dict[str, Any], start_response: Callable[..., Any], route: str
     ) -> Iterable[bytes]:
         captured: list[Any] = []
 
@@ -90,8 +97,33 @@ class OgcApiGuard:
             return self._refuse(start_response, failure, environ)
         if 400 <= code < 500:
             body, headers = _bilingual(code, body, headers)
+        elif route in _GEOJSON_ROUTES:
+            headers = _as_geojson(headers)
         start_response(status, [*headers, *COMMON_HEADERS])
         return body
+
+
+# Features and feature collections are GeoJSON (/req/geojson/content); pygeoapi labels
+# every JSON answer with the server's one mimetype, application/json.
+_GEOJSON_ROUTES = frozenset({"items", "item"})
+
+
+def _as_geojson(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``Content-Type: application/json`` becomes ``application/geo+json``."""
+    return [
+        (key, "application/geo+json")
+        if key.lower() == "content-type" and value.split(";")[0].strip() == "application/json"
+        else (key, value)
+        for key, value in headers
+    ]
+
+
+def _wants_html(environ: dict[str, Any], query: str) -> bool:
+    """Whether pygeoapi will answer HTML: ``f=html``, or no ``f`` and a browser's Accept."""
+    fmt = dict(parse_qsl(query)).get("f")
+    if fmt is not None:
+        return fmt.lower() == "html"
+    return "text/html" in environ.get("HTTP_ACCEPT", "")
 
 
 def _with_common_headers(start_response: Callable[..., Any]) -> Callable[..., Any]:

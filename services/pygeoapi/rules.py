@@ -8,6 +8,7 @@ the same configuration pygeoapi serves. A refusal names the problem in Polish an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,17 +18,26 @@ from geoportal.text import Text
 from services.edge.failures import Failure, Refusal
 from services.providers.bbox import BBoxError, parse_bbox
 from services.providers.crs import CRS84, normalize_crs
-from services.providers.scope import RequestScope
+from services.providers.scope import NextPage, RequestScope
 
 MAX_OFFSET = 2**31 - 1
+MAX_ID = 2**63 - 1  # gid is a bigint
 MAX_FIELDS = 64  # query parameters in one request
 MAX_VALUE = 4096  # characters in one value (a CQL filter is the longest)
 MAX_PLAIN = 256  # characters in a property filter value
 COMMON = frozenset({"f", "lang"})
 ITEMS = COMMON | {
     "bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "properties", "sortby",
-    "skipGeometry", "filter", "filter-lang", "filter-crs", "q", "resulttype",
+    "skipGeometry", "filter", "filter-lang", "filter-crs", "q", "resulttype", "cursor",
 }  # fmt: skip
+# Not carried from one page to the next: the next link sets its own.
+_PAGE_PARAMS = frozenset({"offset", "cursor", "limit", "f"})
+# ``cursor`` of a next link: features already served, then the last id served.
+CURSOR_PATTERN = r"^(0|[1-9][0-9]{0,9})_([1-9][0-9]{0,18})$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$"
+)
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
@@ -45,6 +55,9 @@ class Collection:
     properties: frozenset[str]
     crs: frozenset[str]
     tiled: bool = False  # has a vector-tile provider
+    items_url: str = ""  # absolute, for the next links of feature collections
+    page: int = 10  # items when the client asks no limit (pygeoapi's default)
+    max_page: int = 10
 
 
 @dataclass
@@ -58,6 +71,9 @@ class Checked:
 def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
     """Property names and CRS lists of the feature and record collections of a config."""
     result = {}
+    root = config.get("server", {}).get("url", "")
+    limits = config.get("server", {}).get("limits", {})
+    page, max_page = int(limits.get("default_items", 10)), int(limits.get("max_items", 10))
     for name, resource in config.get("resources", {}).items():
         if resource.get("itemType") == "record":
             result[name] = Collection(RECORD_PROPERTIES, frozenset({CRS84}))
@@ -67,7 +83,8 @@ def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
             fields = provider.get("data", {}).get("fields", {})
             tiled = any(p["type"] == "tile" for p in resource["providers"])
             crs = frozenset(provider.get("crs", [CRS84]))
-            result[name] = Collection(frozenset(fields), crs, tiled)
+            url = f"{root}/collections/{name}/items"
+            result[name] = Collection(frozenset(fields), crs, tiled, url, page, max_page)
     return result
 
 
@@ -126,8 +143,11 @@ def _tile_route(rest: list[str]) -> str:
     return ""
 
 
-def check_query(route: str, collection: Collection | None, query_string: str) -> Checked:
-    """Refuse unknown, repeated or malformed parameters; canonicalise CRS URIs."""
+def check_query(
+    route: str, collection: Collection | None, query_string: str, wants_html: bool = False
+) -> Checked:
+    """Refuse unknown, repeated or malformed parameters; canonicalise CRS URIs; turn a
+    ``cursor`` into the keyset of the scope (and the ``offset`` pygeoapi counts with)."""
     pairs = _pairs(query_string)
     allowed = _allowed(route, collection)
     names = [name for name, _ in pairs]
@@ -141,10 +161,50 @@ def check_query(route: str, collection: Collection | None, query_string: str) ->
     original, params = dict(pairs), dict(pairs)
     canonical = _canonical_crs(params, collection)
     _check_values(params, collection)
-    scope = RequestScope(bbox=_bbox(params), filter_crs=params.get("filter-crs", CRS84))
-    changed = any(original[name] != uri for name, uri in canonical.items())
-    query = urlencode([(k, canonical.get(k, v)) for k, v in pairs]) if changed else None
-    return Checked(scope, query)
+    position, after = _cursor(params)
+    scope = RequestScope(
+        bbox=_bbox(params), filter_crs=params.get("filter-crs", CRS84),
+        after=after, next_page=_next_page(pairs, collection, wants_html),
+    )  # fmt: skip
+    changed = after is not None or any(original[k] != uri for k, uri in canonical.items())
+    forwarded = [(k, canonical.get(k, v)) for k, v in pairs if k != "cursor"]
+    if after is not None:
+        forwarded.append(("offset", str(position)))
+    return Checked(scope, urlencode(forwarded) if changed else None)
+
+
+def _cursor(params: dict[str, str]) -> tuple[int, int | None]:
+    """Position and last id of a ``cursor``; (0, None) without one."""
+    if "cursor" not in params:
+        return 0, None
+    if "offset" in params or "sortby" in params:
+        raise _bad("cursor nie łączy się z offset ani sortby",
+                   "cursor cannot be combined with offset or sortby")  # fmt: skip
+    match = _CURSOR.match(params["cursor"])
+    if not match or int(match[1]) > MAX_OFFSET or int(match[2]) > MAX_ID:
+        raise _bad("nieprawidłowy cursor (użyj łącza next)",
+                   "invalid cursor (follow the next link)")  # fmt: skip
+    return int(match[1]), int(match[2])
+
+
+def _next_page(
+    pairs: list[tuple[str, str]], collection: Collection, wants_html: bool
+) -> NextPage | None:
+    """Next links page by id after the last feature (keyset) unless the client sorts.
+
+    The spec leaves next links to the server. GDAL's OAPIF driver (3.6 asks ``limit=10``
+    and follows ``next``) would need a thousand requests for a county's parcels, so a
+    machine-readable next page holds at least the default page; a person paging HTML
+    keeps the page size they chose.
+    """
+    params = dict(pairs)
+    hits = params.get("resulttype", "").lower() == "hits"
+    if not collection.items_url or "sortby" in params or hits:
+        return None  # pygeoapi's offset links
+    requested = min(int(params.get("limit", collection.page)), collection.max_page)
+    size = requested if wants_html else max(requested, collection.page)
+    kept = tuple((k, v) for k, v in pairs if k not in _PAGE_PARAMS)
+    return NextPage(collection.items_url, kept, size)
 
 
 def _pairs(query_string: str) -> list[tuple[str, str]]:
@@ -229,7 +289,31 @@ def _choice(*options: str) -> Any:
     return check
 
 
+def _datetime(value: str, _: Collection) -> None:
+    """RFC 3339 instant or interval (``..`` or nothing for an open end); no collection has
+    a time dimension, so a valid one selects everything (/req/core/fc-time-response)."""
+    ends = value.split("/")
+    if len(ends) > 2 or all(end in ("", "..") for end in ends):
+        raise _bad("datetime: data, czas RFC 3339 lub przedział",
+                   "datetime: an RFC 3339 date, date-time or interval")  # fmt: skip
+    instants = [_instant(end) for end in ends if end not in ("", "..")]
+    if len(instants) == 2 and instants[0] > instants[1]:
+        raise _bad("datetime: początek po końcu", "datetime: begin after end")
+
+
+def _instant(text: str) -> dt.datetime:
+    if not _RFC3339.match(text):
+        raise _bad("datetime: data, czas RFC 3339 lub przedział",
+                   "datetime: an RFC 3339 date, date-time or interval")  # fmt: skip
+    try:
+        moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _bad("datetime: nie ma takiej daty", "datetime: no such date") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 _VALUE_CHECKS: dict[str, Any] = {
+    "datetime": _datetime,
     "limit": _limit,
     "offset": _offset,
     "properties": _names,

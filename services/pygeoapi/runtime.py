@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -26,6 +27,7 @@ import yaml
 from geoportal.files import write_atomic, write_if_changed
 from geoportal.settings import Settings
 from services.configgen.pygeoapi import PLACEHOLDER_RECORDS
+from services.pygeoapi.rules import CURSOR_PATTERN
 
 CONFIG_NAME = "pygeoapi-config.yml"
 OPENAPI_NAME = "pygeoapi-openapi.json"
@@ -96,8 +98,67 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     document = json.loads(generate_openapi_document(config_path, "json"))
     document["info"]["version"] = version("geoportal")
     _in_one_language(document["info"], language)
+    _describe_as_served(document)
+    _advertise_page_sizes(document, yaml.safe_load(config_text)["server"].get("limits", {}))
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
+
+
+FEATURES_1 = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-features-1.yaml"
+TILES_1 = "https://schemas.opengis.net/ogcapi/tiles/part1/1.0/openapi/ogcapi-tiles-1.yaml"
+_TILESET_LIST = re.compile(r"^/collections/[^/]+/tiles$")
+_ITEMS = re.compile(r"^/collections/[^/]+/items$")
+
+
+def _describe_as_served(document: dict[str, Any]) -> None:
+    """What pygeoapi 0.21 documents wrongly or not at all.
+
+    Found by schemathesis: /conformance is described as a landing page, a collection's
+    tile set list by a draft schema (``tileMatrixSetLinks``) where OGC API Tiles 1.0
+    (``tilesets``) is served. Found by the conformance test: items take ``datetime``
+    (/req/core/fc-time-definition) even without a time dimension. And ours: ``cursor``.
+    """
+    paths = document.get("paths", {})
+    if "/conformance" in paths:
+        answer = f"{FEATURES_1}#/components/responses/ConformanceDeclaration"
+        paths["/conformance"]["get"]["responses"]["200"] = {"$ref": answer}
+    for path, item in paths.items():
+        if _TILESET_LIST.match(path) and "get" in item:
+            answer = f"{TILES_1}#/components/responses/TileSetsList"
+            item["get"]["responses"]["200"] = {"$ref": answer}
+        if _ITEMS.match(path) and "get" in item:
+            parameters = item["get"].setdefault("parameters", [])
+            if not any("datetime" in json.dumps(p) for p in parameters):
+                parameters.append({"$ref": f"{FEATURES_1}#/components/parameters/datetime"})
+            parameters.append(CURSOR_PARAMETER)
+
+
+def _advertise_page_sizes(document: dict[str, Any], limits: dict[str, Any]) -> None:
+    """``components/parameters/limit``: where QGIS's OAPIF provider looks for the default
+    and maximum page size (pygeoapi writes them only inline, per path, so QGIS fell back
+    to pages of 100; with both it asks max(1000, default) up to the maximum)."""
+    default, maximum = int(limits.get("default_items", 10)), int(limits.get("max_items", 10))
+    document.setdefault("components", {}).setdefault("parameters", {})["limit"] = {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "description": f"Items per page (maximum={maximum}, default={default}).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": default},
+    }
+
+
+CURSOR_PARAMETER = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "style": "form",
+    "explode": False,
+    "description": "Where the next page starts: set by the server in `next` links (features "
+    "already served, then the last id). Not combined with `offset` or `sortby`.",
+    "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+}
 
 
 def _in_one_language(info: dict[str, Any], language: str) -> None:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import jsonschema
 import pyproj
@@ -89,7 +89,10 @@ def test_openapi_advertises_page_sizes(ogc):
     document = json.loads(response.get_data(as_text=True))
     params = document["paths"]["/collections/parcels/items"]["get"]["parameters"]
     limit = next(p for p in params if isinstance(p, dict) and p.get("name") == "limit")
-    assert limit["schema"]["default"] == 100 and limit["schema"]["maximum"] == 10000
+    assert limit["schema"]["default"] == 1000 and limit["schema"]["maximum"] == 10000
+    # QGIS reads the page sizes only from here (QgsOapifApiRequest::processReply)
+    shared = document["components"]["parameters"]["limit"]["schema"]
+    assert shared["default"] == 1000 and shared["maximum"] == 10000
 
 
 def test_openapi_document_is_valid_openapi_3_0(ogc):
@@ -200,6 +203,18 @@ def test_item_by_id_and_parcel_id_property(ogc, database, ogc_parcels):
     assert in_2180["geometry"]["coordinates"][0][0][0][0] == pytest.approx(N0 + SIZE)
 
 
+def _next(body: dict[str, Any]) -> str | None:
+    url = next((lk["href"] for lk in body["links"] if lk["rel"] == "next"), None)
+    return url and "/ogc" + url.split("/ogc", 1)[1]
+
+
+def _with_limit(url: str, limit: int) -> str:
+    """A next link with the client's own page size (a client may always choose it)."""
+    path, query = url.split("?", 1)
+    kept = [(k, v) for k, v in parse_qsl(query) if k != "limit"]
+    return f"{path}?{urlencode([*kept, ('limit', limit)])}"
+
+
 def test_paging_has_no_duplicates_or_gaps(ogc, database):
     bbox = f"bbox={N0 - 1},{E0 - 1},{N0 + 301},{E0 + 301}&bbox-crs=EPSG:2180"
     expected = sql_parcel_ids(
@@ -212,10 +227,87 @@ def test_paging_has_no_duplicates_or_gaps(ogc, database):
         status, body = get(ogc, url)
         assert status == 200 and body["numberMatched"] == len(expected)
         seen += [f["properties"]["parcel_id"] for f in body["features"]]
-        url = next((lk["href"] for lk in body["links"] if lk["rel"] == "next"), None)
-        url = url and "/ogc" + url.split("/ogc", 1)[1]
+        url = _next(body)
+        assert url is None or "cursor=" in url and "offset=" not in url
+        url = url and _with_limit(url, limit)
         pages += 1
     assert sorted(seen) == expected and len(seen) == len(set(seen)) and pages >= 4
+
+
+TEST_DISTRICT = {"district_name": "Obręb Testowy"}
+
+
+def _ids_by_gid(database) -> list[str]:
+    with database.connect("public") as conn:
+        rows = conn.execute(
+            "SELECT parcel_id FROM publish.parcels WHERE district_name = %s ORDER BY gid",
+            (TEST_DISTRICT["district_name"],),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_next_links_carry_a_cursor_and_the_default_page(ogc, database):
+    """GDAL 3.6 asks limit=10 and follows next: the next page holds the default (1000);
+    a page read as HTML keeps the size its reader chose; offset keeps working."""
+    expected = _ids_by_gid(database)
+    first = items(ogc, {**TEST_DISTRICT, "limit": 3})
+    assert [f["properties"]["parcel_id"] for f in first["features"]] == expected[:3]
+    url = _next(first)
+    assert url is not None
+    query = dict(parse_qsl(url.split("?", 1)[1]))
+    assert query["limit"] == "1000" and query["district_name"] == "Obręb Testowy"
+    assert query["cursor"] == f"3_{first['features'][-1]['id']}"
+    status, rest = get(ogc, url)
+    assert [f["properties"]["parcel_id"] for f in rest["features"]] == expected[3:]
+    assert rest["numberMatched"] == len(expected) and _next(rest) is None
+    html = ogc.get(f"/ogc/collections/parcels/items?{urlencode({**TEST_DISTRICT, 'limit': 3})}",
+                   headers={"Accept": "text/html"})  # fmt: skip
+    assert html.status_code == 200 and "limit=3&amp;cursor=3_" in html.get_data(as_text=True)
+    middle = items(ogc, {**TEST_DISTRICT, "limit": 2, "offset": 5})
+    assert [f["properties"]["parcel_id"] for f in middle["features"]] == expected[5:7]
+    assert middle["numberMatched"] == len(expected)
+    assert dict(parse_qsl(_next(middle).split("?", 1)[1]))["cursor"].startswith("7_")
+
+
+def test_keyset_pages_survive_changes_between_requests(ogc, database):
+    """A parcel retired after page 1 shifts offset pages (one is skipped); cursor pages
+    skip nothing, and a parcel added meanwhile is read once, at the end."""
+    expected = _ids_by_gid(database)
+    first = items(ogc, {**TEST_DISTRICT, "limit": 3})
+    by_offset_before = items(ogc, {**TEST_DISTRICT, "limit": 3, "offset": 3})
+    with database.connect("owner") as conn:
+        conn.execute("UPDATE data.parcel SET object_end = now() WHERE parcel_id = %s",
+                     (expected[0],))  # fmt: skip
+        conn.execute(
+            "INSERT INTO data.parcel (namespace, local_id, version_id, version_start, parcel_id,"
+            " number, district_id, area_ha, land_register_no, geom) SELECT namespace,"
+            " local_id || '.new', version_id, version_start, parcel_id || '.new', number,"
+            " district_id, area_ha, land_register_no, geom FROM data.parcel WHERE parcel_id = %s",
+            (expected[1],),
+        )
+    try:
+        by_offset_after = items(ogc, {**TEST_DISTRICT, "limit": 3, "offset": 3})
+        assert by_offset_after["features"][0] != by_offset_before["features"][0]  # shifted
+        seen = [f["properties"]["parcel_id"] for f in first["features"]]
+        url = _next(first)
+        while url:
+            status, body = get(ogc, _with_limit(url, 3))
+            seen += [f["properties"]["parcel_id"] for f in body["features"]]
+            url = _next(body)
+        assert seen == [*expected, f"{expected[1]}.new"]
+    finally:
+        with database.connect("owner") as conn:
+            conn.execute("DELETE FROM data.parcel WHERE parcel_id = %s", (f"{expected[1]}.new",))
+            conn.execute("UPDATE data.parcel SET object_end = NULL WHERE parcel_id = %s",
+                         (expected[0],))  # fmt: skip
+
+
+def test_cursor_refusals(ogc):
+    for query in ({"cursor": "3_1", "offset": "3"}, {"cursor": "3_1", "sortby": "area_ha"},
+                  {"cursor": "abc"}, {"cursor": "3_0"}, {"cursor": f"1_{2**63}"},
+                  {"cursor": "-1_5"}):  # fmt: skip
+        status, body = get(ogc, f"/ogc/collections/parcels/items?{urlencode(query)}")
+        assert status == 400 and "cursor" in body["description"], query
 
 
 def test_huge_limit_is_clamped(ogc, database):

@@ -24,7 +24,9 @@ BAD_REQUESTS = [
     (f"{ITEMS}?limit=-1", 400), (f"{ITEMS}?limit=0", 400), (f"{ITEMS}?limit=abc", 400),
     (f"{ITEMS}?limit=1.5", 400), (f"{ITEMS}?limit=unlimited", 400), (f"{ITEMS}?limit=", 400),
     (f"{ITEMS}?offset=100000000000000000000", 400), (f"{ITEMS}?offset=-1", 400),
-    (f"{ITEMS}?offset=1e3", 400),
+    (f"{ITEMS}?offset=1e3", 400), (f"{ITEMS}?cursor=5", 400), (f"{ITEMS}?cursor=1_0", 400),
+    (f"{ITEMS}?cursor=3_1&offset=3", 400), (f"{ITEMS}?cursor=3_1&sortby=area_ha", 400),
+    (f"{ITEMS}?cursor=99999999999_1", 400), (f"{ITEMS}?cursor=", 400),
     # bbox (1)
     (f"{ITEMS}?bbox=1,2,3", 400), (f"{ITEMS}?bbox=1,2,3,4,5", 400),
     (f"{ITEMS}?bbox=1,2,3,4c", 400), (f"{ITEMS}?bbox=19,51,18,52", 400),
@@ -51,7 +53,10 @@ BAD_REQUESTS = [
     (f"{ITEMS}?filter=area_ha = 'x'", 400), (f"{ITEMS}?filter-lang=cql2-text", 400),
     (f"{ITEMS}?filter={DEEP}", 400), (f"{ITEMS}?filter={WIDE}", 400),
     (f"{ITEMS}?filter={WIDE}{WIDE}", 400),
-    (f"{ITEMS}?q={'x' * 300}", 400), (f"{ITEMS}?datetime=2024-01-01", 400),
+    (f"{ITEMS}?q={'x' * 300}", 400), (f"{ITEMS}?datetime=yesterday", 400),
+    (f"{ITEMS}?datetime=2024-02-30", 400), (f"{ITEMS}?datetime=2024-02-01/2024-01-01", 400),
+    (f"{ITEMS}?datetime=../..", 400), (f"{ITEMS}?datetime=2024-01-01T10:00:00", 400),
+    (f"{ITEMS}?datetime=2024-01-01/2024-02-01/2024-03-01", 400),
     # feature ids (11)
     (f"{ITEMS}/1abc", 404), (f"{ITEMS}/1;DROP TABLE x", 404), (f"{ITEMS}/1<script>", 404),
     (f"{ITEMS}/-1", 404), (f"{ITEMS}/01", 404), (f"{ITEMS}/99999999999999999999", 404),
@@ -115,6 +120,11 @@ def test_cql_json_filter_by_post_works(ogc, database):
     assert response.status_code == 200
     features = response.get_json()["features"]
     assert [f["id"] for f in features] == [sql_gid(database, "100899_9.0001.5/1")]
+    every = {"op": "like", "args": [{"property": "parcel_id"}, "100899_9.%"]}
+    paged = ogc.post(f"{ITEMS}?limit=2", data=json.dumps(every), content_type="application/json")
+    assert paged.status_code == 200 and len(paged.get_json()["features"]) == 2
+    # a GET link cannot carry the body's filter: no cursor link leads away from it
+    assert not any("cursor=" in link["href"] for link in paged.get_json()["links"])
 
 
 def test_cql_json_deep_nesting_is_refused_quickly(ogc):

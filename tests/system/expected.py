@@ -31,3 +31,12 @@ def parcels_in_bbox_lonlat(database: Database, bbox: tuple[float, float, float, 
 def box_around(x: float, y: float, half: float) -> tuple[float, float, float, float]:
     """A square box around a point."""
     return (x - half, y - half, x + half, y + half)
+
+
+def current_parcel_ids(database: Database) -> set[str]:
+    """Every current parcel id (what a whole-layer download must hold)."""
+    with database.connect("owner") as conn:
+        rows = conn.execute(
+            "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL AND object_end IS NULL"
+        ).fetchall()
+    return {row[0] for row in rows}

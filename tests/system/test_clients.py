@@ -11,6 +11,9 @@ import json
 import math
 import re
 import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from owslib.ogcapi.features import Features
@@ -19,7 +22,12 @@ from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
 from PIL import Image
 
-from tests.system.expected import box_around, parcels_in_bbox_2180, parcels_in_bbox_lonlat
+from tests.system.expected import (
+    box_around,
+    current_parcel_ids,
+    parcels_in_bbox_2180,
+    parcels_in_bbox_lonlat,
+)
 
 pytestmark = pytest.mark.system
 URN_2180 = "urn:ogc:def:crs:EPSG::2180"
@@ -183,3 +191,89 @@ def test_ogcapi_bbox_in_epsg_2180_is_northing_first(live_server, http, database,
     assert response.status_code == 200
     found = {feature["properties"]["parcel_id"] for feature in response.json()["features"]}
     assert found == parcels_in_bbox_2180(database, (x_min, y_min, x_max, y_max))
+
+
+# GDAL's field types for the catalog's property types and for the XSD types MapServer declares.
+OGR_OF_PROPERTY = {"string": "String", "integer": "Integer", "number": "Real", "date": "Date",
+                   "datetime": "DateTime"}  # fmt: skip
+OGR_OF_XSD = {"string": "String", "integer": "Integer", "int": "Integer", "long": "Integer",
+              "double": "Real", "decimal": "Real", "float": "Real", "date": "Date",
+              "dateTime": "DateTime"}  # fmt: skip
+XSD = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _download(settings, tmp_path: Path, source: str, layer: str) -> tuple[str, list[str]]:
+    """``ogr2ogr`` with no options into a GeoPackage: ``ogrinfo`` of it and the requests
+    the application served meanwhile (its access log, one line per request)."""
+    log = settings.var_dir / "log" / "access.log"
+    before = len(log.read_text(encoding="utf-8").splitlines())
+    target = tmp_path / "layer.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", str(target), source, layer],
+                   capture_output=True, text=True, timeout=600, check=True)  # fmt: skip
+    served = log.read_text(encoding="utf-8").splitlines()[before:]
+    info = subprocess.run(
+        ["ogrinfo", "-so", "-al", str(target)], capture_output=True, text=True, timeout=60,
+        check=True,
+    )  # fmt: skip
+    return info.stdout, served
+
+
+def _distinct(tmp_path: Path, column: str) -> set[str]:
+    result = subprocess.run(
+        ["ogrinfo", "-q", "-al", "-geom=NO", str(tmp_path / "layer.gpkg")],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return set(re.findall(rf"^  {column} \(String\) = (.+)$", result.stdout, re.MULTILINE))
+
+
+def _fields(info: str) -> dict[str, str]:
+    return dict(re.findall(r"^(\w+): (\w+) \(", info, re.MULTILINE))
+
+
+def _requests(served: list[str], keep: Callable[[str], bool]) -> list[str]:
+    return [line for line in served if keep(line)]
+
+
+def test_gdal_downloads_the_whole_ogcapi_layer_in_few_requests(
+    live_server, settings, database, catalog, tmp_path
+):
+    """GDAL 3.6 asks ``limit=10`` and then follows ``next``: the next pages are keyset
+    pages of the default size (1000), so 1,500 parcels take a handful of requests."""
+    expected = current_parcel_ids(database)
+    info, served = _download(settings, tmp_path, f"OAPIF:{live_server}/ogc", "parcels")
+    assert f"Feature Count: {len(expected)}" in info
+    assert _distinct(tmp_path, "parcel_id") == expected
+    layer = next(layer for layer in catalog.for_service("ogcapi") if layer.id == "parcels")
+    declared = {prop.name: OGR_OF_PROPERTY[prop.type] for prop in layer.properties}
+    assert _fields(info) == declared
+    pages = _requests(served, lambda line: "/collections/parcels/items" in line)
+    assert all('" 200 ' in line for line in served)
+    assert len(served) <= 3 + math.ceil(len(expected) / 1000), served
+    assert all("cursor=" in line and "offset=" not in line for line in pages[2:]), pages
+
+
+def test_gdal_downloads_the_whole_wfs_layer_with_declared_types(
+    live_server, settings, database, http, tmp_path
+):
+    """WFS 2.0: GDAL reads the schema once (not per page) and keeps its declared types;
+    it pages by its own 100 (GDAL 3.6 ignores CountDefault)."""
+    expected = current_parcel_ids(database)
+    source = f"WFS:{live_server}/ows?VERSION=2.0.0"
+    info, served = _download(settings, tmp_path, source, "geoportal:dzialki")
+    assert f"Feature Count: {len(expected)}" in info
+    assert _distinct(tmp_path, "ID_DZIALKI") == expected
+    describe = _requests(served, lambda line: "DescribeFeatureType" in line)
+    pages = _requests(served, lambda line: "REQUEST=GetFeature" in line)
+    assert len(describe) == 1 and len(pages) <= math.ceil(len(expected) / 100) + 1
+    schema = http.get(f"{live_server}/ows", params={
+        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "DescribeFeatureType",
+        "TYPENAMES": "geoportal:dzialki"}, timeout=30)  # fmt: skip
+    types = {element.get("name"): element.get("type", "").rpartition(":")
+             for element in ET.fromstring(schema.content).iter(f"{XSD}element")}  # fmt: skip
+    # XML Schema's own types (MapServer writes them unprefixed): the properties
+    declared = {name: OGR_OF_XSD[kind] for name, (prefix, _, kind) in types.items()
+                if prefix in ("", "xs", "xsd") and kind}  # fmt: skip
+    fields = _fields(info)
+    assert declared and all(fields[name] == kind for name, kind in declared.items()), (
+        declared, fields,
+    )  # fmt: skip

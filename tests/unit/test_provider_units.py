@@ -146,7 +146,7 @@ def test_generated_config_is_deterministic_and_committed():
     committed = instance.settings.config_dir / "pygeoapi-config.yml"
     assert text == committed.read_text(encoding="utf-8")
     document = yaml.safe_load(text)
-    assert document["server"]["limits"] == {"default_items": 100, "max_items": 10000,
+    assert document["server"]["limits"] == {"default_items": 1000, "max_items": 10000,
                                             "on_exceed": "throttle"}  # fmt: skip
     for resource in document["resources"].values():
         for provider in resource.get("providers", []):
