@@ -75,9 +75,9 @@ def config_check(args: argparse.Namespace, instance: Instance) -> int:
 
 def cache_seed(args: argparse.Namespace, instance: Instance) -> int:
     """Seed the tile caches over the site's seeding area; report time and tile counts."""
-    from services.mapproxy.seed import DEFAULT_LAYERS, SeedError, SeedPlan, seed
+    from services.mapproxy.seed import SeedError, SeedPlan, default_layers, seed
 
-    layers = tuple(args.layers.split(",")) if args.layers else DEFAULT_LAYERS
+    layers = tuple(args.layers.split(",")) if args.layers else default_layers(instance.publications)
     try:
         plan = SeedPlan(bbox=instance.site.seed_area, layers=layers)
         report = seed(instance.settings, plan, concurrency=args.concurrency)

@@ -43,7 +43,7 @@ def _prepare(instance: Instance) -> bool:
 
 def _run(args: argparse.Namespace, instance: Instance) -> int:
     from services.downloads.build import ensure_downloads
-    from services.mapproxy.seed import SeedError, SeedPlan, seed
+    from services.mapproxy.seed import SeedError, SeedPlan, default_layers, seed
 
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
@@ -59,7 +59,8 @@ def _run(args: argparse.Namespace, instance: Instance) -> int:
         worker = start_worker(settings, settings.var_dir / "log")
         if not args.no_seed:
             _say("==> tile cache (only missing tiles are rendered)")
-            report = seed(settings, SeedPlan(bbox=instance.site.seed_area), out=sys.stderr)
+            plan = SeedPlan(instance.site.seed_area, default_layers(instance.publications))
+            report = seed(settings, plan, out=sys.stderr)
             _say(f"    {report.new_tiles} new tiles in {report.seconds:.1f} s, "
                  f"{report.tiles_after} in the cache")  # fmt: skip
         _say("==> download files (rebuilt only when the data changed)")

@@ -14,6 +14,7 @@ from lxml import etree
 
 from etl.readers.base import (
     GML_ID,
+    Noting,
     children,
     decimal,
     first_text,
@@ -57,8 +58,8 @@ def subject_address_text(kids: Kids) -> str | None:
     return f"{head.strip()}, {tail.strip()}".strip(", ") or None
 
 
-def common(reader: EgibGmlReader, feature: etree._Element, kids: Kids) -> dict[str, Any]:
-    """The versioning columns every table has."""
+def common(reader: Noting, feature: etree._Element, kids: Kids) -> dict[str, Any]:
+    """The versioning columns every table has (any reader that notes findings)."""
     space, lid, version = identity(kids)
     if not lid:
         reader.note(

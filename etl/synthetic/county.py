@@ -6,6 +6,7 @@ Output layout (under ``out_dir``)::
     egib/EGIB_<unit>.gml            one file per jednostka ewidencyjna (6 files)
     app/APP_MPZP_<gmina>.gml        APP 2.0: plans + adopting resolutions of a gmina
     app/MPZP_TERENY_<gmina>.gml     zones of those plans (project namespace)
+    topo/BDOT10k_1003.gml           roads, water and place names of the base map
 
 Units are independent (each has its own random streams), so they are generated in
 parallel worker processes for big counties, and the bytes do not depend on the number of
@@ -28,6 +29,8 @@ from etl.synthetic.egib_units import UnitResult, write_unit
 from etl.synthetic.layout import CountyLayout, build_layout
 from etl.synthetic.owners import SubjectPool, build_pool
 from etl.synthetic.plans import build_plan, select_plans
+from etl.synthetic.topo import county_topo
+from etl.synthetic.topo_writer import write_topo
 
 Progress = Callable[[str], None]
 _STATE: dict = {}  # inherited by forked workers: layout, pool, seed, plan obręby, progress
@@ -47,6 +50,7 @@ def generate_demo_county(
     out = Path(out_dir)
     (out / "egib").mkdir(parents=True, exist_ok=True)
     (out / "app").mkdir(parents=True, exist_ok=True)
+    (out / "topo").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     say = _timed(progress, started)
     layout = build_layout(seed, parcels)
@@ -69,6 +73,10 @@ def generate_demo_county(
         write_plans(own, namespace, plan_path)
         write_zones(own, namespace, zone_path)
         paths += [plan_path, zone_path]
+    topo_path = out / "topo" / "BDOT10k_1003.gml"
+    per_obreb = {k: v for r in results for k, v in r.topo.items()}
+    write_topo(county_topo(layout, per_obreb, seed), seed, topo_path)
+    paths.append(topo_path)
     parcels_written = sum(r.counts.get("parcel", 0) for r in results)
     say(f"done: {parcels_written:,} parcels, {len(plans)} plans, {len(paths)} files")
     return paths

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -26,17 +27,18 @@ from shapely.geometry import box
 from geoportal.catalog import Catalog
 from geoportal.files import write_atomic
 from geoportal.instance import Instance
+from geoportal.publications import Publication
 from geoportal.runs import mark_refreshed, pending_refresh
 from geoportal.settings import Settings
-from services.configgen.mapproxy import BASE_LAYER, cache_name
+from services.configgen.mapproxy import BASE_LAYER, cache_name, publication_base_maps
 from services.configgen.templating import render
 from services.mapproxy.app import internal_ows_url, runtime_config
 from services.mapproxy.seed import (
-    DEFAULT_LAYERS,
     DEFAULT_LEVELS,
     SeedError,
     check_source,
     count_tiles,
+    default_layers,
 )
 
 WHOLE_LEVELS_SHARE = 0.5  # of the seeding area: beyond it, drop whole levels
@@ -69,19 +71,22 @@ class RefreshReport:
 
 def plan_refresh(
     catalog: Catalog, area_wkt: str, tables: set[str],
-    seed_bbox: tuple[float, float, float, float],
+    seed_bbox: tuple[float, float, float, float], publications: Sequence[Publication] = (),
 ) -> RefreshPlan:  # fmt: skip
-    """The caches over the changed ``tables`` and the area to drop and reseed."""
+    """The caches over the changed ``tables`` and the area to drop and reseed (base maps
+    of ``publications`` included when one of their layers reads a changed table)."""
     area = shapely.from_wkt(area_wkt)
     touched = [layer.wms_name for layer in catalog.for_service("tiles")
                if layer.data_tables() & tables]  # fmt: skip
-    layers = ([BASE_LAYER] if touched else []) + touched
+    maps = [pub for pub in publications if pub.base_map is not None
+            and any(layer.data_tables() & tables for layer in pub.layers)]  # fmt: skip
+    layers = ([BASE_LAYER] if touched else []) + touched + publication_base_maps(maps)
     seed_box = box(*seed_bbox)
     inside = area.intersection(seed_box)
     return RefreshPlan(
         area=area,
         caches=tuple(cache_name(layer) for layer in layers),
-        seed_layers=tuple(layer for layer in layers if layer in DEFAULT_LAYERS),
+        seed_layers=tuple(layer for layer in layers if layer in default_layers(maps)),
         seed_area=None if inside.is_empty else inside,
         whole_levels=inside.area > WHOLE_LEVELS_SHARE * seed_box.area,
     )
@@ -168,7 +173,7 @@ def refresh_pending(instance: Instance, out: TextIO = sys.stdout) -> str:
         if pending.nothing or pending.area_wkt is None:
             return "tile caches are up to date"
         plan = plan_refresh(instance.catalog, pending.area_wkt, pending.tables,
-                            instance.site.seed_area)  # fmt: skip
+                            instance.site.seed_area, instance.publications)  # fmt: skip
         ows_url: str | None = internal_ows_url(instance.settings)
         try:
             check_source(ows_url or "")

@@ -30,17 +30,33 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from geoportal.files import write_atomic
+from geoportal.publications import Publication
 from geoportal.settings import Settings
-from services.configgen.mapproxy import BASE_LAYER, GRID_2180, WEBMERCATOR, cache_name
+from services.configgen.mapproxy import (
+    BASE_LAYER,
+    GRID_2180,
+    WEBMERCATOR,
+    cache_name,
+    publication_base_maps,
+)
 from services.configgen.templating import render
 from services.mapproxy.app import internal_ows_url, runtime_config
 
 DEFAULT_LAYERS = (BASE_LAYER, "dzialki")
+
+
+def default_layers(publications: Sequence[Publication]) -> tuple[str, ...]:
+    """What ``geoportal run`` and ``cache seed`` seed: the cadastral map, the parcels and
+    every publication offered as a base map (the viewer's switcher shows them)."""
+    return DEFAULT_LAYERS + tuple(publication_base_maps(publications))
+
+
 DEFAULT_LEVELS = {GRID_2180: (0, 10), WEBMERCATOR: (0, 15)}
 
 

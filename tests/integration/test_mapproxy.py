@@ -335,3 +335,17 @@ def test_a_county_wide_change_drops_whole_levels(instance):
     whole = box(*instance.site.extent)
     plan = plan_refresh(instance.catalog, whole.wkt, {"plan_zone"}, instance.site.extent)
     assert plan.whole_levels and "mpzp_cache" in plan.caches
+
+
+def test_a_road_change_refreshes_the_topographic_base_map_only(instance):
+    cell = box(*instance.site.extent).centroid.buffer(500)
+    plan = plan_refresh(instance.catalog, cell.wkt, {"topo_road"}, instance.site.extent,
+                        instance.publications)  # fmt: skip
+    assert plan.caches == ("mapa_topograficzna_cache",)
+    assert plan.seed_layers == ("mapa_topograficzna",)  # seeded like the cadastral map
+    # a building is drawn by both: both maps are refreshed
+    plan = plan_refresh(instance.catalog, cell.wkt, {"building"}, instance.site.extent,
+                        instance.publications)  # fmt: skip
+    assert {"mapa_ewidencyjna_cache", "budynki_cache", "mapa_topograficzna_cache"} <= set(
+        plan.caches
+    )
