@@ -21,7 +21,8 @@ DATA_TABLES: dict[str, Table] = {
     for table in (
         cadastre.CADASTRAL_UNIT, cadastre.CADASTRAL_DISTRICT, cadastre.REGISTRATION_UNIT,
         cadastre.PARCEL, cadastre.BUILDING, cadastre.LAND_USE_CONTOUR,
-        cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.SUBJECT, cadastre.SHARE,
+        cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.BOUNDARY_POINT, cadastre.SUBJECT,
+        cadastre.SHARE,
         planning.PLAN, planning.PLAN_ZONE,
         boundaries.ADMIN_UNIT, boundaries.TERC_NAME, boundaries.PRG_ADDRESS,
         topography.TOPO_ROAD, topography.TOPO_WATERCOURSE, topography.TOPO_WATER_AREA,

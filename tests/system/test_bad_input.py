@@ -287,6 +287,23 @@ CASES = {
         "filter": "pg_sleep(5) = 1"}, 400, "InvalidParameterValue"),
     "water bbox nan": Case("/ogc/collections/water_areas/items", {"bbox": "nan,1,2,3"}, 400,
                            "InvalidParameterValue"),
+    # boundary points and administrative boundaries
+    "granice layer of another endpoint": Case("/ows/granice", GETMAP | {"LAYERS": "drogi"}, 400,
+                                              "LayerNotDefined"),
+    "granice filter injection": Case("/ows/granice", GETMAP | {"LAYERS": "gminy", "FILTER":
+        "(" + _filter('name", pg_sleep(2) FROM publish.communes LIMIT 1 --') + ")"},
+        400, "InvalidParameterValue"),
+    "granice wfs unknown property": Case("/ows/granice", GETFEATURE | {
+        "TYPENAMES": "powiaty", "PROPERTYNAME": "gmina_id"}, 400, "InvalidParameterValue"),
+    "boundary points wfs sortby sql": Case("/ows/ewidencja", GETFEATURE | {
+        "TYPENAMES": "punkty_graniczne", "SORTBY": "point_id;DROP TABLE x"}, 400,
+        "InvalidParameterValue"),
+    "boundary points limit unlimited": Case("/ogc/collections/boundary_points/items", {
+        "limit": "unlimited"}, 400, "InvalidParameterValue"),
+    "boundary points offset huge": Case("/ogc/collections/boundary_points/items", {
+        "offset": "100000000000000000000"}, 400, "InvalidParameterValue"),
+    "communes bbox crs injection": Case("/ogc/collections/communes/items", {
+        "bbox": "1,2,3,4", "bbox-crs": "EPSG:4326;DROP"}, 400, "InvalidParameterValue"),
     "watercourse id injection": Case("/ogc/collections/watercourses/items/1;DROP TABLE x", {},
                                      404, "NotFound"),
 }  # fmt: skip

@@ -48,7 +48,8 @@ def test_service_feed_lists_each_theme_with_its_feed(http, live_server, built):
     feed = _feed(http, f"{live_server}/pobieranie/atom.xml")
     links = [link.get("href") for link in feed.iterfind("a:entry/a:link", ATOM)]
     assert links == [
-        f"{live_server}/pobieranie/{key}.atom" for key in ("ewidencja", "uzytki", "mpzp", "baza")
+        f"{live_server}/pobieranie/{key}.atom"
+        for key in ("ewidencja", "uzytki", "mpzp", "baza", "granice")
     ]
 
 
