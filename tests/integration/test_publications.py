@@ -33,6 +33,7 @@ EXPECTED_LAYERS = {
         "obreby",
         "jednostki_ewidencyjne",
         "punkty_graniczne",
+        "adresy",
     },
     "uzytki": {"uzytki", "klasouzytki"},
     "mpzp": {"mpzp"},

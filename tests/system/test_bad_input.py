@@ -304,6 +304,10 @@ CASES = {
         "offset": "100000000000000000000"}, 400, "InvalidParameterValue"),
     "communes bbox crs injection": Case("/ogc/collections/communes/items", {
         "bbox": "1,2,3,4", "bbox-crs": "EPSG:4326;DROP"}, 400, "InvalidParameterValue"),
+    "addresses cql quote break": Case("/ogc/collections/addresses/items", {
+        "filter": "street = 'a' OR '1'='1"}, 400, "InvalidParameterValue"),
+    "addresses wfs owner column": Case("/ows/ewidencja", GETFEATURE | {
+        "TYPENAMES": "adresy", "PROPERTYNAME": "pesel"}, 400, "InvalidParameterValue"),
     "watercourse id injection": Case("/ogc/collections/watercourses/items/1;DROP TABLE x", {},
                                      404, "NotFound"),
 }  # fmt: skip
