@@ -18,6 +18,7 @@ import re
 import pytest
 from owslib.wmts import WebMapTileService
 from PIL import Image
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.system
 
@@ -144,3 +145,19 @@ def test_the_viewer_offers_the_topographic_base_map(live_server, http):
     assert bases["baza"]["wms_name"] == "mapa_topograficzna"
     assert bases["baza"]["title"] == "Mapa topograficzna"
     assert bases["baza"]["wms_layers"] == BAZA.split(",")
+
+
+def test_a_print_on_the_topographic_base_map_shows_the_road(live_server, http, road_point):
+    """The print draws the base map from /ows with the publication's layers (no tile
+    cache involved): the middle of the printed map is the road, in its colour."""
+    x, y = road_point
+    answer = http.get(f"{live_server}/drukuj", params={
+        "x": f"{x:.2f}", "y": f"{y:.2f}", "scale": "1000", "dpi": "150", "base": "baza",
+        "layers": "parcels"}, timeout=60)  # fmt: skip
+    assert answer.status_code == 200, answer.text[:300]
+    images = PdfReader(io.BytesIO(answer.content)).pages[0].images
+    picture = max((image.image for image in images), key=lambda im: im.width * im.height)
+    picture = picture.convert("RGB")
+    cx, cy = picture.width // 2, picture.height // 2
+    around = [picture.getpixel((cx + dx, cy + dy)) for dx in range(-2, 3) for dy in range(-2, 3)]
+    assert LOCAL_ROAD in around, around
