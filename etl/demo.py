@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
+
 from etl.pipeline import LoadResult, load_files
 from etl.synthetic import generate_demo_county
 from etl.synthetic.county import SUBJECT_FILE
@@ -41,21 +43,26 @@ def demo_files(settings: Settings, progress: Callable[[str], None]) -> list[Path
 
 
 def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResult | None:
-    """Load the demo county if no parcel is loaded yet, or if only the demo county was
-    loaded, before the generator wrote its topographic map (the same files again change
-    nothing in the cadastre); return the load, or None if skipped. A county's own data
-    (any other load) are never joined by the demo's."""
+    """Load the demo county if :func:`demo_needs_loading`; return the load, or None."""
     with database.connect("owner") as conn:
-        row = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM data.parcel), EXISTS (SELECT 1 FROM data.topo_road),"
-            " coalesce(bool_and(source LIKE %s), false)"
-            " FROM ops.etl_run WHERE status = 'done' AND NOT dry_run",
-            (f"{SUBJECT_FILE}%",),
-        ).fetchone()
-    parcels, topography, only_demo = row if row else (False, False, False)
-    if parcels and (topography or not only_demo):
+        needed = demo_needs_loading(conn)
+    if not needed:
         return None
     return load_files(database, demo_files(database.settings, progress), progress)
+
+
+def demo_needs_loading(conn: psycopg.Connection) -> bool:
+    """Whether no parcel is loaded yet, or only the demo county was, before the generator
+    wrote its topographic map (the same files again change nothing in the cadastre). A
+    county's own data (any other load) are never joined by the demo's."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM data.parcel), EXISTS (SELECT 1 FROM data.topo_road),"
+        " coalesce(bool_and(source LIKE %s), false)"
+        " FROM ops.etl_run WHERE status = 'done' AND NOT dry_run",
+        (f"{SUBJECT_FILE}%",),
+    ).fetchone()
+    parcels, topography, only_demo = row if row else (False, False, False)
+    return not parcels or (not topography and only_demo)
 
 
 DEMO_RASTERS = ("orthophoto.tif", "dem.tif", "hillshade.tif")
