@@ -8,15 +8,23 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
+
 from etl.pipeline import LoadResult, load_files
 from etl.synthetic import generate_demo_county
+from etl.synthetic.county import SUBJECT_FILE
 from geoportal.database import Database
 from geoportal.settings import Settings
+
+# Raised when the generator writes new kinds of objects (3: topographic map, PRG units and
+# boundary points), so an existing var/demo is generated again and loaded on top.
+DEMO_FORMAT = 3
 
 
 def demo_dir(settings: Settings) -> Path:
     """Where the generated exchange files of the demo county are kept."""
-    return settings.var_dir / "demo" / f"parcels-{settings.demo_parcels}-seed-{settings.demo_seed}"
+    name = f"parcels-{settings.demo_parcels}-seed-{settings.demo_seed}-v{DEMO_FORMAT}"
+    return settings.var_dir / "demo" / name
 
 
 def demo_files(settings: Settings, progress: Callable[[str], None]) -> list[Path]:
@@ -35,12 +43,26 @@ def demo_files(settings: Settings, progress: Callable[[str], None]) -> list[Path
 
 
 def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResult | None:
-    """Load the demo county if no parcel is loaded yet; return the load, or None if skipped."""
+    """Load the demo county if :func:`demo_needs_loading`; return the load, or None."""
     with database.connect("owner") as conn:
-        row = conn.execute("SELECT EXISTS (SELECT 1 FROM data.parcel)").fetchone()
-    if row and row[0]:
+        needed = demo_needs_loading(conn)
+    if not needed:
         return None
     return load_files(database, demo_files(database.settings, progress), progress)
+
+
+def demo_needs_loading(conn: psycopg.Connection) -> bool:
+    """Whether no parcel is loaded yet, or only the demo county was, before the generator
+    wrote its topographic map (the same files again change nothing in the cadastre). A
+    county's own data (any other load) are never joined by the demo's."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM data.parcel), EXISTS (SELECT 1 FROM data.topo_road),"
+        " coalesce(bool_and(source LIKE %s), false)"
+        " FROM ops.etl_run WHERE status = 'done' AND NOT dry_run",
+        (f"{SUBJECT_FILE}%",),
+    ).fetchone()
+    parcels, topography, only_demo = row if row else (False, False, False)
+    return not parcels or (not topography and only_demo)
 
 
 DEMO_RASTERS = ("orthophoto.tif", "dem.tif", "hillshade.tif")

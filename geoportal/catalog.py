@@ -49,13 +49,16 @@ class Services(BaseModel):
 
 
 class StyleClass(BaseModel):
-    """A thematic class: features whose ``column`` is in ``values`` get this fill."""
+    """A thematic class: features whose ``column`` is in ``values`` get this fill (areas)
+    or this stroke (lines: a road class's colour and width)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: Text
     column: str
     values: list[str]
-    fill: str
+    fill: str | None = None
+    stroke: str | None = None
+    stroke_width: float | None = None
 
 
 class Style(BaseModel):

@@ -48,6 +48,22 @@ class LayerChoice(BaseModel):
         return value
 
 
+class BaseMap(BaseModel):
+    """A publication also offered as a cached base map: MapProxy draws its layers (as
+    ``/ows`` draws them) into tiles under ``name``; the viewer's switcher shows ``title``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    title: Text
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError(f"base map name {value!r} must match {_KEY.pattern}")
+        return value
+
+
 class PublicationSpec(BaseModel):
     """A publication as written in the file."""
 
@@ -58,21 +74,35 @@ class PublicationSpec(BaseModel):
     protocols: list[Protocol]
     layers: list[LayerChoice] = Field(default_factory=list)
     rasters: list[str] = Field(default_factory=list)  # ids of layers/rasters.yaml
+    base_map: BaseMap | None = None
 
 
 class Publication:
     """A thematic endpoint resolved against the catalog: ``/ows/<key>``."""
 
     def __init__(
-        self, key: str, spec: PublicationSpec, layers: list[Layer], rasters: list[RasterLayer]
+        self,
+        key: str,
+        spec: PublicationSpec,
+        layers: list[Layer],
+        rasters: list[RasterLayer],
+        catalog_names: dict[str, str] | None = None,
     ):
         self.key = key
+        self._catalog_names = catalog_names or {layer.id: layer.wms_name for layer in layers}
         self.title = spec.title
         self.abstract = spec.abstract
         self.keywords = tuple(spec.keywords)
         self.protocols = frozenset(spec.protocols)
         self.layers = layers  # in drawing order
         self.rasters = rasters  # beneath the layers, in their order
+        self.base_map = spec.base_map
+
+    def ows_layer_names(self) -> list[str]:
+        """The publication's layers by their ``/ows`` names (catalog names), in drawing
+        order: what a base map asks ``/ows`` to draw."""
+        names = [raster.wms_name for raster in self.rasters]
+        return names + [self._catalog_names[layer.id] for layer in self.layers]
 
     @property
     def catalog(self) -> Catalog:
@@ -114,7 +144,10 @@ def _resolve(
         raise ValueError(f"{key}: rasters are published by WMS")
     if "wcs" in spec.protocols and not any(raster.coverage for raster in chosen):
         raise ValueError(f"{key}: WCS needs a raster with coverage: true")
-    return Publication(key, spec, Catalog(layers).layers, chosen)  # drawing order
+    if spec.base_map is not None and "wms" not in spec.protocols:
+        raise ValueError(f"{key}: a base map is drawn by WMS")
+    names = {layer.id: layer.wms_name for layer in catalog.layers}
+    return Publication(key, spec, Catalog(layers).layers, chosen, names)  # drawing order
 
 
 def _derive(key: str, choice: LayerChoice, protocols: list[Protocol], catalog: Catalog) -> Layer:

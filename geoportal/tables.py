@@ -14,15 +14,19 @@ from geoportal.boundaries import tables as boundaries
 from geoportal.cadastre import tables as cadastre
 from geoportal.history import loadable_columns
 from geoportal.planning import tables as planning
+from geoportal.topography import tables as topography
 
 DATA_TABLES: dict[str, Table] = {
     table.name: table
     for table in (
         cadastre.CADASTRAL_UNIT, cadastre.CADASTRAL_DISTRICT, cadastre.REGISTRATION_UNIT,
         cadastre.PARCEL, cadastre.BUILDING, cadastre.LAND_USE_CONTOUR,
-        cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.SUBJECT, cadastre.SHARE,
+        cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.BOUNDARY_POINT, cadastre.SUBJECT,
+        cadastre.SHARE,
         planning.PLAN, planning.PLAN_ZONE,
         boundaries.ADMIN_UNIT, boundaries.TERC_NAME, boundaries.PRG_ADDRESS,
+        topography.TOPO_ROAD, topography.TOPO_WATERCOURSE, topography.TOPO_WATER_AREA,
+        topography.TOPO_PLACE_NAME,
     )
 }  # fmt: skip
 TABLES: tuple[str, ...] = tuple(DATA_TABLES)

@@ -17,7 +17,7 @@ from typing import Any
 from geoportal.instance import Instance
 from geoportal.text import Text
 from services.configgen.mapfile import SERVICE, SRS, WFS_SRS
-from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR
+from services.configgen.mapproxy import BASE_LAYER, WEBMERCATOR, publication_base_maps
 from services.downloads.build import themes
 from services.processes import PROCESSES
 from services.processes.transform import CRS as PROCESS_CRS
@@ -117,7 +117,8 @@ def _ows_entry(
 
 
 def tile_entries(instance: Instance) -> list[ServiceEntry]:
-    """MapProxy: WMTS, TMS and the cached WMS over all tiled layers; XYZ per layer.
+    """MapProxy: WMTS, TMS and the cached WMS over all tiled layers and base maps; XYZ
+    per layer.
 
     An XYZ address is a template for one layer (that is how QGIS, Leaflet and
     OpenLayers take it), so each tiled layer is an endpoint of its own.
@@ -126,6 +127,7 @@ def tile_entries(instance: Instance) -> list[ServiceEntry]:
     extensions = {BASE_LAYER: "png"}
     extensions |= {layer.wms_name: "png" for layer in instance.catalog.for_service("tiles")}
     extensions |= {raster.wms_name: "jpeg" for raster in instance.rasters if raster.tiles}
+    extensions |= {name: "png" for name in publication_base_maps(instance.publications)}
     tiled = tuple(extensions)
     wms_capabilities = f"{base}/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0"
     entries = [

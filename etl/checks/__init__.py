@@ -11,10 +11,12 @@ from etl.checks import attributes, geometry, identity, planning, topology
 from etl.checks.model import Action, Check, CheckContext, Finding, Found
 from etl.checks.policy import Policy
 from etl.checks.runner import prepare_staging, run_checks
-from geoportal.tables import SPATIAL, TABLES
+from geoportal.tables import DATA_TABLES, SPATIAL, TABLES
 
 ALL = frozenset(TABLES)
-POLYGONAL = SPATIAL - {"address", "prg_address"}
+POLYGONAL = frozenset(name for name in SPATIAL
+                      if getattr(DATA_TABLES[name].c.geom.type, "geometry_type", None)
+                      == "MULTIPOLYGON")  # fmt: skip
 PARCEL, BUILDING, ZONE = frozenset({"parcel"}), frozenset({"building"}), frozenset({"plan_zone"})
 DISTRICT, UNIT = frozenset({"cadastral_district"}), frozenset({"cadastral_unit"})
 COUNTY_DATA = SPATIAL - {"admin_unit", "prg_address"}

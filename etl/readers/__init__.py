@@ -16,6 +16,7 @@ from etl.readers.base import Reader
 from etl.readers.egib_gml import EgibGmlReader
 from etl.readers.prg import PrgAddressReader, PrgUnitsReader
 from etl.readers.terc import TercReader
+from etl.readers.topo_gml import TopoGmlReader
 from etl.readers.vector import VectorReader
 from etl.readers.wfs_gml import KiegWfsReader
 
@@ -26,6 +27,7 @@ VECTOR = "vector"  # read through an attribute profile (etl/profiles), so offere
 READERS: dict[str, type[Reader]] = {
     "egib-gml": EgibGmlReader,  # EGiB GML, 2021 and 2015 models
     "app-gml": AppGmlReader,  # APP GML 1.0 / 2.0 and the project's MPZP zones
+    "topo-gml": TopoGmlReader,  # roads, water and place names of the base map (BDOT10k names)
     "kieg-wfs": KiegWfsReader,  # county WFS answers with KIEG attributes (buildings, parcels)
     "prg-address": PrgAddressReader,  # PRG address points, 2012 and 2021 models
     "prg-units": PrgUnitsReader,  # PRG boundaries as GeoJSON
@@ -43,5 +45,6 @@ def detect(path: Path | str) -> str | None:
 
 
 __all__ = ["READERS", "VECTOR", "AppGmlReader", "EgibGmlReader", "KiegWfsReader",
-           "PrgAddressReader", "PrgUnitsReader", "Reader", "TercReader", "VectorReader",
+           "PrgAddressReader", "PrgUnitsReader", "Reader", "TercReader", "TopoGmlReader",
+           "VectorReader",
            "detect"]  # fmt: skip

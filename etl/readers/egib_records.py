@@ -14,6 +14,7 @@ from lxml import etree
 
 from etl.readers.base import (
     GML_ID,
+    Noting,
     children,
     decimal,
     first_text,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 Kids = dict[str, list[etree._Element]]
 Records = Iterator[tuple[str, dict[str, Any]]]
-QUIET = {"EGB_PunktGraniczny", "EGB_AdresPodmiotu", "KR_ObiektKarto", "PrezentacjaGraficzna"}
+QUIET = {"EGB_AdresPodmiotu", "KR_ObiektKarto", "PrezentacjaGraficzna"}
 _BUSINESS = {"EGB_JednostkaEwidencyjna": "idJednostkiEwid", "EGB_ObrebEwidencyjny": "idObrebu",
              "EGB_DzialkaEwidencyjna": "idDzialki", "EGB_Budynek": "idBudynku",
              "EGB_JednostkaRejestrowaGruntow": "idJednostkiRejestrowej",
@@ -57,8 +58,8 @@ def subject_address_text(kids: Kids) -> str | None:
     return f"{head.strip()}, {tail.strip()}".strip(", ") or None
 
 
-def common(reader: EgibGmlReader, feature: etree._Element, kids: Kids) -> dict[str, Any]:
-    """The versioning columns every table has."""
+def common(reader: Noting, feature: etree._Element, kids: Kids) -> dict[str, Any]:
+    """The versioning columns every table has (any reader that notes findings)."""
     space, lid, version = identity(kids)
     if not lid:
         reader.note(
@@ -223,6 +224,20 @@ def address(reader: EgibGmlReader, f: etree._Element) -> Records:
     yield "address", row
 
 
+def boundary_point(reader: EgibGmlReader, f: etree._Element) -> Records:
+    kids = children(f)
+    row = common(reader, f, kids)
+    point_id = first_text(kids, "idPunktu") or row["local_id"]
+    row |= {
+        "point_id": point_id,
+        "acquisition": first_text(kids, "sposobPozyskania", "zrodloDanychZRD"),
+        "accuracy": first_text(kids, "spelnienieWarunkowDokl"),
+        "stabilisation": first_text(kids, "rodzajStabilizacji", "kodStabilizacji"),
+        "geom": reader.geometry.point(_prop(kids, "geometria", "pozycja"), point_id),
+    }
+    yield "boundary_point", row
+
+
 def registration(reader: EgibGmlReader, f: etree._Element) -> Records:
     kids = children(f)
     row = common(reader, f, kids)
@@ -332,7 +347,8 @@ HANDLERS = {
     "EGB_JednostkaEwidencyjna": unit, "EGB_ObrebEwidencyjny": district,
     "EGB_DzialkaEwidencyjna": parcel, "EGB_Budynek": building,
     "EGB_KonturUzytkuGruntowego": land_use_contour, "EGB_KonturKlasyfikacyjny": soil_contour,
-    "EGB_AdresNieruchomosci": address, "EGB_JednostkaRejestrowaGruntow": registration,
+    "EGB_AdresNieruchomosci": address, "EGB_PunktGraniczny": boundary_point,
+    "EGB_JednostkaRejestrowaGruntow": registration,
     "EGB_JednostkaRejestrowaBudynkow": registration, "EGB_JednostkaRejestrowaLokali": registration,
     "EGB_UdzialWeWlasnosci": share, "EGB_UdzialWeWladaniu": share,
     **{name: subject for name in _KIND},

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import shapely
 from lxml import etree
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
 from etl.gml import crs
 from etl.gml import namespaces as ns
@@ -25,6 +25,7 @@ from geoportal.crs import POLAND_2180, parse_crs_name
 G = f"{{{ns.GML}}}"
 _SURFACES = {"Polygon", "Surface", "MultiSurface", "CompositeSurface", "MultiPolygon",
              "PolygonPatch", "OrientableSurface"}  # fmt: skip
+_CURVES = {"LineString", "Curve", "MultiCurve", "MultiLineString", "CompositeCurve"}
 _NOT_SURFACES = {"Point", "MultiPoint", "LineString", "Curve", "MultiCurve", "MultiLineString"}
 
 
@@ -76,6 +77,29 @@ class GeometryReader:
         pt = Point(xy[0])
         self._check(pt, ident)
         return pt
+
+    def curve(self, prop: etree._Element | None, ident: str) -> MultiLineString | None:
+        """The line geometry inside a property element (LineString, Curve of
+        LineStringSegments, MultiCurve, MultiLineString), as a MultiLineString."""
+        geom_el = _first_geometry(prop, _CURVES)
+        if geom_el is None:
+            other = _any_element(prop)
+            if other is not None:
+                self.findings.add("wrong_geometry_type", "not a curve (left without geometry)",
+                                  f"{ident}: {local(other.tag)}")  # fmt: skip
+            return None
+        self._note_heights(geom_el, ident)
+        lines = []
+        for element in geom_el.iter(f"{G}LineString", f"{G}LineStringSegment"):
+            raw = _coords(element, _dim(element, _dim(geom_el, 2)))
+            if raw is not None and len(raw) >= 2:
+                srs = _inherited_srs(element, geom_el, geom_el.get("srsName"))
+                lines.append(LineString(self._normalise(raw, srs)))
+        if not lines:
+            return None
+        multi = MultiLineString(lines)
+        self._check(multi, ident)
+        return multi
 
     # ---- internals ----------------------------------------------------------------
     def _note_heights(self, geom_el: etree._Element, ident: str) -> None:
@@ -162,13 +186,13 @@ class GeometryReader:
             )
 
 
-def _first_geometry(prop: etree._Element | None) -> etree._Element | None:
+def _first_geometry(
+    prop: etree._Element | None, kinds: frozenset[str] | set[str] = _SURFACES | {"Point"}
+) -> etree._Element | None:
     if prop is None:
         return None
     for child in prop:
-        if isinstance(child.tag, str) and (
-            local(child.tag) in _SURFACES or local(child.tag) == "Point"
-        ):
+        if isinstance(child.tag, str) and local(child.tag) in kinds:
             return child
     return None
 

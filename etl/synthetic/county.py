@@ -6,6 +6,8 @@ Output layout (under ``out_dir``)::
     egib/EGIB_<unit>.gml            one file per jednostka ewidencyjna (6 files)
     app/APP_MPZP_<gmina>.gml        APP 2.0: plans + adopting resolutions of a gmina
     app/MPZP_TERENY_<gmina>.gml     zones of those plans (project namespace)
+    topo/BDOT10k_1003.gml           roads, water and place names of the base map
+    prg/PRG_jednostki_1003.geojson  the county and its gminy as a PRG export
 
 Units are independent (each has its own random streams), so they are generated in
 parallel worker processes for big counties, and the bytes do not depend on the number of
@@ -28,8 +30,12 @@ from etl.synthetic.egib_units import UnitResult, write_unit
 from etl.synthetic.layout import CountyLayout, build_layout
 from etl.synthetic.owners import SubjectPool, build_pool
 from etl.synthetic.plans import build_plan, select_plans
+from etl.synthetic.prg_writer import write_prg_units
+from etl.synthetic.topo import county_topo
+from etl.synthetic.topo_writer import write_topo
 
 Progress = Callable[[str], None]
+SUBJECT_FILE = "EGIB_1003_podmioty.gml"  # the first file: a load of the demo county names it
 _STATE: dict = {}  # inherited by forked workers: layout, pool, seed, plan obręby, progress
 
 
@@ -41,12 +47,15 @@ def generate_demo_county(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the demo county's exchange files; return their paths (GML files only)."""
+    """Write the demo county's exchange files (GML, and the PRG units as GeoJSON); return
+    their paths."""
     if parcels < 50:
         raise ValueError("parcels must be at least 50")
     out = Path(out_dir)
     (out / "egib").mkdir(parents=True, exist_ok=True)
     (out / "app").mkdir(parents=True, exist_ok=True)
+    (out / "topo").mkdir(parents=True, exist_ok=True)
+    (out / "prg").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     say = _timed(progress, started)
     layout = build_layout(seed, parcels)
@@ -54,7 +63,7 @@ def generate_demo_county(
     specs = select_plans(layout)
     plan_obreby = {o for spec in specs for o in spec.obreby}
     say(f"layout: {len(layout.obreby())} obręby, {len(pool.persons):,} persons")
-    paths = [out / "egib" / "EGIB_1003_podmioty.gml"]
+    paths = [out / "egib" / SUBJECT_FILE]
     write_subjects(pool, seed, paths[0])
     results = _units(layout, pool, seed, plan_obreby, out, workers, say)
     paths += [r.path for r in results]
@@ -69,6 +78,13 @@ def generate_demo_county(
         write_plans(own, namespace, plan_path)
         write_zones(own, namespace, zone_path)
         paths += [plan_path, zone_path]
+    topo_path = out / "topo" / "BDOT10k_1003.gml"
+    per_obreb = {k: v for r in results for k, v in r.topo.items()}
+    write_topo(county_topo(layout, per_obreb, seed), seed, topo_path)
+    paths.append(topo_path)
+    prg_path = out / "prg" / "PRG_jednostki_1003.geojson"
+    write_prg_units(layout, seed, prg_path)
+    paths.append(prg_path)
     parcels_written = sum(r.counts.get("parcel", 0) for r in results)
     say(f"done: {parcels_written:,} parcels, {len(plans)} plans, {len(paths)} files")
     return paths

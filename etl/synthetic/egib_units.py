@@ -31,6 +31,7 @@ from etl.synthetic.content import ObrebContent, make_meta, obreb_content
 from etl.synthetic.ids import local_id, rng_for, stable_int
 from etl.synthetic.layout import Unit
 from etl.synthetic.owners import SubjectPool
+from etl.synthetic.topo import ObrebTopo, obreb_topo
 
 
 @dataclass
@@ -38,6 +39,7 @@ class UnitResult:
     path: Path
     counts: dict[str, int] = field(default_factory=dict)
     plan_inputs: dict[str, dict] = field(default_factory=dict)
+    topo: dict[str, ObrebTopo] = field(default_factory=dict)  # per obręb, for the base map
 
 
 class BoundaryPoints:
@@ -120,6 +122,7 @@ def write_unit(
     for i, obreb in enumerate(unit.obreby):
         content = obreb_content(obreb, seed, pool)
         _write_obreb(out, content, points, pool, obreb_metas[obreb.obreb_id], seed, result)
+        result.topo[obreb.obreb_id] = obreb_topo(content)
         if obreb.obreb_id in plan_obreby:
             result.plan_inputs[obreb.obreb_id] = _plan_input(content)
         if progress:

@@ -11,7 +11,7 @@ import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
-from shapely.geometry import Point, Polygon
+from shapely.geometry import LineString, Point, Polygon
 
 SRS_URN_2180 = "urn:ogc:def:crs:EPSG::2180"  # EPSG axis order: northing, easting
 SRS_URI_2177 = "http://www.opengis.net/def/crs/EPSG/0/2177"  # PL-2000 zone 6, northing first
@@ -74,3 +74,14 @@ def point(geom: Point, gml_id: str, srs: str, northing_first: bool = True) -> st
         f'<gml:Point gml:id="{gml_id}" srsName="{srs}"><gml:pos>'
         f"{poslist(np.asarray(geom.coords), northing_first)}</gml:pos></gml:Point>"
     )
+
+
+def multicurve(lines: list[LineString], gml_id: str, srs: str, northing_first: bool = True) -> str:
+    """A gml:MultiCurve of line strings (members carry derived gml:ids)."""
+    members = "".join(
+        f'<gml:curveMember><gml:LineString gml:id="{gml_id}.{i + 1}"><gml:posList>'
+        f"{poslist(np.asarray(line.coords), northing_first)}</gml:posList></gml:LineString>"
+        "</gml:curveMember>"
+        for i, line in enumerate(lines)
+    )
+    return f'<gml:MultiCurve gml:id="{gml_id}" srsName="{srs}">{members}</gml:MultiCurve>'

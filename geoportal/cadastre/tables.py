@@ -104,6 +104,16 @@ ADDRESS = versioned_table(  # EGB_AdresNieruchomosci
 Index("address_parcel_id", ADDRESS.c.parcel_id, postgresql_where=CURRENT)
 search_indexes(ADDRESS)
 
+BOUNDARY_POINT = versioned_table(  # EGB_PunktGraniczny
+    "boundary_point",
+    Column("point_id", Text, nullable=False),  # idPunktu, e.g. WWPPGG_R.XXXX.N
+    Column("acquisition", Text),  # sposobPozyskania (SPD), a code of the regulation
+    Column("accuracy", Text),  # spelnienieWarunkowDokl (ISD)
+    Column("stabilisation", Text),  # rodzajStabilizacji (STB)
+    Column("geom", geometry("POINT"), nullable=False),
+    spatial=True,
+)
+
 REGISTRATION_UNIT = versioned_table(  # EGB_JednostkaRejestrowaGruntow / Budynkow / Lokali
     "registration_unit",
     Column("registration_unit_id", Text, nullable=False),  # WWPPGG_R.XXXX.G<n>

@@ -204,7 +204,7 @@ def legend_of(catalog: Catalog, wms_names: tuple[str, ...]) -> tuple[tuple[str, 
             continue
         style = layer.style
         if style.classes:
-            entries += [(c.fill, c.name.pl) for c in style.classes]
+            entries += [(c.fill or c.stroke or "#000000", c.name.pl) for c in style.classes]
         else:
             entries.append((style.fill or style.stroke or "#000000", layer.title.pl))
     return tuple(entries)

@@ -166,7 +166,7 @@ def classes(layer: Layer) -> list[dict[str, Any]]:
         {
             "name": cls.name,
             "expression": class_expression(cls),
-            "styles": symbolizers(layer, cls.fill),
+            "styles": symbolizers(layer, cls.fill, cls.stroke, cls.stroke_width),
         }
         for cls in style.classes
     ]
@@ -183,9 +183,15 @@ def class_expression(cls: StyleClass) -> str:
     return f'("[{_column(cls.column)}]" IN {mapfile_string(",".join(cls.values))})'
 
 
-def symbolizers(layer: Layer, fill: str | None) -> list[list[tuple[str, str]]]:
-    """STYLE blocks (lists of keyword/value pairs) for a geometry type and fill colour."""
-    style = layer.style
+def symbolizers(
+    layer: Layer, fill: str | None, stroke: str | None = None, width: float | None = None
+) -> list[list[tuple[str, str]]]:
+    """STYLE blocks (lists of keyword/value pairs) for a geometry type and fill colour;
+    a class's own ``stroke``/``width`` replace the layer's."""
+    style = layer.style.model_copy(
+        update={"stroke": stroke or layer.style.stroke,
+                "stroke_width": width or layer.style.stroke_width}
+    )  # fmt: skip
     if layer.geometry_type == "point":
         if not style.point_size:
             return []  # label-only layer (parcel numbers)

@@ -1,7 +1,9 @@
 """MapProxy configuration generated from the layer catalog and the site (``mapproxy.yaml``).
 
-One combined base map (every layer with ``services.tiles``, in drawing order) and one
-cache per tiled layer and per tiled raster (``layers/rasters.yaml``, as JPEG), each in
+One combined base map (every layer with ``services.tiles``, in drawing order), one per
+publication that is a base map (``base_map`` in ``layers/publications.yaml``: its layers as
+``/ows`` draws them, e.g. the topographic map), and one cache per tiled layer and per
+tiled raster (``layers/rasters.yaml``, as JPEG), each in
 two grids: PL-1992 (EPSG:2180) for Polish GIS clients and GLOBAL_WEBMERCATOR for web maps.
 Tiles come from our MapServer over HTTP (a ``wms`` source), which renders them
 byte-identical to ``/ows`` and twice as fast as MapProxy's CGI ``mapserver`` source. File
@@ -12,9 +14,11 @@ county, not Poland, and nothing outside it is requested.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from geoportal.catalog import Layer
+from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.text import Text
 from services.configgen.mapfile import SRS
@@ -52,11 +56,15 @@ def build_mapproxy(sources: Sources) -> str:
     if not tiled:
         raise ValueError("no layer is published as tiles")
     rasters = [raster for raster in sources.rasters if raster.tiles]
+    maps = [pub for pub in sources.publications if pub.base_map is not None]
     names = [BASE_LAYER, *(layer.wms_name for layer in tiled), *(r.wms_name for r in rasters)]
+    _check_base_map_names(maps, names)
     formats = {raster.wms_name: RASTER_FORMAT for raster in rasters}
     ows = [_source(BASE_LAYER, [layer.wms_name for layer in tiled], PNG)]
     ows += [_source(name, [name], formats.get(name, PNG)) for name in names[1:]]
-    layers = [_base_layer(tiled), *map(_tile_layer, tiled), *map(_tile_layer, rasters)]
+    ows += [_source(_name(pub), pub.ows_layer_names(), PNG) for pub in maps]
+    layers = [_base_layer(tiled), *map(_tile_layer, tiled), *map(_tile_layer, rasters),
+              *map(_publication_layer, maps)]  # fmt: skip
     caches = [{"name": layer["cache"], "source": "ows_" + layer["name"],
                "format": formats.get(layer["name"], PNG)} for layer in layers]  # fmt: skip
     site = sources.site
@@ -90,6 +98,34 @@ def _base_layer(tiled: list[Layer]) -> dict[str, Any]:
         "title": BASE_TITLE["pl"],
         "abstract": f"Wszystkie warstwy kafelkowane w jednej mapie: {names}.",
         "cache": cache_name(BASE_LAYER),
+    }
+
+
+def publication_base_maps(publications: Sequence[Publication]) -> list[str]:
+    """The MapProxy layer names of the publications offered as base maps."""
+    return [_name(pub) for pub in publications if pub.base_map is not None]
+
+
+def _name(publication: Publication) -> str:
+    assert publication.base_map is not None
+    return publication.base_map.name
+
+
+def _check_base_map_names(maps: list[Publication], taken: list[str]) -> None:
+    seen = set(taken)
+    for pub in maps:
+        if _name(pub) in seen:
+            raise ValueError(f"{pub.key}: base map name {_name(pub)!r} is already a tile layer")
+        seen.add(_name(pub))
+
+
+def _publication_layer(publication: Publication) -> dict[str, Any]:
+    assert publication.base_map is not None
+    return {
+        "name": _name(publication),
+        "title": publication.base_map.title.pl,
+        "abstract": publication.abstract.pl,
+        "cache": cache_name(_name(publication)),
     }
 
 

@@ -18,7 +18,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +30,10 @@ from shapely.geometry import box
 from geoportal.catalog import Catalog
 from geoportal.files import write_atomic
 from geoportal.instance import Instance
+from geoportal.publications import Publication
 from geoportal.runs import mark_refreshed, pending_refresh
 from geoportal.settings import Settings
-from services.configgen.mapproxy import BASE_LAYER, GRIDS, cache_name
+from services.configgen.mapproxy import BASE_LAYER, GRIDS, cache_name, publication_base_maps
 from services.configgen.templating import render
 from services.mapproxy.app import internal_ows_url, runtime_config
 from services.mapproxy.seed import (
@@ -76,16 +77,20 @@ class RefreshReport:
 def plan_refresh(
     catalog: Catalog, area_wkt: str, tables: set[str],
     seed_bbox: tuple[float, float, float, float], seed_levels: Levels,
+    publications: Sequence[Publication] = (),
 ) -> RefreshPlan:  # fmt: skip
     """The caches over the changed ``tables`` and the area to drop and reseed.
 
     ``seed_levels`` is what seeding renders ahead (the site file's ``tiles.seed``): the
-    changed layers among it are rendered again at those levels.
+    changed layers among it are rendered again at those levels. Base maps of
+    ``publications`` are included when one of their layers reads a changed table.
     """
     area = shapely.from_wkt(area_wkt)
     touched = [layer.wms_name for layer in catalog.for_service("tiles")
                if layer.data_tables() & tables]  # fmt: skip
-    layers = ([BASE_LAYER] if touched else []) + touched
+    maps = [pub for pub in publications if pub.base_map is not None
+            and any(layer.data_tables() & tables for layer in pub.layers)]  # fmt: skip
+    layers = ([BASE_LAYER] if touched else []) + touched + publication_base_maps(maps)
     seed_box = box(*seed_bbox)
     inside = area.intersection(seed_box)
     return RefreshPlan(
@@ -180,7 +185,8 @@ def refresh_pending(instance: Instance, out: TextIO = sys.stdout) -> str:
         if pending.nothing or pending.area_wkt is None:
             return "tile caches are up to date"
         plan = plan_refresh(instance.catalog, pending.area_wkt, pending.tables,
-                            instance.site.seed_area, instance.site.tiles.seed)  # fmt: skip
+                            instance.site.seed_area, instance.site.tiles.seed,
+                            instance.publications)  # fmt: skip
         ows_url: str | None = internal_ows_url(instance.settings)
         try:
             check_source(ows_url or "")

@@ -73,7 +73,9 @@ def test_start_view_is_the_seat_at_a_scale_with_parcels(
     assert viewer_page.problems.all() == []
 
 
-def test_orthophoto_base_map_by_keyboard(viewer_page: ViewerPage, live_server: str) -> None:
+def test_topographic_and_orthophoto_base_maps_by_keyboard(
+    viewer_page: ViewerPage, live_server: str
+) -> None:
     page = viewer_page.page
     tiles: list[str] = []
     page.on("request", lambda request: tiles.append(request.url))
@@ -83,6 +85,14 @@ def test_orthophoto_base_map_by_keyboard(viewer_page: ViewerPage, live_server: s
     screenshot(page, "basemap-cadastral")
     page.focus('#base-maps input[value="cadastral"]')
     page.keyboard.press("ArrowDown")  # radio group: the arrow keys move and select
+    expect(page.locator('#base-maps input[value="baza"]')).to_be_checked()
+    page.wait_for_timeout(200)
+    _wait_rendered(page)
+    screenshot(page, "basemap-topographic")
+    assert any("mapa_topograficzna" in url for url in tiles), "no topographic tile requested"
+    assert page.evaluate(SAMPLE)["painted"] > 1000
+    assert _hash_state(page)["base"] == "baza"
+    page.keyboard.press("ArrowDown")
     expect(page.locator('#base-maps input[value="orthophoto"]')).to_be_checked()
     page.wait_for_timeout(200)
     _wait_rendered(page)

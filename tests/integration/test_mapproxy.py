@@ -466,3 +466,19 @@ def test_a_published_parcel_is_on_the_served_tile_right_after_the_load(served, i
     finally:
         with database.connect("owner") as conn:
             conn.execute("DELETE FROM data.parcel WHERE namespace = %s", (NEW_NAMESPACE,))
+
+
+def test_a_road_change_refreshes_the_topographic_base_map_only(instance):
+    cell = box(*instance.site.extent).centroid.buffer(500)
+    seed = instance.site.tiles.seed
+    plan = plan_refresh(instance.catalog, cell.wkt, {"topo_road"}, instance.site.extent, seed,
+                        instance.publications)  # fmt: skip
+    assert plan.caches == ("mapa_topograficzna_cache",)
+    # seeded like the cadastral map, at the site file's levels
+    assert plan.seed_levels == {"mapa_topograficzna": seed["mapa_topograficzna"]}
+    # a building is drawn by both: both maps are refreshed
+    plan = plan_refresh(instance.catalog, cell.wkt, {"building"}, instance.site.extent, seed,
+                        instance.publications)  # fmt: skip
+    assert {"mapa_ewidencyjna_cache", "budynki_cache", "mapa_topograficzna_cache"} <= set(
+        plan.caches
+    )

@@ -26,9 +26,19 @@ KIEG_PARCEL_FIELDS = ["ID_DZIALKI", "NUMER_DZIALKI", "NUMER_ARKUSZA", "NUMER_OBR
 KIEG_BUILDING_FIELDS = ["ID_BUDYNKU", "FUNKCJA", "KONDYGNACJE"]
 EXPECTED_LAYERS = {
     "kieg": {"dzialki", "numery_dzialek", "budynki", "obreby", "uzytki", "kontury"},
-    "ewidencja": {"dzialki", "numery_dzialek", "budynki", "obreby", "jednostki_ewidencyjne"},
+    "ewidencja": {
+        "dzialki",
+        "numery_dzialek",
+        "budynki",
+        "obreby",
+        "jednostki_ewidencyjne",
+        "punkty_graniczne",
+        "adresy",
+    },
     "uzytki": {"uzytki", "klasouzytki"},
     "mpzp": {"mpzp"},
+    "baza": {"wody", "cieki", "drogi", "budynki", "nazwy_miejscowosci"},
+    "granice": {"gminy", "powiaty"},
 }
 WMS_NS = "http://www.opengis.net/wms"
 KIEG_BLUE, BUILDING_RED = (30, 144, 255), (192, 0, 0)

@@ -280,6 +280,48 @@ CASES = {
     "case status malformed token": Case("/api/sprawy/' OR 1=1 --", {}, 404),
     "case document of no case": Case("/sprawy/abc/dokumenty/ABCDEFGH2345.pdf", {}, 404),
     "statistics post": Case("/bip/statystyki.json", {}, 405, None, "POST"),
+    # the topographic base map (/ows/baza, its tiles, the roads and places collections)
+    "baza filter injection": Case("/ows/baza", GETMAP | {"LAYERS": "drogi", "FILTER":
+        "(" + _filter('road_class", pg_sleep(2) FROM publish.topo_roads LIMIT 1 --') + ")"},
+        400, "InvalidParameterValue"),
+    "baza layer of another endpoint": Case("/ows/baza", GETMAP | {"LAYERS": "dzialki"}, 400,
+                                           "LayerNotDefined"),
+    "baza wfs propertyname sql": Case("/ows/baza", GETFEATURE | {
+        "TYPENAMES": "drogi", "PROPERTYNAME": "road_class,pg_sleep(1)"}, 400,
+        "InvalidParameterValue"),
+    "baza wms huge size": Case("/ows/baza", GETMAP | {"LAYERS": "drogi", "WIDTH": "100000"}, 400),
+    "base map tilematrix traversal": Case("/wmts", GETTILE | {
+        "LAYER": "mapa_topograficzna", "TILEMATRIX": "../.."}, 400, "InvalidParameterValue"),
+    "base map tiles traversal": Case("/tiles/mapa_topograficzna/..%2f..%2fetc/passwd", {}, 404),
+    "roads properties sql": Case("/ogc/collections/roads/items", {
+        "properties": "name,exec(1)"}, 400, "InvalidParameterValue"),
+    "places cql pg_sleep": Case("/ogc/collections/place_names/items", {
+        "filter": "pg_sleep(5) = 1"}, 400, "InvalidParameterValue"),
+    "water bbox nan": Case("/ogc/collections/water_areas/items", {"bbox": "nan,1,2,3"}, 400,
+                           "InvalidParameterValue"),
+    # boundary points and administrative boundaries
+    "granice layer of another endpoint": Case("/ows/granice", GETMAP | {"LAYERS": "drogi"}, 400,
+                                              "LayerNotDefined"),
+    "granice filter injection": Case("/ows/granice", GETMAP | {"LAYERS": "gminy", "FILTER":
+        "(" + _filter('name", pg_sleep(2) FROM publish.communes LIMIT 1 --') + ")"},
+        400, "InvalidParameterValue"),
+    "granice wfs unknown property": Case("/ows/granice", GETFEATURE | {
+        "TYPENAMES": "powiaty", "PROPERTYNAME": "gmina_id"}, 400, "InvalidParameterValue"),
+    "boundary points wfs sortby sql": Case("/ows/ewidencja", GETFEATURE | {
+        "TYPENAMES": "punkty_graniczne", "SORTBY": "point_id;DROP TABLE x"}, 400,
+        "InvalidParameterValue"),
+    "boundary points limit unlimited": Case("/ogc/collections/boundary_points/items", {
+        "limit": "unlimited"}, 400, "InvalidParameterValue"),
+    "boundary points offset huge": Case("/ogc/collections/boundary_points/items", {
+        "offset": "100000000000000000000"}, 400, "InvalidParameterValue"),
+    "communes bbox crs injection": Case("/ogc/collections/communes/items", {
+        "bbox": "1,2,3,4", "bbox-crs": "EPSG:4326;DROP"}, 400, "InvalidParameterValue"),
+    "addresses cql quote break": Case("/ogc/collections/addresses/items", {
+        "filter": "street = 'a' OR '1'='1"}, 400, "InvalidParameterValue"),
+    "addresses wfs owner column": Case("/ows/ewidencja", GETFEATURE | {
+        "TYPENAMES": "adresy", "PROPERTYNAME": "pesel"}, 400, "InvalidParameterValue"),
+    "watercourse id injection": Case("/ogc/collections/watercourses/items/1;DROP TABLE x", {},
+                                     404, "NotFound"),
 }  # fmt: skip
 
 

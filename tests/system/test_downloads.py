@@ -48,7 +48,8 @@ def test_service_feed_lists_each_theme_with_its_feed(http, live_server, built):
     feed = _feed(http, f"{live_server}/pobieranie/atom.xml")
     links = [link.get("href") for link in feed.iterfind("a:entry/a:link", ATOM)]
     assert links == [
-        f"{live_server}/pobieranie/{key}.atom" for key in ("ewidencja", "uzytki", "mpzp")
+        f"{live_server}/pobieranie/{key}.atom"
+        for key in ("ewidencja", "uzytki", "mpzp", "baza", "granice")
     ]
 
 
@@ -67,6 +68,23 @@ def test_theme_file_holds_every_published_parcel_with_wfs_names(
                           text=True, check=True).stdout  # fmt: skip
     assert "ID_DZIALKI: String" in info and "POLE_EWIDENCYJNE: Real" in info
     assert "Multi Polygon" in info and "2180" in info
+
+
+def test_the_topographic_file_holds_roads_as_lines_with_wfs_names(
+    http, live_server, built, database, tmp_path
+):
+    feed = _feed(http, f"{live_server}/pobieranie/baza.atom")
+    path, _ = _download(http, feed.find("a:entry/a:link", ATOM).get("href"), tmp_path)
+    with database.connect("public") as conn:
+        roads, places = conn.execute(
+            "SELECT (SELECT count(*) FROM publish.topo_roads),"
+            " (SELECT count(*) FROM publish.topo_place_names)"
+        ).fetchone()
+    assert roads > 0 and _count(path, "drogi") == roads
+    assert _count(path, "nazwy_miejscowosci") == places
+    info = subprocess.run(["ogrinfo", "-so", str(path), "drogi"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "KLASA_DROGI: String" in info and "Line String" in info and "2180" in info
 
 
 def test_an_obreb_file_holds_exactly_its_parcels(http, live_server, built, database, tmp_path):

@@ -17,7 +17,9 @@ def test_committed_catalog_has_the_issue_layers():
     catalog = Catalog.load(LAYERS)
     assert set(catalog.by_id) == {"parcels", "parcel_numbers", "buildings", "land_use",
                                   "soil_classes", "districts", "cadastral_units",
-                                  "plan_zones"}  # fmt: skip
+                                  "plan_zones", "roads", "watercourses", "water_areas",
+                                  "place_names", "boundary_points", "communes",
+                                  "counties", "addresses"}  # fmt: skip
     assert {layer.wms_name for layer in catalog.layers} >= {"dzialki", "budynki",
                                                             "numery_dzialek", "obreby"}  # fmt: skip
 

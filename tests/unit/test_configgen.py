@@ -147,7 +147,11 @@ def test_mapproxy_yaml_is_valid_and_complete(sources):
     rasters = [raster.wms_name for raster in sources.rasters if raster.tiles]
     assert rasters == ["ortofotomapa", "cieniowanie"]  # the DEM's colours are not cached
     names = [layer["name"] for layer in conf["layers"]]
-    assert names == ["mapa_ewidencyjna", *tiled, *rasters]
+    assert names == ["mapa_ewidencyjna", *tiled, *rasters, "mapa_topograficzna"]
+    # the topographic base map is /ows drawing the publication's layers, written by hand
+    topographic = conf["sources"]["ows_mapa_topograficzna"]["req"]
+    assert topographic["layers"] == "wody,cieki,drogi,budynki,nazwy_miejscowosci"
+    assert topographic["format"] == "image/png"
     assert conf["sources"]["ows_mapa_ewidencyjna"]["req"]["layers"] == ",".join(tiled)
     for name in rasters:  # photographs and shading as JPEG, opaque
         assert conf["caches"][f"{name}_cache"]["format"] == "image/jpeg"

@@ -51,7 +51,7 @@ def test_the_window_is_around_lask():
 
 def test_files_are_detected(county):
     kinds = Counter(detect(p) for p in county[1])
-    assert kinds == {"egib-gml": 7, "app-gml": len(county[1]) - 7}
+    assert kinds == {"egib-gml": 7, "topo-gml": 1, "prg-units": 1, "app-gml": len(county[1]) - 9}
 
 
 def test_records_have_exactly_the_table_columns(records):
@@ -69,6 +69,12 @@ def test_records_have_exactly_the_table_columns(records):
         "share",
         "plan",
         "plan_zone",
+        "topo_road",
+        "topo_watercourse",
+        "topo_water_area",
+        "topo_place_name",
+        "boundary_point",
+        "admin_unit",
     }
     for table, items in rows.items():
         expected = set(columns_of(table))
@@ -153,3 +159,62 @@ def test_plans_and_zones(records):
     for plan_id, plan in plans.items():
         own = shapely.union_all([z["geom"] for z in zones if z["plan_id"] == plan_id])
         assert own.symmetric_difference(plan["geom"]).area < plan["geom"].area * 1e-4
+
+
+def test_topographic_objects_agree_with_the_cadastre(records):
+    """Roads run inside their obręb's road parcels, places sit in their obręb, rivers in
+    the county: the base map and the cadastral map must not contradict each other."""
+    rows, _ = records
+    road_parcels = shapely.union_all(
+        [r["geom"] for r in rows["land_use_contour"] if r["ofu"] == "dr"], grid_size=0.01
+    )
+    roads = rows["topo_road"]
+    assert roads and all(r["geom"].geom_type == "MultiLineString" for r in roads)
+    assert {r["road_class"] for r in roads} <= {"L", "D", "I"}
+    inside = sum(shapely.intersection(r["geom"], road_parcels).length for r in roads)
+    # crossings give the earlier road its parcel: the later one crosses it, still on road land
+    assert inside / sum(r["geom"].length for r in roads) > 0.999
+    districts = {d["district_id"]: d["geom"] for d in rows["cadastral_district"]}
+    places = {p["place_id"]: p for p in rows["topo_place_name"]}
+    for district_id, geom in districts.items():
+        assert geom.contains(places[district_id]["geom"]), district_id
+    assert places["100302_4"]["name"] == "Łask" and places["100302_4"]["kind"] == "miasto"
+    county = shapely.union_all(list(districts.values()), grid_size=0.01).buffer(0.05)
+    rivers = {w["name"]: w["geom"] for w in rows["topo_watercourse"]}
+    assert set(rivers) == {"Grabia", "Widawka"}
+    assert all(county.contains(geom) for geom in rivers.values())
+    beds = [w for w in rows["topo_water_area"] if w["kind"] == "wody płynące"]
+    assert {w["name"] for w in beds} == {"Grabia", "Widawka"}
+
+
+def test_boundary_points_are_the_parcels_vertices(records):
+    rows, _ = records
+    points = rows["boundary_point"]
+    at = {(round(p["geom"].x, 2), round(p["geom"].y, 2)) for p in points}
+    # one point per place in a unit, shared by its parcels (each unit's file has its own)
+    per_unit = Counter(
+        (p["point_id"].split(".")[0], round(p["geom"].x, 2), round(p["geom"].y, 2)) for p in points
+    )
+    assert max(per_unit.values()) == 1
+    vertices = {
+        (round(x, 2), round(y, 2))
+        for parcel in rows["parcel"]
+        for polygon in parcel["geom"].geoms
+        for x, y in polygon.exterior.coords
+    }
+    assert vertices <= at
+    districts = {d["district_id"] for d in rows["cadastral_district"]}
+    assert all(p["point_id"].rsplit(".", 1)[0] in districts for p in points)
+    assert {p["stabilisation"] for p in points} <= {"1", "2", "3", "4", "5", "6"}
+
+
+def test_prg_gminy_are_the_union_of_their_cadastral_units(records):
+    rows, _ = records
+    units = {u["unit_id"]: u["geom"] for u in rows["cadastral_unit"]}
+    admin = {a["teryt"]: a for a in rows["admin_unit"]}
+    assert admin["1003"]["level"] == "county" and admin["1003"]["name"] == "powiat łaski"
+    lask = shapely.union_all([units["100302_4"], units["100302_5"]], grid_size=0.01)
+    assert admin["1003023"]["name"] == "Łask" and admin["1003023"]["level"] == "gmina"
+    assert shapely.symmetric_difference(admin["1003023"]["geom"], lask).area < 1.0
+    county = shapely.union_all(list(units.values()), grid_size=0.01)
+    assert shapely.symmetric_difference(admin["1003"]["geom"], county).area < 1.0

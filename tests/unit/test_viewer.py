@@ -161,6 +161,7 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
 
     rasters = load_rasters(Path(__file__).resolve().parents[2] / "layers")
     offered = base_maps(rasters, "pl")
+    # without publications the topographic map (a publication's base map) is left out
     assert [base["id"] for base in offered] == ["cadastral", "orthophoto", "hillshade", "none"]
     by_id = {base["id"]: base for base in offered}
     ortho = next(r for r in rasters if r.id == "orthophoto")
@@ -172,6 +173,30 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
     # a raster without tiles (the DEM) is not a base map; a missing raster is left out
     assert all(base["id"] != "dem" for base in offered)
     assert [base["id"] for base in base_maps([], "en")] == ["cadastral", "none"]
+
+
+def test_a_publication_with_a_base_map_is_offered_by_the_switcher() -> None:
+    from pathlib import Path
+
+    from geoportal.catalog import Catalog
+    from geoportal.publications import load_publications
+    from geoportal.rastercatalog import load_rasters
+    from web.viewer.pageconfig import base_maps
+
+    layers = Path(__file__).resolve().parents[2] / "layers"
+    rasters = load_rasters(layers)
+    publications = load_publications(layers, Catalog.load(layers), rasters)
+    offered = base_maps(rasters, "en", publications)
+    ids = [base["id"] for base in offered]
+    assert ids == ["cadastral", "baza", "orthophoto", "hillshade", "none"]
+    topographic = offered[1]
+    assert topographic["title"] == "Topographic map"
+    assert topographic["wms_name"] == "mapa_topograficzna"  # the cached MapProxy layer
+    # what /ows draws for a print or without the tile cache: the publication's layers
+    assert topographic["wms_layers"] == ["wody", "cieki", "drogi", "budynki",
+                                         "nazwy_miejscowosci"]  # fmt: skip
+    assert offered[2]["wms_layers"] == ["ortofotomapa"]
+    assert topographic["cadastral_layers"] == []
 
 
 def test_layer_switcher_lists_every_layer_top_first(

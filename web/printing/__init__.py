@@ -23,6 +23,7 @@ from web.viewer.texts import page_language
 
 printing_blueprint = Blueprint("printing", __name__)
 MAX_PIXELS = 4096  # the WMS's MAXSIZE
+PHOTOGRAPHIC = frozenset({"orthophoto", "hillshade", "dem"})  # base maps printed as JPEG
 
 
 class RenderFailed(RuntimeError):
@@ -35,7 +36,8 @@ def print_map() -> Any:
     language = page_language(request)
     instance = current_instance()
     overlays = {layer.id: layer.wms_name for layer in instance.catalog.layers if layer.services.wms}
-    bases = {base["id"]: base["wms_name"] for base in base_maps(instance.rasters, language)}
+    offered = base_maps(instance.rasters, language, instance.publications)
+    bases = {base["id"]: base for base in offered}
     try:
         print_request = read_print_request(
             request.args, list(overlays), list(bases), instance.site.extent
@@ -43,13 +45,13 @@ def print_map() -> Any:
     except PrintError as error:
         return _refuse(error.text.in_language(language), error.parameter, 400)
     plan = plan_print(print_request, MAX_PIXELS)
-    base_layer = bases[print_request.base_map]
-    names = ([base_layer] if base_layer else []) + [overlays[i] for i in print_request.layers]
+    base = bases[print_request.base_map]
+    names = base["wms_layers"] + [overlays[i] for i in print_request.layers]
     if not names:
         message = "Wybierz co najmniej jedną warstwę" if language == "pl" else "choose a layer"
         return _refuse(message, "layers", 400)
     try:
-        image = _render_map(plan, names, photo=base_layer is not None)
+        image = _render_map(plan, names, photo=base["kind"] in PHOTOGRAPHIC)
         legend = _legend(print_request.layers, overlays, instance.catalog, language)
     except RenderFailed:
         message = "Usługa WMS nie odpowiada" if language == "pl" else "the WMS does not answer"

@@ -47,6 +47,7 @@ def viewer_page() -> ResponseReturnValue:
             language,
             request.script_root,
             current_instance().rasters,
+            current_instance().publications,
         ),
     )
     return html, 200 if bundle else 503

@@ -7,6 +7,7 @@ block (never executed, so the CSP allows it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
 from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
 from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, format_scale
+from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
@@ -57,33 +59,50 @@ def viewer_settings() -> ViewerSettings:
     return ViewerSettings.model_validate(yaml.safe_load(VIEWER_FILE.read_text(encoding="utf-8")))
 
 
-def base_maps(rasters: list[RasterLayer], language: str) -> list[dict[str, Any]]:
-    """The base maps of ``viewer.yaml`` in switcher order: id, title, the raster's WMS
-    (and WMTS) name — None for the cadastral map and for none — and the layers each
-    switches on (cadastral) or off (the others).
+def base_maps(
+    rasters: list[RasterLayer], language: str, publications: Sequence[Publication] = ()
+) -> list[dict[str, Any]]:
+    """The base maps of ``viewer.yaml`` in switcher order: id, title, the WMTS name of the
+    raster or of the publication's base map — None for the cadastral map and for none —,
+    the ``/ows`` layers that draw it (a print asks for those) and the layers each switches
+    on (cadastral) or off (the others).
 
-    A raster named in ``viewer.yaml`` but missing from ``rasters.yaml``, or not tiled,
-    is left out: the switcher offers only what the tile cache serves.
+    An entry names a raster of ``rasters.yaml`` or a publication of ``publications.yaml``
+    with a ``base_map``; one missing there, or a raster not tiled, is left out: the
+    switcher offers only what the tile cache serves.
     """
     viewer = viewer_settings()
-    by_id = {raster.id: raster for raster in rasters}
     offered = []
     for base_id in viewer.base_maps:
-        raster = by_id.get(base_id)
-        if base_id in BASE_MAP_TITLES:
-            title, wms_name = BASE_MAP_TITLES[base_id].in_language(language), None
-        elif raster is not None and raster.tiles:
-            title, wms_name = raster.title.in_language(language), raster.wms_name
-        else:
+        found = _base_map(base_id, rasters, publications, language)
+        if found is None:
             continue
+        title, wms_name, layers, kind = found
         offered.append({
             "id": base_id,
             "title": title,
             "wms_name": wms_name,
-            "kind": raster.kind if raster else base_id,
+            "wms_layers": layers,
+            "kind": kind,
             "cadastral_layers": viewer.cadastral_layers if base_id == CADASTRAL else [],
         })  # fmt: skip
     return offered
+
+
+def _base_map(
+    base_id: str, rasters: list[RasterLayer], publications: Sequence[Publication], language: str
+) -> tuple[str, str | None, list[str], str] | None:
+    """(title, WMTS name, /ows layers, kind) of one switcher entry, or None if not served."""
+    if base_id in BASE_MAP_TITLES:
+        return BASE_MAP_TITLES[base_id].in_language(language), None, [], base_id
+    raster = next((r for r in rasters if r.id == base_id and r.tiles), None)
+    if raster is not None:
+        return raster.title.in_language(language), raster.wms_name, [raster.wms_name], raster.kind
+    pub = next((p for p in publications if p.key == base_id and p.base_map), None)
+    if pub is not None and pub.base_map is not None:
+        title = pub.base_map.title.in_language(language)
+        return title, pub.base_map.name, pub.ows_layer_names(), "map"
+    return None
 
 
 def start_view(site: Site) -> dict[str, Any] | None:
@@ -99,6 +118,7 @@ def client_config(
     language: str,
     script_root: str,
     rasters: list[RasterLayer] | None = None,
+    publications: Sequence[Publication] = (),
 ) -> dict[str, Any]:
     """The JSON configuration of the viewer page.
 
@@ -121,7 +141,7 @@ def client_config(
         },
         "extent": list(site.extent),
         "start": start_view(site),
-        "base_maps": base_maps(rasters or [], language),
+        "base_maps": base_maps(rasters or [], language, publications),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
         "print": {

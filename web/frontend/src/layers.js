@@ -174,8 +174,9 @@ export function buildBaseLayers(config, capabilities) {
     if (options) {
       built.push(new TileLayer({...common, source: new WMTS({...options, wrapX: false})}));
     } else {
-      const source = wmsSource(config.urls.ows, base.wms_name);
-      source.updateParams({FORMAT: 'image/jpeg', TRANSPARENT: false});
+      // Without the tile cache, /ows draws the same picture from the layers behind it.
+      const source = wmsSource(config.urls.ows, (base.wms_layers || [base.wms_name]).join(','));
+      source.updateParams({FORMAT: base.kind === 'map' ? 'image/png' : 'image/jpeg', TRANSPARENT: false});
       built.push(new ImageLayer({...common, source}));
     }
   }
