@@ -74,10 +74,11 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     settings, database = instance.settings, instance.database
     database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
+    ows = make_mapserver_app(instance)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(instance),  # first: it writes the records /csw reads
-        "/csw": make_csw_app(instance),
-        "/ows": make_mapserver_app(instance),
+        "/ogc": make_pygeoapi_app(instance, ows),  # maps are drawn by /ows, in-process
+        "/csw": make_csw_app(instance),  # after /ogc: that writes the records /csw reads
+        "/ows": ows,
         "/uldk": make_uldk_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])
