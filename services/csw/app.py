@@ -58,6 +58,9 @@ def make_csw_app(instance: Instance) -> WSGIApp:
     """The catalogue over the records ``services.records`` stored for this instance."""
     repository.use_database(instance.database)
     pycsw_server()  # import now: a broken installation fails at start, not per request
+    # pycsw logs every refused request as ERROR with a traceback; client mistakes are not
+    # server errors (the refusals are logged here, the repository logs its own failures).
+    logging.getLogger("pycsw").setLevel(logging.CRITICAL)
     sections = pycsw_config(instance.site, instance.settings.base_url)
     return CatalogueApp(sections)
 
