@@ -53,7 +53,7 @@ def write_records(instance: Instance) -> Path:
     """The records file the record provider reads (``services.providers.records``), and
     the CSW repository in the database (``services.csw.store``), from one set of records."""
     records = metadata_records(instance)
-    store_records(instance.database, records)
+    store_records(instance.database, instance.site.county.teryt, records)
     text = json.dumps({"records": records}, ensure_ascii=False)
     return write_atomic(records_path(instance), text)
 

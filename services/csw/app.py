@@ -56,7 +56,7 @@ _NOT_OFFERED = Text(pl="Katalog jest tylko do odczytu: operacja nie jest obsług
 
 def make_csw_app(instance: Instance) -> WSGIApp:
     """The catalogue over the records ``services.records`` stored for this instance."""
-    repository.use_database(instance.database)
+    repository.use_database(instance.database, instance.site.county.teryt)
     pycsw_server()  # import now: a broken installation fails at start, not per request
     # pycsw logs every refused request as ERROR with a traceback; client mistakes are not
     # server errors (the refusals are logged here, the repository logs its own failures).

@@ -33,16 +33,18 @@ VIEW = sql.Identifier("publish", "catalogue_records")
 DBTYPE = "postgresql+postgis+wkt"  # pycsw's spatial SQL for a WKT text column
 _COLUMN = re.compile(r"^[a-z_]{1,40}$")
 _database: Database | None = None
+_county: str | None = None  # the TERYT whose rows this process serves
 
 
 class RepositoryFailure(RuntimeError):
     """The repository could not be read; the message says nothing more."""
 
 
-def use_database(database: Database) -> None:
-    """Bind the application's database; repositories built afterwards read through it."""
-    global _database
-    _database = database
+def use_database(database: Database, county: str) -> None:
+    """Bind the application's database and county (TERYT); repositories built afterwards
+    read that county's rows through it."""
+    global _database, _county
+    _database, _county = database, county
 
 
 class CatalogueRepository:
@@ -59,24 +61,28 @@ class CatalogueRepository:
 
     def query_ids(self, ids: list[str]) -> list[SimpleNamespace]:
         """Records by identifier (GetRecordById)."""
-        return self._rows(_select("SELECT * FROM {view} WHERE identifier = ANY(%s)"), [list(ids)])
+        query = _select("SELECT * FROM {view} WHERE county = %s AND identifier = ANY(%s)")
+        return self._rows(query, [_county, list(ids)])
 
     def query_domain(self, domain: str, typenames: Any, domainquerytype: str = "list",
                      count: bool = False) -> list[tuple[Any, ...]]:  # fmt: skip
         """Distinct values (or the range) of one column (GetDomain)."""
         if domainquerytype == "range":
-            query = "SELECT min({column}), max({column}) FROM {view}"
+            query = "SELECT min({column}), max({column}) FROM {view} WHERE county = %s"
         elif count:
-            query = "SELECT {column}, count(*) FROM {view} GROUP BY {column} ORDER BY 1"
+            query = ("SELECT {column}, count(*) FROM {view} WHERE county = %s"
+                     " GROUP BY {column} ORDER BY 1")  # fmt: skip
         else:
-            query = "SELECT DISTINCT {column} FROM {view} ORDER BY 1"
-        rows = self._rows(_select(query, column=_column(domain)), [])
+            query = "SELECT DISTINCT {column} FROM {view} WHERE county = %s ORDER BY 1"
+        rows = self._rows(_select(query, column=_column(domain)), [_county])
         return [tuple(vars(row).values()) for row in rows]
 
     def query_insert(self, direction: str = "max") -> str | None:
         """The newest (or oldest) insert date: the capabilities' update sequence."""
         function = sql.SQL("min" if direction == "min" else "max")
-        rows = self._rows(_select("SELECT {f}(insert_date) AS value FROM {view}", f=function), [])
+        query = _select("SELECT {f}(insert_date) AS value FROM {view} WHERE county = %s",
+                        f=function)  # fmt: skip
+        rows = self._rows(query, [_county])
         return rows[0].value if rows else None
 
     def query_source(self, source: str) -> list[SimpleNamespace]:
@@ -95,21 +101,17 @@ class CatalogueRepository:
         if sortby is not None:
             direction = sql.SQL("DESC" if sortby.get("order") == "DESC" else "ASC")
             order = sql.SQL("{} {}, identifier").format(_column(sortby["propertyname"]), direction)
-        total = self._rows(_select("SELECT count(*) AS n FROM {view} WHERE {where}", where=where),
-                           params)[0].n  # fmt: skip
-        page = self._rows(
-            _select(
-                "SELECT * FROM {view} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                where=where,
-                order=order,
-            ),  # fmt: skip
-            [*params, int(maxrecords), int(startposition)],
-        )
+        counted = _select("SELECT count(*) AS n FROM {view} WHERE county = %s AND ({where})",
+                          where=where)  # fmt: skip
+        total = self._rows(counted, [_county, *params])[0].n
+        listed = _select("SELECT * FROM {view} WHERE county = %s AND ({where}) ORDER BY {order}"
+                         " LIMIT %s OFFSET %s", where=where, order=order)  # fmt: skip
+        page = self._rows(listed, [_county, *params, int(maxrecords), int(startposition)])
         return [str(total), page]
 
     def _rows(self, query: sql.Composed, params: list[Any]) -> list[SimpleNamespace]:
         with self._failures():
-            if _database is None:
+            if _database is None or _county is None:
                 raise RepositoryFailure("no database bound")
             with _database.pool("public").connection() as conn:
                 cursor = conn.cursor(row_factory=dict_row)

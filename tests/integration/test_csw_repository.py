@@ -49,17 +49,21 @@ def test_the_public_role_cannot_write_the_repository(database):
         conn.execute("DELETE FROM catalogue.record")
 
 
-def test_regenerating_the_records_replaces_the_rows(csw, instance, database):
+def test_regenerating_the_records_replaces_the_rows(csw, instance, database, site):
     with database.connect("owner") as conn:
         conn.execute(
-            "INSERT INTO catalogue.record (identifier, typename, schema, mdsource,"
-            " insert_date, xml, anytext) VALUES ('stale', 't', 's', 'm', 'd', 'x', 'a')"
+            "INSERT INTO catalogue.record (county, identifier, typename, schema, mdsource,"
+            " insert_date, xml, anytext) VALUES (%s, 'stale', 't', 's', 'm', 'd', 'x', 'a'),"
+            " ('9999', 'other', 't', 's', 'm', 'd', 'x', 'a')",
+            (site.county.teryt,),
         )
-    assert "stale" in _ids(csw.get("/", query_string=CSW | {
-        "request": "GetRecordById", "id": "stale", "elementsetname": "brief"}))  # fmt: skip
+    brief = {"request": "GetRecordById", "elementsetname": "brief"}
+    assert "stale" in _ids(csw.get("/", query_string=CSW | brief | {"id": "stale"}))
+    assert _ids(csw.get("/", query_string=CSW | brief | {"id": "other"})) == set()
     write_records(instance)
-    answer = csw.get("/", query_string=CSW | {"request": "GetRecordById", "id": "stale"})
-    assert _ids(answer) == set()
+    assert _ids(csw.get("/", query_string=CSW | brief | {"id": "stale"})) == set()
+    with database.connect("owner") as conn:  # another county's rows are left alone
+        assert conn.execute("DELETE FROM catalogue.record WHERE county = '9999'").rowcount == 1
 
 
 BBOX_QUERY = (
@@ -88,14 +92,14 @@ def test_a_spatial_filter_runs_in_postgis(csw, site):
     assert "dataset-parcels" in found[0] and found[1] == set()
 
 
-def test_a_database_outage_is_503_with_retry_after(csw, settings, tmp_path, database):
-    repository.use_database(Database(settings.model_copy(update={"var_dir": tmp_path,
-                                                                 "pg_port": 1})))  # fmt: skip
+def test_a_database_outage_is_503_with_retry_after(csw, settings, tmp_path, database, site):
+    nowhere = Database(settings.model_copy(update={"var_dir": tmp_path, "pg_port": 1}))
+    repository.use_database(nowhere, site.county.teryt)
     try:
         records = {"request": "GetRecords", "typenames": "csw:Record", "elementsetname": "brief"}
         answer = csw.get("/", query_string=CSW | records)
     finally:
-        repository.use_database(database)
+        repository.use_database(database, site.county.teryt)
     assert answer.status_code == 503 and answer.headers["Retry-After"]
     text = answer.data.decode()
     assert "ServiceUnavailable" in text and "psycopg" not in text and "PGSQL" not in text

@@ -107,6 +107,10 @@ def test_collections_link_their_map_and_conformance_lists_only_what_is_served(ht
                            timeout=30).json()["conformsTo"]  # fmt: skip
     maps = {uri.removeprefix(MAPS) for uri in conformance if uri.startswith(MAPS)}
     assert maps == {"core", "collection-map", "background", "crs", "png"}
+    for collection in ("parcels", "orthophoto"):  # pygeoapi's pages of both kinds
+        page = http.get(f"{live_server}/ogc/collections/{collection}", params={"f": "html"},
+                        timeout=30)  # fmt: skip
+        assert page.status_code == 200 and "/map" in page.text, collection
 
 
 @pytest.mark.parametrize(

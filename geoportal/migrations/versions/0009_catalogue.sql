@@ -4,7 +4,8 @@
 -- are regenerated; the public role reads it through publish.catalogue_records.
 CREATE SCHEMA catalogue;
 CREATE TABLE catalogue.record (
-    identifier text PRIMARY KEY,
+    county text NOT NULL,
+    identifier text NOT NULL,
     typename text NOT NULL,
     schema text NOT NULL,
     mdsource text NOT NULL,
@@ -23,5 +24,6 @@ CREATE TABLE catalogue.record (
     operateson text, operatesonidentifier text, operatesoname text, degree text,
     classification text, conditionapplyingtoaccessanduse text, lineage text,
     responsiblepartyrole text, specificationtitle text, specificationdate text,
-    specificationdatetype text, links text
+    specificationdatetype text, links text,
+    PRIMARY KEY (county, identifier)
 );
