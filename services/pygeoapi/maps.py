@@ -27,7 +27,14 @@ from services.edge.documents import status_line
 from services.edge.failures import Failure, Refusal, server_error, unavailable
 from services.mapserver.inprocess import WSGIApp, call_ows
 from services.providers.bbox import BBoxError, Envelope, parse_bbox
-from services.providers.crs import CRS84, ServedCrs, normalize_crs, served_crs, storage_uri
+from services.providers.crs import (
+    CRS84,
+    ServedCrs,
+    normalize_crs,
+    served_crs,
+    served_uris,
+    storage_uri,
+)
 
 MAX_SIDE = 4096  # pixels: the mapfile's MAXSIZE
 DEFAULT_SIDE = 1024  # the longer side when the client names neither width nor height
@@ -189,6 +196,28 @@ def _content_bbox(query: MapQuery) -> list[str]:
     values = (south, west, north, east) if query.crs.northing_first else query.bbox
     decimals = 8 if query.crs.geographic else 3
     return [f"{value:.{decimals}f}" for value in values]
+
+
+def openapi_parameters() -> list[dict[str, Any]]:
+    """The parameters of every ``…/map`` path, as this module reads them (pygeoapi's own
+    document lists ``datetime`` and leaves out ``crs`` and ``bgcolor``)."""
+    crs = {"type": "string", "enum": served_uris()}
+    side = {"type": "integer", "minimum": 1, "maximum": MAX_SIDE}
+    described = [
+        ("bbox", "minA,minB,maxA,maxB in the axis order of bbox-crs (default: the county)",
+         {"type": "string"}),
+        ("bbox-crs", "CRS of bbox (default CRS84)", {**crs, "default": CRS84}),
+        ("crs", "CRS of the map (default EPSG:2180)", {**crs, "default": storage_uri()}),
+        ("width", "Width in pixels (default: from height and the bbox, or 1024)", side),
+        ("height", "Height in pixels (default: from width and the bbox, or 1024)", side),
+        ("transparent", "Transparent background (default true)",
+         {"type": "boolean", "default": True}),
+        ("bgcolor", "Background colour RRGGBB or 0xRRGGBB (default FFFFFF)",
+         {"type": "string", "pattern": _COLOUR.pattern}),
+        ("f", "Format: png", {"type": "string", "enum": ["png"], "default": "png"}),
+    ]  # fmt: skip
+    return [{"name": name, "in": "query", "required": False, "description": text,
+             "schema": schema} for name, text, schema in described]  # fmt: skip
 
 
 def map_layers(config: dict[str, Any]) -> dict[str, str]:

@@ -132,6 +132,16 @@ def test_bad_map_requests_are_400(http, live_server, params):
     assert " / " in answer.json()["description"]
 
 
+def test_the_openapi_document_describes_the_parameters_served(http, live_server):
+    paths = http.get(f"{live_server}/ogc/openapi", params={"f": "json"}, timeout=60).json()
+    parameters = paths["paths"]["/collections/orthophoto/map"]["get"]["parameters"]
+    names = {parameter["name"] for parameter in parameters}
+    assert names == {"f", "bbox", "bbox-crs", "crs", "width", "height", "transparent",
+                     "bgcolor"}  # fmt: skip
+    for name in names - {"f", "bbox-crs", "crs", "transparent"}:  # each one is read
+        assert _map(http, live_server, "parcels", **{name: "-1"}).status_code == 400, name
+
+
 def test_unknown_maps_are_404_and_only_get_is_allowed(http, live_server):
     assert _map(http, live_server, "nosuch").status_code == 404
     legend = http.get(f"{live_server}/ogc/collections/parcels/map/legend", timeout=30)
