@@ -31,7 +31,7 @@ def store_records(database: Database, county: str, records: list[dict[str, Any]]
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(", ").join(sql.Placeholder(name) for name in columns),
     )
-    with database.connect("owner") as conn, conn.transaction():
+    with database.connect("app") as conn, conn.transaction():  # schema.py grants it
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
         delete = sql.SQL("DELETE FROM {} WHERE county = %s").format(sql.Identifier(*TABLE))
         conn.execute(delete, (county,))

@@ -44,8 +44,9 @@ def test_the_repository_holds_exactly_the_records_file(csw, instance, database):
     assert count == len(records)
 
 
-def test_the_public_role_cannot_write_the_repository(database):
-    with database.connect("public") as conn, pytest.raises(Exception, match="permission"):
+@pytest.mark.parametrize("role", ["public", "staff"])
+def test_only_the_application_writes_the_repository(database, role):
+    with database.connect(role) as conn, pytest.raises(Exception, match="permission"):
         conn.execute("DELETE FROM catalogue.record")
 
 
