@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,6 +49,7 @@ _POLISH = {
     "OperationNotSupported": "Operacja nie jest obsługiwana",
     "VersionNegotiationFailed": "Nieobsługiwana wersja",
 }
+_SCHEMA_REFUSAL = re.compile(r"not valid|not well-formed")  # pycsw's words for a bad body
 _FAILURES = {"MissingParameterValue": Failure.MISSING_PARAMETER,
              "OperationNotSupported": Failure.NOT_IMPLEMENTED}  # fmt: skip
 _NOT_OFFERED = Text(pl="Katalog jest tylko do odczytu: operacja nie jest obsługiwana",
@@ -157,12 +159,19 @@ def read_body(environ: dict[str, Any]) -> bytes:
 
 
 def refusal_of(report: bytes) -> Refusal:
-    """pycsw's exception report as a refusal of the edge (its text, a Polish lead)."""
+    """pycsw's exception report as a refusal of the edge (its text, a Polish lead).
+
+    ``NoApplicableCode`` is the client's only for a POST body its schemas refuse; in a
+    read-only request anything else with that code is pycsw failing (a 500, logged).
+    """
     root = etree.fromstring(report, etree.XMLParser(resolve_entities=False, no_network=True))
     exception = root.find(f"{{{OWS}}}Exception")
     code = exception.get("exceptionCode", "") if exception is not None else ""
     locator = exception.get("locator") if exception is not None else None
     english = " ".join(root.findtext(f".//{{{OWS}}}ExceptionText", default="").split())[:300]
+    if code == "NoApplicableCode" and not _SCHEMA_REFUSAL.search(english):
+        LOGGER.error("pycsw failed: %s", english)
+        return server_error()
     LOGGER.info("CSW refused: %s %s", code, english)
     polish = _POLISH.get(code, "Nieprawidłowe zapytanie")
     failure = _FAILURES.get(code, Failure.BAD_PARAMETER)

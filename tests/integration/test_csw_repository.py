@@ -104,3 +104,11 @@ def test_a_database_outage_is_503_with_retry_after(csw, settings, tmp_path, data
     assert answer.status_code == 503 and answer.headers["Retry-After"]
     text = answer.data.decode()
     assert "ServiceUnavailable" in text and "psycopg" not in text and "PGSQL" not in text
+
+
+def test_a_body_the_schema_refuses_is_400_and_no_server_error(csw):
+    body = ('<csw:GetRecords xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" service="CSW" '
+            'version="2.0.2"><csw:NoSuchElement/></csw:GetRecords>')  # fmt: skip
+    answer = csw.post("/", data=body, content_type="application/xml")
+    assert answer.status_code == 400, answer.data[:300]
+    assert b"not valid" in answer.data
