@@ -32,12 +32,17 @@ def records_path(instance: Instance) -> Path:
     return instance.settings.runtime_dir / RECORDS_FILE
 
 
-def metadata_records(instance: Instance) -> list[dict[str, Any]]:
-    """Every dataset (vector layer, raster) and every service as an OGC API record."""
+def metadata_records(instance: Instance, loaded: str | None = None) -> list[dict[str, Any]]:
+    """Every dataset (vector layer, raster) and every service as an OGC API record.
+
+    ``loaded`` is when the vector data were last published (:func:`last_published`); the
+    records of rasters and services, and of vector data never loaded, carry the time the
+    records are made.
+    """
     updated = datetime.now(UTC).isoformat(timespec="seconds")
     datasets = [
         _record(instance, f"dataset-{layer.id}", "dataset", layer.title, layer.abstract,
-                layer.keywords, updated, _lineage_vector(layer.view))
+                layer.keywords, loaded or updated, _lineage_vector(layer.view))
         for layer in instance.catalog.layers
     ]  # fmt: skip
     datasets += [
@@ -49,10 +54,20 @@ def metadata_records(instance: Instance) -> list[dict[str, Any]]:
     return datasets + services
 
 
+def last_published(instance: Instance) -> str | None:
+    """When a load last published data (``ops.etl_run``), ISO 8601 in UTC; None if never."""
+    with instance.database.connect("app") as conn:
+        row = conn.execute(
+            "SELECT max(finished_at) FROM ops.etl_run WHERE status = 'done' AND NOT dry_run"
+        ).fetchone()
+    when = row[0] if row else None
+    return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+
+
 def write_records(instance: Instance) -> Path:
     """The records file the record provider reads (``services.providers.records``), and
     the CSW repository in the database (``services.csw.store``), from one set of records."""
-    records = metadata_records(instance)
+    records = metadata_records(instance, last_published(instance))
     store_records(instance.database, instance.site.county.teryt, records)
     text = json.dumps({"records": records}, ensure_ascii=False)
     return write_atomic(records_path(instance), text)

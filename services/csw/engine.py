@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import types
 from functools import cache
 from types import ModuleType
 
@@ -26,8 +25,9 @@ def pycsw_server() -> ModuleType:
         spec = importlib.util.find_spec("pycsw")
         if spec is None or not spec.submodule_search_locations:
             raise ModuleNotFoundError("pycsw is not installed")
-        package = types.ModuleType("pycsw")
-        package.__path__ = list(spec.submodule_search_locations)
+        # A module with pycsw's own spec (so find_spec("pycsw") keeps working for
+        # etl.gml.schemas in this process), never executed.
+        package = importlib.util.module_from_spec(spec)
         package.__version__ = PYCSW_VERSION  # type: ignore[attr-defined]
         sys.modules["pycsw"] = package
     return importlib.import_module("pycsw.server")

@@ -112,3 +112,16 @@ def test_a_body_the_schema_refuses_is_400_and_no_server_error(csw):
     answer = csw.post("/", data=body, content_type="application/xml")
     assert answer.status_code == 400, answer.data[:300]
     assert b"not valid" in answer.data
+
+
+def test_a_vector_dataset_is_dated_by_its_last_published_load(csw, instance, database,
+                                                              demo_loaded):  # fmt: skip
+    write_records(instance)  # after the demo load
+    with database.connect("owner") as conn:
+        loaded = conn.execute("SELECT to_char(max(finished_at) AT TIME ZONE 'UTC',"
+                              " 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM ops.etl_run"
+                              " WHERE status = 'done' AND NOT dry_run").fetchone()[0]  # fmt: skip
+    record = {"request": "GetRecordById", "id": "dataset-parcels", "elementsetname": "full"}
+    answer = csw.get("/", query_string=CSW | record)
+    modified = etree.fromstring(answer.data).findtext(".//{http://purl.org/dc/terms/}modified")
+    assert loaded and modified.startswith(loaded), (modified, loaded)

@@ -73,3 +73,12 @@ def test_a_repository_row_holds_the_document_without_declaration():
     assert RECORDS[0]["properties"]["title"] in row["anytext"]
     west, south, east, north = INSTANCE.site.lonlat_extent
     assert row["wkt_geometry"].startswith(f"POLYGON(({west} {south},")
+
+
+def test_loading_pycsw_keeps_its_schemas_findable():
+    """The CSW registers pycsw without running its __init__; the GML validation of the
+    ETL must still find pycsw's schema files in the same process."""
+    from services.csw.engine import pycsw_server
+
+    pycsw_server()
+    assert (pycsw_dir() / GMD_XSD).is_file()
