@@ -15,12 +15,15 @@
    against the finder's own SQL in this process.
 6. A ULDK GetParcelByXY through /uldk against the plain SQL answering it (public reader)
    and against the same request answered without a query.
+7. An OGC API map against the WMS GetMap it is drawn by, and a CSW record against the
+   same record from OGC API Records (``benchmarks/catalogue.py``).
 """
 
 from __future__ import annotations
 
 import sys
 
+from benchmarks.catalogue import bench_csw_record, bench_ogcapi_map
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox, bench_ogcapi_throughput
@@ -44,6 +47,8 @@ def main() -> int:
         bench_mvt_throughput(instance)
         bench_search(instance)
         bench_uldk_by_xy(instance, repeat)
+        bench_ogcapi_map(instance, repeat)
+        bench_csw_record(instance, repeat)
     return 0
 
 

@@ -85,6 +85,7 @@ def apply_grants(conn: psycopg.Connection, database: Database) -> None:
         *_case_grants(app),
         *_document_grants(app, public),
         *_job_grants(app),
+        *_catalogue_grants(app),
     ]  # fmt: skip
     for statement in statements:
         conn.execute(statement)
@@ -125,6 +126,18 @@ def _document_grants(app: sql.Identifier, public: sql.Identifier) -> list[bytes 
         sql.SQL("GRANT USAGE ON SCHEMA documents TO {}, {}").format(app, public),
         sql.SQL("GRANT SELECT, INSERT ON documents.issued_document TO {}").format(app),
         sql.SQL("GRANT EXECUTE ON FUNCTION documents.verify(text) TO {}, {}").format(app, public),
+    ]
+
+
+def _catalogue_grants(app: sql.Identifier) -> list[bytes | sql.Composed]:
+    """The CSW repository: the web process (the application) rewrites it from the records
+    it regenerates at start-up; the public reader sees it only as
+    ``publish.catalogue_records``."""
+    return [
+        b"REVOKE ALL ON ALL TABLES IN SCHEMA catalogue FROM PUBLIC",
+        b"REVOKE ALL ON SCHEMA catalogue FROM PUBLIC",
+        sql.SQL("GRANT USAGE ON SCHEMA catalogue TO {}").format(app),
+        sql.SQL("GRANT SELECT, INSERT, DELETE ON catalogue.record TO {}").format(app),
     ]
 
 

@@ -38,8 +38,10 @@ if [[ ! -f $stamp || requirements.lock -nt $stamp || pyproject.toml -nt $stamp ]
   site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   ln -sfn /usr/lib/python3/dist-packages/mapscript "$site/mapscript"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
-  # pycsw only ships the GML 3.2.1 / ISO 19139 schemas used to validate offline; its
-  # dependency pins are obsolete and it is never imported.
+  # pycsw: the CSW at /csw (services/csw) and the GML 3.2.1 / ISO 19139 schemas used to
+  # validate offline. 2.6.2 is its newest release on the index; it pins OWSLib<0.29 (we
+  # run 0.35), so it goes in without its pins (its own dependencies are in the lock) and
+  # services/csw/engine.py imports it without the __init__ that checks them.
   .venv/bin/pip install -q --disable-pip-version-check --no-deps pycsw==2.6.2
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
   touch "$stamp"

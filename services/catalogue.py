@@ -176,11 +176,35 @@ def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
                      url=f"{base}/ogc/collections/metadane",
                      capabilities=f"{base}/ogc/collections/metadane?f=json",
                      layers=("metadane",), crs=("OGC:CRS84",)),
+        ServiceEntry("ogcapi-maps", _t("OGC API – Maps (mapy warstw i rastrów)",
+                                       "OGC API – Maps (maps of layers and rasters)"),
+                     theme=ALL_THEMES, protocol="OGC API – Maps", version="1.0",
+                     url=f"{base}/ogc", capabilities=f"{base}/ogc/collections?f=json",
+                     layers=map_collections(instance), crs=_OGC_CRS),
         ServiceEntry("ogcapi-processes", _t("OGC API – Processes (przeliczenia, raporty)",
                                             "OGC API – Processes (transformations, reports)"),
                      theme=ALL_THEMES, protocol="OGC API – Processes", version="1.0",
                      url=f"{base}/ogc/processes", capabilities=f"{base}/ogc/processes?f=json",
                      layers=tuple(PROCESSES), crs=PROCESS_CRS),
+    ]  # fmt: skip
+
+
+def map_collections(instance: Instance) -> tuple[str, ...]:
+    """Collections with an OGC API map: every layer also in WMS, and every raster (as
+    ``services/configgen/pygeoapi.py`` configures them)."""
+    layers = [layer.id for layer in instance.catalog.for_service("ogcapi") if layer.services.wms]
+    return (*layers, *(raster.id for raster in instance.rasters))
+
+
+def catalogue_entries(instance: Instance) -> list[ServiceEntry]:
+    """The CSW 2.0.2 catalogue of the portal's metadata (``services/csw``)."""
+    base = instance.settings.base_url
+    return [
+        ServiceEntry("csw", _t("Usługa katalogowa CSW (metadane)",
+                               "CSW catalogue service (metadata)"),
+                     theme=ALL_THEMES, protocol="CSW", version="2.0.2", url=f"{base}/csw",
+                     capabilities=f"{base}/csw?SERVICE=CSW&REQUEST=GetCapabilities&VERSION=2.0.2",
+                     layers=("csw:Record", "gmd:MD_Metadata"), crs=("EPSG:4326",)),
     ]  # fmt: skip
 
 
@@ -246,6 +270,7 @@ ENTRY_BUILDERS: tuple[EntryBuilder, ...] = (
     ows_entries,
     tile_entries,
     ogcapi_entries,
+    catalogue_entries,
     vector_tile_entries,
     download_entries,
     national_entries,

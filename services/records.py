@@ -4,7 +4,9 @@ The records are made from the same sources as everything else — the layer cata
 rasters, the site file and the service list (``services.catalogue``) — so a catalogue
 harvesting them reads the same title, contact, licence and access constraints as every
 capabilities document. They are written at start-up (``records.json`` in the run-time
-folder) and served by our record provider at ``/ogc/collections/metadane``.
+folder) and served by our record provider at ``/ogc/collections/metadane``; the same
+records, as ISO 19139, replace the CSW catalogue's repository (``services.csw.store``)
+at the same moment, so ``/csw`` and OGC API Records never disagree.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from geoportal.files import write_atomic
 from geoportal.instance import Instance
 from geoportal.text import Text
 from services.catalogue import ServiceEntry, service_entries
+from services.csw.store import store_records
 from services.pygeoapi.runtime import RECORDS_FILE
 
 COLLECTION = "metadane"
@@ -29,12 +32,17 @@ def records_path(instance: Instance) -> Path:
     return instance.settings.runtime_dir / RECORDS_FILE
 
 
-def metadata_records(instance: Instance) -> list[dict[str, Any]]:
-    """Every dataset (vector layer, raster) and every service as an OGC API record."""
+def metadata_records(instance: Instance, loaded: str | None = None) -> list[dict[str, Any]]:
+    """Every dataset (vector layer, raster) and every service as an OGC API record.
+
+    ``loaded`` is when the vector data were last published (:func:`last_published`); the
+    records of rasters and services, and of vector data never loaded, carry the time the
+    records are made.
+    """
     updated = datetime.now(UTC).isoformat(timespec="seconds")
     datasets = [
         _record(instance, f"dataset-{layer.id}", "dataset", layer.title, layer.abstract,
-                layer.keywords, updated, _lineage_vector(layer.view))
+                layer.keywords, loaded or updated, _lineage_vector(layer.view))
         for layer in instance.catalog.layers
     ]  # fmt: skip
     datasets += [
@@ -46,9 +54,22 @@ def metadata_records(instance: Instance) -> list[dict[str, Any]]:
     return datasets + services
 
 
+def last_published(instance: Instance) -> str | None:
+    """When a load last published data (``ops.etl_run``), ISO 8601 in UTC; None if never."""
+    with instance.database.connect("app") as conn:
+        row = conn.execute(
+            "SELECT max(finished_at) FROM ops.etl_run WHERE status = 'done' AND NOT dry_run"
+        ).fetchone()
+    when = row[0] if row else None
+    return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+
+
 def write_records(instance: Instance) -> Path:
-    """The records file the record provider reads (``services.providers.records``)."""
-    text = json.dumps({"records": metadata_records(instance)}, ensure_ascii=False)
+    """The records file the record provider reads (``services.providers.records``), and
+    the CSW repository in the database (``services.csw.store``), from one set of records."""
+    records = metadata_records(instance, last_published(instance))
+    store_records(instance.database, instance.site.county.teryt, records)
+    text = json.dumps({"records": records}, ensure_ascii=False)
     return write_atomic(records_path(instance), text)
 
 
@@ -59,6 +80,7 @@ def _service_record(instance: Instance, entry: ServiceEntry, updated: str) -> di
     record = _record(instance, f"service-{entry.key}", "service", entry.title, abstract,
                      [entry.protocol, entry.theme], updated, None)  # fmt: skip
     record["properties"]["crs"] = list(entry.crs)
+    record["properties"]["service_version"] = entry.version
     link = {"href": entry.capabilities, "rel": "service", "title": entry.protocol,
             "type": _link_type(entry.protocol)}  # fmt: skip
     record["links"].insert(0, link)

@@ -1,7 +1,7 @@
 """Composition root: the one WSGI application the web process serves.
 
 Flask answers ``/`` (viewer, health), ``/api/search`` and ``/dzialka`` (text-only parcel
-pages); pygeoapi ``/ogc``; MapServer ``/ows``;
+pages); pygeoapi ``/ogc``; pycsw ``/csw``; MapServer ``/ows``;
 MapProxy ``/wms``, ``/wmts``, ``/tiles``, ``/tms``; the ULDK-compatible API ``/uldk``.
 The instance (settings, database, site, layer catalog) is built here once and handed to
 every part.
@@ -64,6 +64,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
 
 def create_app(settings: Settings | None = None) -> WSGIApp:
     """Build the whole application: Flask plus the mounted OGC engines."""
+    from services.csw.app import make_csw_app
     from services.mapproxy.app import make_mapproxy_app
     from services.mapserver.app import make_mapserver_app
     from services.pygeoapi.app import make_pygeoapi_app
@@ -73,9 +74,11 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
     settings, database = instance.settings, instance.database
     database.watch()  # requests fail fast while the database does not answer
     mapproxy = make_mapproxy_app(settings)
+    ows = make_mapserver_app(instance)
     engines: dict[str, WSGIApp] = {
-        "/ogc": make_pygeoapi_app(instance),
-        "/ows": make_mapserver_app(instance),
+        "/ogc": make_pygeoapi_app(instance, ows),  # maps are drawn by /ows, in-process
+        "/csw": make_csw_app(instance),  # after /ogc: that writes the records /csw reads
+        "/ows": ows,
         "/uldk": make_uldk_app(instance),
     }
     flask_app = create_flask_app(instance, [*engines, *MAPPROXY_PREFIXES])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geoportal.text import Text
-from services.edge.documents import OGC_API, ULDK, WMS_130, WMTS_10, Dialect, respond
+from services.edge.documents import CSW_202, OGC_API, ULDK, WMS_130, WMTS_10, Dialect, respond
 from services.edge.failures import Failure, Refusal
 from services.edge.internal import is_internal
 from services.mapserver.edge import dialect_of
@@ -40,6 +40,7 @@ LIMITS: dict[str, Limit] = {  # first path segment -> limit
     "/wms": Limit(rate=100, burst=200),
     "/ogc": Limit(rate=100, burst=200),
     "/uldk": Limit(rate=100, burst=200),
+    "/csw": Limit(rate=100, burst=200),
     "/drukuj": Limit(rate=2, burst=30),  # a print is a full-page render and a PDF
 }
 TOO_MANY = Text(pl="Zbyt wiele zapytań; zwolnij", en="too many requests; slow down")
@@ -93,6 +94,8 @@ def _dialect(segment: str, environ: dict[str, Any]) -> Dialect:
         return OGC_API
     if segment == "/uldk":
         return ULDK
+    if segment == "/csw":
+        return CSW_202
     if segment == "/ows":
         return dialect_of(environ)
     return WMS_130 if segment == "/wms" else WMTS_10

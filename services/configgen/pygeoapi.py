@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from geoportal.catalog import Layer
+from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
 from services.configgen.metadata import service_metadata
@@ -30,6 +31,7 @@ PROVIDER = "services.providers.postgis.PublishViewProvider"
 TILE_PROVIDER = "services.providers.mvt.PublishViewTileProvider"
 RECORDS = "metadane"
 RECORD_PROVIDER = "services.providers.records.MetadataRecordProvider"
+MAP_PROVIDER = "services.providers.maps.MapServerMapProvider"
 PLACEHOLDER_RECORDS = "RECORDS_FILE"  # the run-time records.json (services/records.py)
 # OGC WebMercatorQuad scale denominator of level 0 at the equator (0.28 mm pixels); at
 # latitude φ a level's true scale is this × cos φ / 2^z.
@@ -62,6 +64,7 @@ def build_pygeoapi_config(sources: Sources) -> str:
                 layer.id: _collection(layer, site)
                 for layer in sources.catalog.for_service("ogcapi")
             },
+            **{raster.id: _raster_collection(raster, site) for raster in sources.rasters},
             RECORDS: _records(site),
             **{
                 name: {"type": "process", "processor": {"name": dotted}}
@@ -144,8 +147,27 @@ def _collection(layer: Layer, site: Site) -> dict[str, Any]:
         "providers": [
             _provider(layer),
             *([_tile_provider(layer, site)] if layer.services.tiles else []),
+            *([_map_provider(layer.wms_name)] if layer.services.wms else []),
         ],
     }
+
+
+def _raster_collection(raster: RasterLayer, site: Site) -> dict[str, Any]:
+    """A raster is a collection with a map only (its values: WCS at ``/ows/nmt``)."""
+    return {
+        "type": "collection",
+        "title": raster.title.model_dump(),
+        "description": raster.abstract.model_dump(),
+        "keywords": list(raster.keywords),
+        "extents": {"spatial": {"bbox": list(site.lonlat_extent), "crs": served_uris()[0]}},
+        "providers": [_map_provider(raster.wms_name)],
+    }
+
+
+def _map_provider(wms_name: str) -> dict[str, Any]:
+    """OGC API – Maps of a layer, drawn by ``/ows`` (``services/pygeoapi/maps.py``)."""
+    return {"type": "map", "name": MAP_PROVIDER, "data": wms_name,
+            "format": {"name": "png", "mimetype": "image/png"}}  # fmt: skip
 
 
 def _provider(layer: Layer) -> dict[str, Any]:

@@ -39,6 +39,7 @@ WMS_111 = Dialect("wms", "1.1.1")
 WFS_20 = Dialect("ows", "2.0.0")
 WMTS_10 = Dialect("ows", "1.0.0")
 WCS_20 = Dialect("ows", "2.0.1", "http://www.opengis.net/ows/2.0")
+CSW_202 = Dialect("ows", "1.2.0", "http://www.opengis.net/ows")  # OWS 1.0 ExceptionReport
 OGC_API = Dialect("json")
 ULDK = Dialect("uldk")
 

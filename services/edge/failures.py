@@ -32,6 +32,7 @@ class Failure(Enum):
     BUSY = "busy"
     RATE_LIMITED = "rate_limited"
     ENGINE_FAILURE = "engine_failure"
+    NOT_IMPLEMENTED = "not_implemented"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ ANSWERS: dict[Failure, Answer] = {
     Failure.BUSY: Answer(503, "ServiceUnavailable", RETRY_AFTER_S),
     Failure.RATE_LIMITED: Answer(429, "ServiceUnavailable", 1),
     Failure.ENGINE_FAILURE: Answer(500, "NoApplicableCode"),
+    # An operation the service does not offer (CSW Transaction, Harvest): OWS Common 2.0.
+    Failure.NOT_IMPLEMENTED: Answer(501, "OperationNotSupported"),
 }
 
 UNAVAILABLE = Text(

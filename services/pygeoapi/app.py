@@ -21,9 +21,12 @@ import pygeoapi
 import pyproj
 
 from geoportal.instance import Instance
+from services.providers.bbox import Envelope
+from services.providers.crs import served_crs, storage_uri
 from services.providers.postgis import use_database
 from services.pygeoapi.execution import MAX_EXECUTION_BODY
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
+from services.pygeoapi.maps import MAPS_CONFORMANCE, MapAnswers, map_layers
 from services.pygeoapi.rules import collections_from_config
 from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
 from services.pygeoapi.tiles import TileAnswers, tile_providers
@@ -32,8 +35,12 @@ FLASK_MODULE = "pygeoapi.flask_app"
 _loaded: dict[str, str] = {}  # fingerprint of the files the imported module read
 
 
-def make_pygeoapi_app(instance: Instance) -> WSGIApp:
-    """Write the run-time config, records and OpenAPI document, import pygeoapi, wrap it."""
+def make_pygeoapi_app(instance: Instance, ows: WSGIApp | None = None) -> WSGIApp:
+    """Write the run-time config, records and OpenAPI document, import pygeoapi, wrap it.
+
+    ``ows`` is the ``/ows`` application the collections' maps are drawn by (without it,
+    map requests are answered 503).
+    """
     from services.records import write_records
 
     settings = instance.settings
@@ -49,7 +56,15 @@ def make_pygeoapi_app(instance: Instance) -> WSGIApp:
     # The guard limits each route's body itself (a filter 64 KB, an execution 512 KB).
     module.APP.config["MAX_CONTENT_LENGTH"] = max(MAX_BODY, MAX_EXECUTION_BODY)
     tiles = TileAnswers(tile_providers(files.config))
-    return OgcApiGuard(module.APP, collections_from_config(files.config), tiles)
+    maps = MapAnswers(map_layers(files.config), _site_extent(instance), ows)
+    return OgcApiGuard(module.APP, collections_from_config(files.config), tiles, maps)
+
+
+def _site_extent(instance: Instance) -> Envelope:
+    """The default area of a map: the site's extent, in the storage CRS."""
+    crs = served_crs(storage_uri())
+    assert crs is not None  # the storage CRS is always served
+    return Envelope(*instance.site.extent, crs)
 
 
 def _import_flask_app(files: RuntimeFiles) -> ModuleType:
@@ -98,8 +113,9 @@ NOT_SERVED = frozenset({
 
 def _claim_only_what_is_served() -> None:
     """``/conformance`` lists only what is implemented (pygeoapi reads the list per request)."""
-    from pygeoapi.api import itemtypes, processes
+    from pygeoapi.api import itemtypes, maps, processes
 
+    maps.CONFORMANCE_CLASSES = list(MAPS_CONFORMANCE)  # listed when a collection has a map
     served = [c for c in itemtypes.CONFORMANCE_CLASSES_FEATURES if c not in NOT_SERVED]
     itemtypes.CONFORMANCE_CLASSES_FEATURES = served
     processes.CONFORMANCE_CLASSES = [

@@ -1,7 +1,9 @@
 """A thin WSGI layer in front of pygeoapi: refuse bad input, hide server errors.
 
 Vector tiles are answered here from providers built once (``services.pygeoapi.tiles``):
-the one route where pygeoapi's per-request set-up would cost more than the query.
+the one route where pygeoapi's per-request set-up would cost more than the query. Maps
+(``services.pygeoapi.maps``) too: pygeoapi's map route ignores ``crs`` and would fetch
+the map from our own port over HTTP.
 It checks each request against ``rules`` (404 for unknown paths and collections, 405 for
 methods, 400 for parameters), hands the client's bbox and filter CRS to the provider
 through a context variable, and forwards the rest unchanged. Whatever pygeoapi answers
@@ -23,6 +25,7 @@ from services.edge.documents import OGC_API, respond
 from services.edge.failures import ANSWERS, Failure, Refusal, server_error, unavailable
 from services.providers.scope import request_scope
 from services.pygeoapi.execution import check_execution_body
+from services.pygeoapi.maps import MapAnswers
 from services.pygeoapi.rules import Checked, Collection, check_path, check_query
 from services.pygeoapi.tiles import TileAnswers
 
@@ -38,11 +41,16 @@ class OgcApiGuard:
     """WSGI middleware validating requests for the pygeoapi application it wraps."""
 
     def __init__(
-        self, app: WSGIApp, collections: dict[str, Collection], tiles: TileAnswers | None = None
+        self,
+        app: WSGIApp,
+        collections: dict[str, Collection],
+        tiles: TileAnswers | None = None,
+        maps: MapAnswers | None = None,
     ):
         self.app = app
         self.collections = collections
         self.tiles = tiles or TileAnswers({})
+        self.maps = maps
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -51,6 +59,10 @@ class OgcApiGuard:
             route, checked = self._check(environ)
             if route == "tile":
                 return [*self.tiles(environ, _with_common_headers(start_response))]
+            if route == "map":
+                if self.maps is None:
+                    raise unavailable()
+                return self.maps(environ, _with_common_headers(start_response))
         except Refusal as refusal:
             return self._refuse(start_response, refusal, environ)
         if checked.query_string is not None:

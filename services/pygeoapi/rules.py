@@ -38,6 +38,7 @@ _CURSOR = re.compile(CURSOR_PATTERN)
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$"
 )
+MAP = COMMON | {"bbox", "bbox-crs", "crs", "width", "height", "transparent", "bgcolor"}
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
@@ -58,6 +59,8 @@ class Collection:
     items_url: str = ""  # absolute, for the next links of feature collections
     page: int = 10  # items when the client asks no limit (pygeoapi's default)
     max_page: int = 10
+    mapped: bool = False  # has a map (OGC API - Maps, services/pygeoapi/maps.py)
+    featured: bool = True  # has items (a raster collection has only a map)
 
 
 @dataclass
@@ -78,13 +81,17 @@ def collections_from_config(config: dict[str, Any]) -> dict[str, Collection]:
         if resource.get("itemType") == "record":
             result[name] = Collection(RECORD_PROPERTIES, frozenset({CRS84}))
             continue
-        provider = next((p for p in resource.get("providers", []) if p["type"] == "feature"), None)
+        providers = resource.get("providers", [])
+        provider = next((p for p in providers if p["type"] == "feature"), None)
+        mapped = any(p["type"] == "map" for p in providers)
         if resource.get("type") == "collection" and provider:
             fields = provider.get("data", {}).get("fields", {})
-            tiled = any(p["type"] == "tile" for p in resource["providers"])
+            tiled = any(p["type"] == "tile" for p in providers)
             crs = frozenset(provider.get("crs", [CRS84]))
             url = f"{root}/collections/{name}/items"
-            result[name] = Collection(frozenset(fields), crs, tiled, url, page, max_page)
+            result[name] = Collection(frozenset(fields), crs, tiled, url, page, max_page, mapped)
+        elif resource.get("type") == "collection" and mapped:
+            result[name] = Collection(frozenset(), frozenset({CRS84}), mapped=True, featured=False)
     return result
 
 
@@ -104,7 +111,9 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
                 Failure.NOT_FOUND, Text(pl="Nie ma takiej kolekcji", en="collection not found")
             )
         kind = _collection_route(segments[2:])
-        if kind in ("collection", "items", "item", "queryables", "schema"):
+        if kind == "collection" or (kind == "map" and collection.mapped):
+            return kind, collection
+        if kind in ("items", "item", "queryables", "schema") and collection.featured:
             return kind, collection
         if kind in TILE_ROUTES and collection.tiled:
             return kind, collection
@@ -221,6 +230,8 @@ def _pairs(query_string: str) -> list[tuple[str, str]]:
 def _allowed(route: str, collection: Collection | None) -> frozenset[str]:
     if route == "items" and collection is not None:
         return ITEMS | collection.properties
+    if route == "map":
+        return MAP
     extra = {"item": {"crs"}, "openapi": {"ui"}, "queryables": {"profile", "properties"}}
     return COMMON | extra.get(route, set())
 

@@ -27,6 +27,7 @@ import yaml
 from geoportal.files import write_atomic, write_if_changed
 from geoportal.settings import Settings
 from services.configgen.pygeoapi import PLACEHOLDER_RECORDS
+from services.pygeoapi import maps
 from services.pygeoapi.rules import CURSOR_PATTERN
 
 CONFIG_NAME = "pygeoapi-config.yml"
@@ -89,8 +90,9 @@ def patched_config(config: dict[str, Any], settings: Settings) -> dict[str, Any]
 def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, language: str) -> None:
     from pygeoapi.openapi import generate_openapi_document
 
-    # this module's own text too: a change to how the document is made remakes it
-    versions = f"{pygeoapi.__version__}\n{version('geoportal')}\n{Path(__file__).read_text()}"
+    # these modules' own text too: a change to how the document is made remakes it
+    made_by = Path(__file__).read_text() + Path(maps.__file__).read_text()
+    versions = f"{pygeoapi.__version__}\n{version('geoportal')}\n{made_by}"
     digest = hashlib.sha256(f"{versions}\n{config_text}".encode()).hexdigest()
     stamp = openapi_path.with_name(openapi_path.name + ".sha256")
     if openapi_path.is_file() and stamp.is_file() and stamp.read_text() == digest:
@@ -100,6 +102,9 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     _in_one_language(document["info"], language)
     _describe_as_served(document)
     _advertise_page_sizes(document, yaml.safe_load(config_text)["server"].get("limits", {}))
+    for path, operations in document.get("paths", {}).items():
+        if path.endswith("/map") and "get" in operations:
+            operations["get"]["parameters"] = maps.openapi_parameters()
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
 

@@ -43,6 +43,19 @@ BOMB = ('<?xml version="1.0"?><!DOCTYPE b [<!ENTITY a "aaaaaaaaaa">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>')  # fmt: skip
 
 
+CSW_CAPS = {"service": "CSW", "version": "2.0.2", "request": "GetCapabilities"}
+CSW_RECORDS = {"service": "CSW", "version": "2.0.2", "request": "GetRecords",
+               "typenames": "csw:Record", "elementsetname": "brief",
+               "constraintlanguage": "CQL_TEXT",
+               "constraint_language_version": "1.1.0"}  # fmt: skip
+CSW_XXE = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+           '<csw:GetRecords xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" service="CSW" '
+           'version="2.0.2">&e;</csw:GetRecords>')  # fmt: skip
+CSW_INSERT = ('<csw:Transaction xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" service="CSW" '
+              'version="2.0.2"><csw:Insert/></csw:Transaction>')  # fmt: skip
+MAP = "/ogc/collections/parcels/map"
+
+
 @dataclass(frozen=True)
 class Case:
     """One request of the catalogue and the answer it must get."""
@@ -322,6 +335,40 @@ CASES = {
         "TYPENAMES": "adresy", "PROPERTYNAME": "pesel"}, 400, "InvalidParameterValue"),
     "watercourse id injection": Case("/ogc/collections/watercourses/items/1;DROP TABLE x", {},
                                      404, "NotFound"),
+    # the CSW catalogue (services/csw) and OGC API maps (services/pygeoapi/maps.py)
+    "csw unknown parameter": Case("/csw", CSW_CAPS | {"mode": "opensearch"}, 400,
+                                  "InvalidParameterValue"),
+    "csw version 3": Case("/csw", CSW_CAPS | {"version": "3.0.0"}, 400, "InvalidParameterValue"),
+    "csw malformed cql": Case("/csw", CSW_RECORDS | {"constraint": "dc:title like"}, 400,
+                              "InvalidParameterValue"),
+    "csw unknown property": Case("/csw", CSW_RECORDS | {"constraint": "x') = 1 --"}, 400,
+                                 "InvalidParameterValue"),
+    "csw quote break": Case("/csw", CSW_RECORDS | {
+        "constraint": "dc:title = 'x'' OR ''1''=''1'"}, 400, "InvalidParameterValue"),
+    "csw sql in literal": Case("/csw", CSW_RECORDS | {  # a value, matching nothing
+        "constraint": "dc:title = 'x; DROP TABLE catalogue.record; --'"}, 200),
+    "csw huge start": Case("/csw", CSW_RECORDS | {"startposition": "10" * 20}, 400,
+                           "InvalidParameterValue"),
+    "csw post xxe": Case("/csw", {}, 400, "InvalidParameterValue", "POST", CSW_XXE,
+                         "application/xml"),
+    "csw post bomb": Case("/csw", {}, 400, "InvalidParameterValue", "POST", BOMB, "text/xml"),
+    "csw post 100 kB": Case("/csw", {}, 413, "InvalidParameterValue", "POST",
+                            "<x>" + "a" * 100_000 + "</x>", "text/xml"),
+    "csw post not xml": Case("/csw", {}, 400, "InvalidParameterValue", "POST", "{}",
+                             "application/json"),
+    "csw transaction": Case("/csw", {}, 501, "OperationNotSupported", "POST", CSW_INSERT,
+                            "text/xml"),
+    "csw put": Case("/csw", {}, 405, "OperationNotSupported", "PUT", "x", "text/xml"),
+    "map width 0": Case(MAP, {"width": "0"}, 400, "InvalidParameterValue"),
+    "map 100000 px": Case(MAP, {"width": "100000", "height": "100000"}, 400,
+                          "InvalidParameterValue"),
+    "map nan bbox": Case(MAP, {"bbox": "nan,1,2,3"}, 400, "InvalidParameterValue"),
+    "map crs injection": Case(MAP, {"crs": "EPSG:4326;DROP"}, 400, "InvalidParameterValue"),
+    "map named colour": Case(MAP, {"bgcolor": "<script>"}, 400, "InvalidParameterValue"),
+    "map unknown parameter": Case(MAP, {"styles": "x"}, 400, "InvalidParameterValue"),
+    "map traversal": Case("/ogc/collections/..%2f..%2fetc/map", {}, 404, "NotFound"),
+    "map of no collection": Case("/ogc/collections/no_such_layer/map", {}, 404, "NotFound"),
+    "map post": Case(MAP, {}, 405, None, "POST", "x", "text/plain"),
 }  # fmt: skip
 
 

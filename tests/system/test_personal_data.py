@@ -14,6 +14,7 @@ import pytest
 pytestmark = pytest.mark.system
 
 
+CSW = {"service": "CSW", "version": "2.0.2", "request": "GetCapabilities"}
 ULDK_FIELDS = (
     "geom_wkt,teryt,id,voivodeship,county,commune,region,parcel,datasource,function,status"
 )
@@ -100,6 +101,7 @@ def test_subject_tables_are_not_services(live_server, http, name):
         "FORMAT": "image/png"})  # fmt: skip
     assert wms.status_code == 400
     assert http.get(f"{live_server}/ogc/collections/{name}/items").status_code == 404
+    assert http.get(f"{live_server}/ogc/collections/{name}/map").status_code == 404
 
 
 def test_metadata_and_tile_services_carry_no_personal_data(
@@ -125,6 +127,16 @@ def test_metadata_and_tile_services_carry_no_personal_data(
         "OGC API Records": http.get(f"{live_server}/ogc/collections/metadane/items",
                                     params={"f": "json", "limit": "500"}),
         "services list": http.get(f"{live_server}/services", params={"f": "json"}),
+        "CSW capabilities": http.get(f"{live_server}/csw", params=CSW),
+        "CSW records": http.get(f"{live_server}/csw", params=CSW | {
+            "request": "GetRecords", "typenames": "csw:Record", "elementsetname": "full",
+            "resulttype": "results", "maxrecords": "100"}),
+        "CSW ISO records": http.get(f"{live_server}/csw", params=CSW | {
+            "request": "GetRecords", "typenames": "gmd:MD_Metadata", "elementsetname": "full",
+            "resulttype": "results", "maxrecords": "100",
+            "outputschema": "http://www.isotc211.org/2005/gmd"}),
+        "OGC API map description": http.get(f"{live_server}/ogc/collections/parcels",
+                                            params={"f": "json"}),
         "parcel report": http.post(
             f"{live_server}/ogc/processes/raport-dzialki/execution",
             json={"inputs": {"parcel_ids": [known_parcel.parcel_id]}}),

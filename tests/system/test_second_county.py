@@ -2,8 +2,8 @@
 
 The engine configurations are generated for Powiat zgierski (TERYT 1020) from its site
 file and the same layer catalog, and the whole application runs on them in gunicorn. Its
-name, office and extent must be in the WMS, WFS, WMTS and OGC API capabilities and on the
-viewer page, and nothing of the first county (Łask) anywhere.
+name, office and extent must be in the WMS, WFS, WMTS, OGC API and CSW capabilities and on
+the viewer page, and nothing of the first county (Łask) anywhere.
 """
 
 from __future__ import annotations
@@ -133,6 +133,19 @@ def test_ogc_api_names_the_county_and_its_extent(zgierz: County):
     assert collection["extent"]["spatial"]["bbox"] == [list(zgierz.site.lonlat_extent)]
     openapi = json.loads(_get(zgierz, "/ogc/openapi?f=json"))
     assert openapi["info"]["contact"]["email"] == zgierz.site.contact.email
+
+
+def test_the_csw_catalogue_is_the_counties_own(zgierz: County):
+    """Both portals share the test database: each serves only its own county's records."""
+    capabilities = etree.fromstring(_get(zgierz, "/csw?service=CSW&version=2.0.2"
+                                                 "&request=GetCapabilities").encode())  # fmt: skip
+    ows = "{http://www.opengis.net/ows}"
+    assert capabilities.findtext(f".//{ows}Title").startswith("Powiat zgierski")
+    assert capabilities.findtext(f".//{ows}ProviderName") == "Starostwo Powiatowe w Zgierzu"
+    records = _get(zgierz, "/csw?service=CSW&version=2.0.2&request=GetRecords"
+                           "&typenames=csw:Record&elementsetname=full&resulttype=results"
+                           "&maxrecords=100")  # fmt: skip
+    assert "Powiat zgierski" in records and "dataset-parcels" in records
 
 
 def test_viewer_page_names_the_county_and_starts_on_its_extent(zgierz: County):

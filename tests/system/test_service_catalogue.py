@@ -15,6 +15,8 @@ from collections import Counter
 import pytest
 import rasterio
 from lxml import etree
+from owslib.csw import CatalogueServiceWeb
+from owslib.iso import MD_Metadata
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
 from owslib.wmts import WebMapTileService
@@ -165,6 +167,31 @@ def _check_records(entry, http, parcel) -> None:
     assert f"service-{entry['name']}" in ids and "dataset-parcels" in ids
 
 
+def _check_csw(entry, http, parcel) -> None:
+    csw = CatalogueServiceWeb(entry["url"], version="2.0.2", timeout=30)
+    typenames = csw.get_operation_by_name("GetRecords").parameters["typeNames"]["values"]
+    assert set(entry["layers"]) <= set(typenames)
+    own = f"service-{entry['name']}"  # the catalogue lists itself
+    csw.getrecordbyid(id=[own], outputschema="http://www.isotc211.org/2005/gmd")
+    record = csw.records[own]
+    assert isinstance(record, MD_Metadata) and record.identification[0].type == "discovery"
+
+
+MAP_REL = "http://www.opengis.net/def/rel/ogc/1.0/map"
+
+
+def _check_maps(entry, http, parcel) -> None:
+    listing = http.get(entry["capabilities"], timeout=30).json()["collections"]
+    mapped = {c["id"] for c in listing if any(link["rel"] == MAP_REL for link in c["links"])}
+    assert mapped == set(entry["layers"])
+    x, y = parcel.x, parcel.y  # 200 m around a parcel, northing first in EPSG:2180
+    params = {"bbox": f"{y - 100},{x - 100},{y + 100},{x + 100}", "bbox-crs": "EPSG:2180",
+              "width": "256", "height": "256"}  # fmt: skip
+    url = f"{entry['url']}/collections/{entry['layers'][0]}/map"
+    answer = http.get(url, params=params, timeout=60)
+    _image(answer, (256, 256))
+
+
 def _check_uldk(entry, http, parcel) -> None:
     by_id = http.get(entry["url"], params={"request": "GetParcelById", "id": parcel.parcel_id,
                                            "result": "teryt"}, timeout=30)  # fmt: skip
@@ -178,7 +205,8 @@ CHECKS = {"WMS": _check_wms, "WFS": _check_wfs, "WCS": _check_wcs, "WMTS": _chec
           "TMS": _check_tms, "XYZ": _check_xyz, "OGC API – Features": _check_ogcapi,
           "OGC API – Tiles": _check_mvt, "OGC API – Processes": _check_processes,
           "ATOM": _check_atom, "DCAT-AP": _check_dcat,
-          "OGC API – Records": _check_records, "ULDK": _check_uldk}  # fmt: skip
+          "OGC API – Records": _check_records, "ULDK": _check_uldk, "CSW": _check_csw,
+          "OGC API – Maps": _check_maps}  # fmt: skip
 
 
 def _webmercator_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:

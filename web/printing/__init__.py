@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from geoportal.printing.document import LegendEntry, PrintTexts, print_pdf
 from geoportal.printing.layout import PrintError, PrintPlan, format_scale, plan_print
 from geoportal.printing.params import read_print_request
+from services.mapserver.inprocess import call_ows
 from web.instance import current_instance
 from web.viewer.pageconfig import base_maps
 from web.viewer.texts import page_language
@@ -88,17 +88,10 @@ def _ows(params: dict[str, str]) -> tuple[str, bytes]:
     ows_app = current_app.config.get("OWS_APP")
     if ows_app is None:
         raise RenderFailed("no WMS in this application")
-    environ = EnvironBuilder(path="/", query_string=params).get_environ()
-    environ["SCRIPT_NAME"], environ["PATH_INFO"] = "/ows", ""
-    body_iter, status, headers = run_wsgi_app(ows_app, environ)
-    try:
-        body = b"".join(body_iter)
-    finally:
-        getattr(body_iter, "close", lambda: None)()
-    content_type = headers.get("Content-Type", "")
-    if not status.startswith("200") or not content_type.startswith("image/"):
-        raise RenderFailed(f"{status} {content_type}")
-    return content_type, body
+    answer = call_ows(ows_app, params)
+    if answer.status != 200 or not answer.content_type.startswith("image/"):
+        raise RenderFailed(f"{answer.status} {answer.content_type}")
+    return answer.content_type, answer.body
 
 
 def _render_map(plan: PrintPlan, names: list[str], photo: bool) -> bytes:
