@@ -268,6 +268,8 @@ CASES = {
     "case status malformed token": Case("/api/sprawy/' OR 1=1 --", {}, 404),
     "case document of no case": Case("/sprawy/abc/dokumenty/ABCDEFGH2345.pdf", {}, 404),
     "statistics post": Case("/bip/statystyki.json", {}, 405, None, "POST"),
+    "panel assign of no case id": Case("/panel/sprawy/1%27/przydzial", {}, 404, None, "POST",
+                                       "assignee=x", "application/x-www-form-urlencoded"),
 }  # fmt: skip
 
 
