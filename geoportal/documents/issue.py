@@ -36,10 +36,14 @@ from geoportal.cases.errors import CaseError, CaseNotFound, IllegalTransition
 from geoportal.cases.states import State, check_transition
 from geoportal.catalog import Catalog
 from geoportal.documents import register
+from geoportal.documents.buildings import NOT_HELD, building_cards
 from geoportal.documents.content import (
+    BuildingCard,
+    Certificate,
     Document,
     Header,
     MapExcerpt,
+    PlanningParcel,
     RegistrationUnit,
     Verification,
 )
@@ -59,6 +63,13 @@ Rings = tuple[tuple[tuple[float, float], ...], ...]
 CADASTRAL_LAYERS = ("budynki", "dzialki", "numery_dzialek")
 PLANNING_LAYERS = ("mpzp", "dzialki", "numery_dzialek")
 ACCEPTED = "accept_legal_interest"
+CERTIFICATE = Certificate(
+    basis="Na podstawie art. 217 ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania "
+    "administracyjnego",
+    statement="zaświadcza się, że według miejscowego planu zagospodarowania przestrzennego "
+    "działki wymienione poniżej położone są w terenach o następującym przeznaczeniu "
+    "(udział terenu w powierzchni działki):",
+)
 
 
 class DocumentError(CaseError):
@@ -162,6 +173,8 @@ class Issuer:
             place=f"{site.county.seat}, {today.day} {MONTHS[today.month - 1]} {today.year} r.",
         )  # fmt: skip
         units: tuple[RegistrationUnit, ...] = ()
+        planning: tuple[PlanningParcel, ...] = ()
+        cards: tuple[BuildingCard, ...] | None = None
         with conn.transaction():
             if kind.register is not None:
                 if owners:
@@ -169,17 +182,18 @@ class Issuer:
                         units = registration_units(conn, parcels, site, owners_conn=staff)
                 else:
                     units = registration_units(conn, parcels, site)
-            planning = planning_parcels(conn, parcels) if kind.planning else ()
+            if kind.planning is not None:
+                planning = _planning(conn, kind, parcels)
+            if kind.building_cards:
+                cards = building_cards(conn, parcels, site)
             extent, outlines = _outlines(conn, parcels)
         maps: tuple[MapExcerpt, ...] = ()
-        if kind.cadastral_map or kind.planning:
-            layers = PLANNING_LAYERS if kind.planning else CADASTRAL_LAYERS
+        if kind.maps:
+            layers = PLANNING_LAYERS if kind.planning_map else CADASTRAL_LAYERS
             maps = (replace(self.excerpt(extent, layers, scale), highlight=outlines),)
-        notes: tuple[str, ...] = ()
-        if kind.personal and not owners:
-            notes = ("Dane osobowe nie zostały udostępnione: interes prawny nie został "
-                     "uznany.",)  # fmt: skip
-        return Document(header, units, planning, maps, notes)
+        certificate = CERTIFICATE if kind.certificate else None
+        return Document(header, units=units, planning=planning, building_cards=cards,
+                        certificate=certificate, maps=maps, notes=_notes(kind, owners))  # fmt: skip
 
     def excerpt(
         self, extent: tuple[float, float, float, float], layers: tuple[str, ...], scale: int | None
@@ -194,6 +208,29 @@ class Issuer:
             *legend_of(self.instance.catalog, layers),
         )
         return MapExcerpt(png, frame.bbox, frame.scale, frame.width_mm, frame.height_mm, legend)
+
+
+def _planning(
+    conn: psycopg.Connection, kind: DocumentKind, parcels: list[str]
+) -> tuple[PlanningParcel, ...]:
+    """The zones of the kind's acts on each parcel; a studium extract needs them all."""
+    assert kind.planning is not None
+    found = planning_parcels(conn, parcels, kind.planning)
+    uncovered = [parcel.parcel_id for parcel in found if not parcel.zones]
+    if kind.planning == "studium" and uncovered:
+        # The data hold no studium there: saying "no studium" would be a false statement.
+        raise DocumentError(f"no studium in the data covers {', '.join(uncovered)}: "
+                            "the office prepares this extract itself")  # fmt: skip
+    return found
+
+
+def _notes(kind: DocumentKind, owners: bool) -> tuple[str, ...]:
+    notes = list(kind.notes)
+    if kind.building_cards:
+        notes.append(NOT_HELD)
+    if kind.personal and not owners:
+        notes.append("Dane osobowe nie zostały udostępnione: interes prawny nie został uznany.")
+    return tuple(notes)
 
 
 def legend_of(catalog: Catalog, wms_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -1,6 +1,9 @@
-"""A planning extract's content: for each parcel the plan zones covering it, with the share
-of the parcel's area each covers (PostGIS ``ST_Intersection``), and the plan's resolution
+"""A planning document's content: for each parcel the zones covering it, with the share
+of the parcel's area each covers (PostGIS ``ST_Intersection``), and the act's resolution
 and official-journal entry. Planning data are public (art. 30 upzp): no personal data.
+
+Only acts of the document's group are read (``plan_types.yaml``): a wypis z planu quotes
+local plans, a wypis ze studium the studium, never one for the other.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from decimal import Decimal
 import psycopg
 
 from geoportal.documents.content import PlanningParcel, ZoneShare
+from geoportal.documents.plan_types import PlanGroup, plan_codes
 
 MIN_PERCENT = Decimal("0.1")  # slivers of digitising below this are not a zone's cover
 
@@ -21,23 +25,26 @@ SELECT p.parcel_id, p.number, split_part(p.district_id, '.', 2),
              ::numeric, 1),
        pl.title, pl.resolution_no, pl.resolution_date, pl.journal_entry
   FROM data.parcel p
-  LEFT JOIN data.plan_zone z
+  LEFT JOIN (data.plan_zone z
+             JOIN data.plan pl
+               ON pl.plan_id = z.plan_id AND pl.version_end IS NULL AND pl.object_end IS NULL
+              AND pl.plan_type = ANY(%s))
     ON z.geom && p.geom AND ST_Intersects(z.geom, p.geom)
    AND z.version_end IS NULL AND z.object_end IS NULL
-  LEFT JOIN data.plan pl
-    ON pl.plan_id = z.plan_id AND pl.version_end IS NULL AND pl.object_end IS NULL
  WHERE p.parcel_id = ANY(%s) AND p.version_end IS NULL AND p.object_end IS NULL
  ORDER BY p.parcel_id, 7 DESC NULLS LAST, z.symbol
 """
 
 
 def planning_parcels(
-    conn: psycopg.Connection, parcel_ids: Sequence[str]
+    conn: psycopg.Connection, parcel_ids: Sequence[str], group: PlanGroup = "local_plan"
 ) -> tuple[PlanningParcel, ...]:
-    """Each requested parcel with the zones covering at least :data:`MIN_PERCENT` of it."""
+    """Each requested parcel with the zones of ``group``'s acts covering at least
+    :data:`MIN_PERCENT` of it (no zones: no act of the group covers it in our data)."""
     parcels: dict[str, tuple[str, str, list[ZoneShare]]] = {}
+    query = conn.execute(_ZONES, (list(plan_codes(group)), list(parcel_ids)))
     for (parcel_id, number, district, symbol, designation, text, percent, title, resolution,
-         resolution_date, journal) in conn.execute(_ZONES, (list(parcel_ids),)):  # fmt: skip
+         resolution_date, journal) in query:  # fmt: skip
         entry = parcels.setdefault(parcel_id, (number, district, []))
         if symbol is None or percent is None or percent < MIN_PERCENT:
             continue

@@ -28,6 +28,9 @@ QUANTITIES = {
     "egib_map_extract": {"registration_unit": 1},
     "egib_extract_and_map": {"registration_unit": 1},
     "planning_extract": {"wypis_page": 2, "wyrys_a4_part": 1},
+    "studium_extract": {"wypis_page": 1, "wyrys_a4_part": 1},
+    "planning_certificate": {},
+    "egib_building_card": {"card": 1},
     "map_incident": {},
 }
 
