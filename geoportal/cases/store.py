@@ -196,6 +196,7 @@ def submit(
         raise SubmissionError(str(exc)) from None
     service = rules.services.get(submission.service)
     check_submission(submission, service)
+    service = service.routed(submission.category)  # reports go where their category says
     request_sha = submission.sha256()
     with _transaction(conn):
         _lock_key(conn, key)

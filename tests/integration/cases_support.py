@@ -65,7 +65,8 @@ def request(service: str = "egib_register_extract_anonymous", claim: str | None 
     }
     if service == "map_incident":
         data |= {"parcels": [], "location": {"x": "512345.10", "y": "401234.00"},
-                 "description": "Budynek nie istnieje od 2020 r."}  # fmt: skip
+                 "description": "Budynek nie istnieje od 2020 r.",
+                 "category": "building"}  # fmt: skip
     return Submission.model_validate(data | changes)
 
 

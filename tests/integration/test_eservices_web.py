@@ -71,6 +71,14 @@ def _filed(client, parcel_id, key=ANON, **changes):
     return page, file_from_review(client, key, page.get_data(as_text=True))
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
 def _token_of(response) -> str:
     return response.headers["Location"].split("/sprawy/")[1].split("/")[0]
 
@@ -218,7 +226,7 @@ def test_an_incident_on_the_map_becomes_a_geodesy_case(client, known_parcel, dat
     }
     page = review(client, "map_incident", fields)
     assert page.status_code == 200, page.get_data(as_text=True)
-    png = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "zdjecie.png")
+    png = (io.BytesIO(_png()), "zdjecie.png")
     filed = file_from_review(client, "map_incident", page.get_data(as_text=True), attachments=[png])
     assert filed.status_code == 303
     with database.connect("owner") as conn:

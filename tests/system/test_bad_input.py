@@ -268,6 +268,10 @@ CASES = {
     "case status malformed token": Case("/api/sprawy/' OR 1=1 --", {}, 404),
     "case document of no case": Case("/sprawy/abc/dokumenty/ABCDEFGH2345.pdf", {}, 404),
     "statistics post": Case("/bip/statystyki.json", {}, 405, None, "POST"),
+    "report without a form token": Case("/e-uslugi/map_incident", {}, 400, None, "POST",
+                                        "location_parcel=1%27%20OR%201%3D1&category=x",
+                                        "application/x-www-form-urlencoded"),
+    "report form unknown service": Case("/e-uslugi/..%2fpanel", {}, 404),
     "panel assign of no case id": Case("/panel/sprawy/1%27/przydzial", {}, 404, None, "POST",
                                        "assignee=x", "application/x-www-form-urlencoded"),
 }  # fmt: skip

@@ -52,10 +52,12 @@ def status_of(error: Exception) -> int:
     return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
 
 
-def error_page(status: int) -> ResponseReturnValue:
-    """The page of one status, in the page's language, without any detail of the cause."""
+def error_page(status: int, text: str | None = None) -> ResponseReturnValue:
+    """The page of one status, in the page's language, without any detail of the cause
+    (``text``: a key of ``strings.yaml`` when the status alone would not say what to fix)."""
     shown = status if status in SHOWN else 400
-    return render_template("eservices/error.html", status=shown, **page_context()), status
+    page = render_template("eservices/error.html", status=shown, text=text, **page_context())
+    return page, status
 
 
 def install(blueprint: Blueprint) -> None:
@@ -72,6 +74,8 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
 def _domain_error(error: Exception) -> ResponseReturnValue:
     status = status_of(error)
     LOG.info("refused with %s: %s", status, error)
+    if isinstance(error, UploadRefused) and not error.too_large:
+        return error_page(status, "error_upload_type")
     return error_page(status)
 
 
