@@ -32,7 +32,7 @@ import psycopg
 from geoportal.cases import audit, store
 from geoportal.cases.actors import Actor
 from geoportal.cases.calendar import office_date
-from geoportal.cases.errors import CaseError, CaseNotFound, IllegalTransition
+from geoportal.cases.errors import CaseNotFound, IllegalTransition
 from geoportal.cases.states import State, check_transition
 from geoportal.catalog import Catalog
 from geoportal.documents import register
@@ -48,10 +48,11 @@ from geoportal.documents.content import (
     Verification,
 )
 from geoportal.documents.egib import registration_units
+from geoportal.documents.errors import DocumentError
 from geoportal.documents.kinds import SERVICE_KINDS, DocumentKind, kind_of
 from geoportal.documents.mapsheet import MapRenderer, MapRequest, fitting_scale, frame_for
 from geoportal.documents.pdf import render_pdf
-from geoportal.documents.planning import planning_parcels
+from geoportal.documents.planning import document_parcels
 from geoportal.documents.signing import PdfSigner
 from geoportal.instance import Instance
 
@@ -70,10 +71,6 @@ CERTIFICATE = Certificate(
     "działki wymienione poniżej położone są w terenach o następującym przeznaczeniu "
     "(udział terenu w powierzchni działki):",
 )
-
-
-class DocumentError(CaseError):
-    """This case cannot have this document (wrong kind, no parcels)."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +180,7 @@ class Issuer:
                 else:
                     units = registration_units(conn, parcels, site)
             if kind.planning is not None:
-                planning = _planning(conn, kind, parcels)
+                planning = document_parcels(conn, kind.planning, parcels)
             if kind.building_cards:
                 cards = building_cards(conn, parcels, site)
             extent, outlines = _outlines(conn, parcels)
@@ -208,20 +205,6 @@ class Issuer:
             *legend_of(self.instance.catalog, layers),
         )
         return MapExcerpt(png, frame.bbox, frame.scale, frame.width_mm, frame.height_mm, legend)
-
-
-def _planning(
-    conn: psycopg.Connection, kind: DocumentKind, parcels: list[str]
-) -> tuple[PlanningParcel, ...]:
-    """The zones of the kind's acts on each parcel; a studium extract needs them all."""
-    assert kind.planning is not None
-    found = planning_parcels(conn, parcels, kind.planning)
-    uncovered = [parcel.parcel_id for parcel in found if not parcel.zones]
-    if kind.planning == "studium" and uncovered:
-        # The data hold no studium there: saying "no studium" would be a false statement.
-        raise DocumentError(f"no studium in the data covers {', '.join(uncovered)}: "
-                            "the office prepares this extract itself")  # fmt: skip
-    return found
 
 
 def _notes(kind: DocumentKind, owners: bool) -> tuple[str, ...]:

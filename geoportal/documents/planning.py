@@ -14,6 +14,8 @@ from decimal import Decimal
 import psycopg
 
 from geoportal.documents.content import PlanningParcel, ZoneShare
+from geoportal.documents.errors import DocumentError
+from geoportal.documents.kinds import kind_of
 from geoportal.documents.plan_types import PlanGroup, plan_codes
 
 MIN_PERCENT = Decimal("0.1")  # slivers of digitising below this are not a zone's cover
@@ -55,3 +57,29 @@ def planning_parcels(
         PlanningParcel(parcel_id, number, district, tuple(zones))
         for parcel_id, (number, district, zones) in parcels.items()
     )
+
+
+def document_parcels(
+    conn: psycopg.Connection, group: PlanGroup, parcel_ids: Sequence[str]
+) -> tuple[PlanningParcel, ...]:
+    """:func:`planning_parcels` for a document; a studium extract needs every parcel covered.
+
+    A local plan's absence is a fact a wypis states; a studium's absence from *our data*
+    is not a fact about the gmina (the data may lack it), so saying "no studium" would be
+    untrue: :class:`DocumentError`, and the office prepares that extract itself.
+    """
+    found = planning_parcels(conn, parcel_ids, group)
+    uncovered = [parcel.parcel_id for parcel in found if not parcel.zones]
+    if group == "studium" and uncovered:
+        raise DocumentError(f"no studium in the data covers {', '.join(uncovered)}: "
+                            "the office prepares this extract itself")  # fmt: skip
+    return found
+
+
+def check_data_for(conn: psycopg.Connection, kind_key: str, parcel_ids: Sequence[str]) -> None:
+    """:class:`DocumentError` when the data cannot make this document (asked before a job is
+    queued, so staff hear it at once rather than from a job failing in the background)."""
+    kind = kind_of(kind_key)
+    if kind.planning is not None:
+        with conn.transaction():
+            document_parcels(conn, kind.planning, parcel_ids)

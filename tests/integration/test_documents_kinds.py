@@ -181,3 +181,38 @@ def test_the_studium_extract_quotes_the_studium_and_no_local_plan(database, issu
     plan_case = case_in_progress(database, "planning_extract", [parcel_id])
     plan_text = _flat(issuer.issue(plan_case, "planning_extract", PLANNER).path.read_bytes())
     assert "K-MN" not in plan_text and "XII/345/2011" not in plan_text
+
+
+def test_the_panel_says_at_once_that_no_studium_is_held_and_queues_nothing(database, instance):
+    from geoportal.auth.staff import add_staff
+    from tests.integration.eservices_support import hidden_fields
+    from web.app import create_flask_app
+
+    login = f"planista.{uuid.uuid4().hex[:6]}"
+    with database.connect("owner") as conn:
+        add_staff(conn, login, "Planista", "correct horse battery", ["planning"])
+    case_id = case_in_progress(database, "studium_extract", [parcel_in_two_zones(database)])
+    app = create_flask_app(instance)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    form = hidden_fields(client.get("/panel/logowanie").get_data(as_text=True))
+    signed = client.post(
+        "/panel/logowanie", data=form | {"login": login, "password": "correct horse battery"}
+    )
+    assert signed.status_code == 303
+    csrf = hidden_fields(client.get(f"/panel/sprawy/{case_id}").get_data(as_text=True))
+    answer = client.post(
+        f"/panel/sprawy/{case_id}/krok",
+        data={"csrf_token": csrf["csrf_token"], "target": "document_issued"},
+    )
+    assert answer.status_code == 409
+    assert "dane geoportalu nie obejmują działek wniosku" in answer.get_data(as_text=True)
+    with database.connect("owner") as conn:
+        queued = conn.execute(
+            "SELECT count(*) FROM jobs.procrastinate_jobs WHERE args->>'case_id' = %s",
+            (str(case_id),),
+        ).fetchone()[0]
+        state = conn.execute(
+            "SELECT state FROM cases.case_file WHERE id = %s", (case_id,)
+        ).fetchone()[0]
+    assert (queued, state) == (0, "in_progress")

@@ -26,12 +26,14 @@ from geoportal.cases.errors import (
     SubmissionError,
 )
 from geoportal.database import DatabaseUnavailable
+from geoportal.documents.errors import DocumentError
 from web.eservices.texts import page_context
 from web.eservices.uploads import UploadRefused
 
 LOG = logging.getLogger(__name__)
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CaseNotFound, 404),
+    (DocumentError, 409),  # the data cannot make this document (e.g. no studium there)
     (NotPermitted, 403),
     (ReasonRequired, 400),
     (IllegalTransition, 409),
@@ -76,6 +78,8 @@ def _domain_error(error: Exception) -> ResponseReturnValue:
     LOG.info("refused with %s: %s", status, error)
     if isinstance(error, UploadRefused) and not error.too_large:
         return error_page(status, "error_upload_type")
+    if isinstance(error, DocumentError):
+        return error_page(status, "error_document_data")
     return error_page(status)
 
 

@@ -25,6 +25,7 @@ from geoportal.cases.assignment import ASSIGNERS, fits
 from geoportal.cases.errors import CaseNotFound
 from geoportal.cases.queue import queue
 from geoportal.cases.states import OFFICE_STATES, State, available_steps, may_act
+from geoportal.documents.planning import check_data_for
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.forms import check_csrf
@@ -140,6 +141,7 @@ def step(case_id: int) -> ResponseReturnValue:
             case = store.transition(conn, case_id, target, _actor(), reason)
             after_step(case, str(target))
             return redirect(url_for("panel.case_page", case_id=case_id), 303)
+        check_data_for(conn, kind, list(case.submission.parcels))
     # A document: the worker issues, signs and registers it and takes the step itself.
     allowed = {edge.target for edge in available_steps(case.state, _actor(), case.facts())}
     if target not in allowed:
