@@ -87,6 +87,8 @@ def _png(content: bytes) -> bytes:
         if first != (kind == b"IHDR"):
             raise DamagedImage("a PNG must begin with IHDR")
         if first:
+            if length != 13:
+                raise DamagedImage("a PNG header is not 13 bytes")
             _check_size(*struct.unpack(">II", data[:8]))
             first = False
         if kind in _PNG_KEEP:
