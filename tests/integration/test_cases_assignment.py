@@ -117,7 +117,9 @@ def test_the_queue_keeps_only_the_cases_of_one_assignee(database, people):
         store.assign(conn, mine.id, kanc, people["geo2"])
         store.assign(conn, theirs.id, kanc, people["geo1"])
         ids = {entry.case.id for entry in queue(conn, assignee=people["geo2"], limit=10000)}
+        free = {entry.case.id for entry in queue(conn, unassigned=True, limit=10000)}
     assert mine.id in ids and theirs.id not in ids and nobodys.id not in ids
+    assert nobodys.id in free and mine.id not in free and theirs.id not in free
     with database.connect("owner") as conn:
         expected = {row[0] for row in conn.execute(
             "SELECT id FROM cases.case_file WHERE assignee = %s", (people["geo2"],))}  # fmt: skip

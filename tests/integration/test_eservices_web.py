@@ -493,7 +493,11 @@ def test_cases_are_assigned_in_the_panel_to_staff_of_their_department(
             " FROM cases.case_file c WHERE id = %s", (case_id,),
         ).fetchone()  # fmt: skip
     assert row == (None, 1)  # nothing written by the refusals
+    free = kanc.get("/panel?unassigned=1").get_data(as_text=True)
+    assert 'id="q-unassigned" name="unassigned" value="1" checked' in free
     assert _assign(kanc, case_id, staff["geodesy"]).status_code == 303
+    free = kanc.get("/panel?unassigned=1").get_data(as_text=True)
+    assert f"/panel/sprawy/{case_id}" not in free  # the queue's own limit cannot hide it
     mine = geo.get("/panel?mine=1").get_data(as_text=True)
     assert f"/panel/sprawy/{case_id}" in mine
     assert f"/panel/sprawy/{case_id}" not in kanc.get("/panel?mine=1").get_data(as_text=True)

@@ -197,4 +197,6 @@ def _filters() -> dict[str, Any]:
         filters["overdue"] = True
     if args.get("mine") == "1":
         filters["assignee"] = g.staff.login
+    if args.get("unassigned") == "1":
+        filters["unassigned"] = True
     return filters
