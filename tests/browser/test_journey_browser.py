@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from geoportal.auth.staff import add_staff
 from geoportal.documents.signing import check_signature, signing_files, trust_roots
 from services.jobs.process import start_worker, stop_worker
-from tests.browser.pages import ViewerPage, open_page, screenshot
+from tests.browser.pages import ViewerPage, axe_violations, open_page, screenshot
 from tests.integration.documents_support import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -90,6 +90,8 @@ def test_a_citizen_gets_a_signed_extract_issued_in_the_panel(
     clerk.get_by_label("Prowadzący").select_option(geo)
     clerk.get_by_role("button", name="Przydziel").click()
     expect(clerk.locator("#case-assignee")).to_have_text(geo)
+    assert axe_violations(clerk) == []  # the case page with its assignment form
+    screenshot(clerk, "journey-assigned")
     officer.goto(f"{live_server}/panel?mine=1")
     officer.get_by_role("link", name=mark).click()
     _step(officer, live_server, case_url, "Wezwij do opłaty", "Oczekuje na opłatę")
