@@ -106,7 +106,8 @@ def _case_grants(app: sql.Identifier) -> list[bytes | sql.Composed]:
         sql.SQL("GRANT USAGE ON SCHEMA cases, auth TO {}").format(app),
         sql.SQL("GRANT SELECT, INSERT ON cases.case_file, cases.mark_sequence, cases.audit_event"
                 " TO {}").format(app),
-        sql.SQL("GRANT UPDATE (state, state_changed_at, exemption_granted) ON cases.case_file"
+        sql.SQL("GRANT UPDATE (state, state_changed_at, exemption_granted, assignee)"
+                " ON cases.case_file"
                 " TO {}").format(app),
         sql.SQL("GRANT UPDATE (last) ON cases.mark_sequence TO {}").format(app),
         # The audit id is taken before the insert: it is part of the hashed row.

@@ -67,6 +67,16 @@ def find_staff(conn: psycopg.Connection, login: str) -> StaffUser | None:
     return _user(row) if row else None
 
 
+def active_staff(conn: psycopg.Connection, roles: Iterable[Role | str]) -> list[StaffUser]:
+    """Active accounts holding any of ``roles``, by display name."""
+    rows = conn.execute(
+        "SELECT id, login, display_name, roles, active FROM auth.staff_user"
+        " WHERE active AND roles && %s ORDER BY display_name, login",
+        (sorted(str(Role(role)) for role in roles),),
+    ).fetchall()
+    return [_user(row) for row in rows]
+
+
 def authenticate(conn: psycopg.Connection, login: str, password: str) -> StaffUser | None:
     """The active account if ``password`` is its password, else None (never why)."""
     row = _row(conn, login)

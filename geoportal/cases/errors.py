@@ -57,3 +57,7 @@ class NotPermitted(TransitionError):
 
 class ReasonRequired(TransitionError):
     """The edge needs a written reason (refusals) and none was given."""
+
+
+class AssignmentError(CaseError):
+    """A case cannot go to that staff member: no such active account, or the wrong role."""

@@ -12,6 +12,9 @@ Decisions
     * A case keeps a snapshot of what its service said when it was submitted (unit, JRWA,
       department, legal interest, document, deadline), so editing this file later does not
       change cases already in the office.
+    * A service with ``routes`` (reports from the map) sends each category of report to
+      the department that keeps that data, with that department's unit and JRWA class:
+      :meth:`EService.routed` gives the service as the case records it.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from geoportal.auth.roles import Role
 from geoportal.cases.calendar import DeadlineRule
@@ -36,6 +39,24 @@ Department = Literal["kancelaria", "geodesy", "planning"]
 Need = Literal["parcels", "location"]
 
 
+def _valid_unit(value: str) -> str:
+    try:
+        return check_unit(value)
+    except MarkError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _valid_jrwa(value: str) -> str:
+    try:
+        return check_jrwa(value)
+    except MarkError as exc:
+        raise ValueError(str(exc)) from None
+
+
+UnitCode = Annotated[str, AfterValidator(_valid_unit)]
+JrwaCode = Annotated[str, AfterValidator(_valid_jrwa)]
+
+
 class JrwaClass(Strict):
     """A class of the office's list of files (JRWA), with where the number comes from."""
 
@@ -44,34 +65,29 @@ class JrwaClass(Strict):
     source: str
 
 
+class Route(Strict):
+    """Who handles one category of report: the case mark's unit and JRWA class, the department."""
+
+    title: Text
+    unit: UnitCode
+    jrwa: JrwaCode
+    department: Department
+    source: str
+
+
 class EService(Strict):
     """One e-service as configured."""
 
     title: Text
-    unit: str
-    jrwa: str
+    unit: UnitCode
+    jrwa: JrwaCode
     department: Department
     personal_data: bool
     fee: str = Field(description="a schedule key in fees.yaml")
     deadline: DeadlineRule | None
     issues_document: bool = True
     needs: tuple[Need, ...] = ()
-
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, value: str) -> str:
-        try:
-            return check_unit(value)
-        except MarkError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("jrwa")
-    @classmethod
-    def _jrwa(cls, value: str) -> str:
-        try:
-            return check_jrwa(value)
-        except MarkError as exc:
-            raise ValueError(str(exc)) from None
+    routes: dict[str, Route] = Field(default_factory=dict)
 
     @property
     def requires_legal_interest(self) -> bool:
@@ -82,6 +98,20 @@ class EService(Strict):
     def department_role(self) -> Role:
         """The staff role that handles these cases."""
         return Role(self.department)
+
+    def routed(self, category: str | None) -> EService:
+        """The service as a case of ``category`` records it (its route's unit, JRWA class and
+        department); itself for a service without routes. :class:`SubmissionError` for a
+        category the service does not have, or one it does not ask for."""
+        if not self.routes:
+            if category is not None:
+                raise SubmissionError("this service takes no category")
+            return self
+        route = self.routes.get(category or "")
+        if route is None:
+            raise SubmissionError(f"choose one of the categories: {', '.join(self.routes)}")
+        update = {"unit": route.unit, "jrwa": route.jrwa, "department": route.department}
+        return self.model_copy(update=update)
 
 
 class EServiceRegistry(Strict):
@@ -95,8 +125,9 @@ class EServiceRegistry(Strict):
         for key, service in self.services.items():
             if not _KEY.fullmatch(key):
                 raise ValueError(f"service key {key!r}: lower-case letters, digits and _")
-            if service.jrwa not in self.jrwa_classes:
-                raise ValueError(f"service {key!r}: JRWA class {service.jrwa} is not listed")
+            for jrwa in {service.jrwa} | {route.jrwa for route in service.routes.values()}:
+                if jrwa not in self.jrwa_classes:
+                    raise ValueError(f"service {key!r}: JRWA class {jrwa} is not listed")
         return self
 
     @classmethod

@@ -38,12 +38,16 @@ def queue(
     states: Iterable[State | str] | None = None,
     department: Role | str | None = None,
     overdue: bool | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
     today: dt.date | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[QueueEntry]:
     """Cases matching every filter given, the nearest deadline first (none last).
 
-    ``overdue=True`` keeps only overdue cases, ``False`` only the others, ``None`` both.
+    ``overdue=True`` keeps only overdue cases, ``False`` only the others, ``None`` both;
+    ``assignee`` keeps the cases assigned to that login ("mine" in the console),
+    ``unassigned`` those assigned to nobody yet (what the registry office distributes).
     """
     today = today or dt.datetime.now(OFFICE_TZ).date()
     office = [str(state) for state in OFFICE_STATES]
@@ -53,6 +57,10 @@ def queue(
         where.append(sql.SQL("state = ANY({})").format([str(State(s)) for s in states]))
     if department is not None:
         where.append(sql.SQL("department = {}").format(str(Role(department))))
+    if assignee is not None:
+        where.append(sql.SQL("assignee = {}").format(assignee))
+    if unassigned:
+        where.append(sql.SQL("assignee IS NULL"))
     if overdue is not None:
         where.append(late if overdue else sql.SQL("NOT {}").format(late))
     query = sql.SQL(

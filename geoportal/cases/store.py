@@ -35,8 +35,10 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from geoportal.auth.roles import Role
+from geoportal.auth.staff import find_staff
 from geoportal.cases import audit, tokens
 from geoportal.cases.actors import Actor
+from geoportal.cases.assignment import check_assignment
 from geoportal.cases.calendar import office_date
 from geoportal.cases.errors import (
     CaseError,
@@ -67,7 +69,7 @@ KEY_LOCK_CLASS = 0x63617366  # pg_advisory_xact_lock(int, int): "casf", idempote
 CASE_COLUMNS = (
     "id, mark_unit, mark_jrwa, mark_seq, mark_year, service, department, state, submitted_at,"
     " state_changed_at, deadline, submission, submission_sha256, fee_total_grosze,"
-    " exemption_claimed, exemption_granted, requires_legal_interest, issues_document"
+    " exemption_claimed, exemption_granted, requires_legal_interest, issues_document, assignee"
 )
 
 
@@ -90,12 +92,14 @@ class Case:
     exemption_granted: bool | None
     requires_legal_interest: bool
     issues_document: bool
+    assignee: str | None = None  # the login of the staff member working on it
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Case:
         """A case from a row of :data:`CASE_COLUMNS`."""
         (case_id, unit, jrwa, seq, year, service, department, state, submitted_at, changed_at,
-         deadline, submission, sha, fee, claimed, granted, interest, document) = row  # fmt: skip
+         deadline, submission, sha, fee, claimed, granted, interest, document,
+         assignee) = row  # fmt: skip
         return cls(
             id=case_id,
             mark=CaseMark(unit, jrwa, seq, year),
@@ -112,6 +116,7 @@ class Case:
             exemption_granted=granted,
             requires_legal_interest=interest,
             issues_document=document,
+            assignee=assignee,
         )
 
     @property
@@ -191,6 +196,7 @@ def submit(
         raise SubmissionError(str(exc)) from None
     service = rules.services.get(submission.service)
     check_submission(submission, service)
+    service = service.routed(submission.category)  # reports go where their category says
     request_sha = submission.sha256()
     with _transaction(conn):
         _lock_key(conn, key)
@@ -291,6 +297,25 @@ def decide_exemption(
             "UPDATE cases.case_file SET exemption_granted = %s WHERE id = %s", (granted, case.id)
         )
     return replace(case, exemption_granted=granted)
+
+
+def assign(conn: psycopg.Connection, case_id: int, actor: Actor, login: str) -> Case:
+    """Give the case to the staff member ``login`` (or move it to them), with its event.
+
+    The rules are :func:`geoportal.cases.assignment.check_assignment`'s; the event
+    (``assign`` or ``reassign``) names the new and the previous assignee.
+    """
+    with _transaction(conn):
+        case = _lock_case(conn, case_id)
+        assignee = find_staff(conn, login)
+        check_assignment(case.state, actor, case.facts(), assignee, login)
+        if case.assignee == login:
+            return case
+        action = "assign" if case.assignee is None else "reassign"
+        audit.append(conn, case.id, actor.label, action, case.state, case.state, None,
+                     {"assignee": login, "previous": case.assignee})  # fmt: skip
+        conn.execute("UPDATE cases.case_file SET assignee = %s WHERE id = %s", (login, case.id))
+    return replace(case, assignee=login)
 
 
 def get(conn: psycopg.Connection, case_id: int) -> Case | None:

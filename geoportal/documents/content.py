@@ -51,6 +51,24 @@ class Building:
 
 
 @dataclass(frozen=True)
+class BuildingCard:
+    """A building as a wypis z kartoteki budynków shows it, with its place in the register."""
+
+    building_id: str
+    kst_type: str | None  # "m – mieszkalny"
+    floors_above: int | None
+    floors_below: int | None
+    built_up_area_m2: Decimal | None
+    registration_unit_id: str | None  # its JRB when the building is separate property
+    parcel_ids: tuple[str, ...]
+    parcel_numbers: tuple[str, ...]
+    voivodeship: str
+    county: str
+    cadastral_unit: str  # "100301_2 Buczek"
+    district: str  # "0001 Buczek"
+
+
+@dataclass(frozen=True)
 class Owner:
     """A subject's entry on a wypis with personal data: never its PESEL."""
 
@@ -102,6 +120,14 @@ class PlanningParcel:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """What a zaświadczenie states besides its table: its legal basis and the request."""
+
+    basis: str  # "Na podstawie art. 217 … Kodeksu postępowania administracyjnego"
+    statement: str  # "zaświadcza się, że działki wymienione poniżej …"
+
+
+@dataclass(frozen=True)
 class MapExcerpt:
     """A rendered map excerpt and what its sheet must print beside it."""
 
@@ -134,3 +160,5 @@ class Document:
     maps: tuple[MapExcerpt, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     generated_automatically: bool = True
+    building_cards: tuple[BuildingCard, ...] | None = None  # None: not a building record
+    certificate: Certificate | None = None

@@ -32,22 +32,27 @@ import psycopg
 from geoportal.cases import audit, store
 from geoportal.cases.actors import Actor
 from geoportal.cases.calendar import office_date
-from geoportal.cases.errors import CaseError, CaseNotFound, IllegalTransition
+from geoportal.cases.errors import CaseNotFound, IllegalTransition
 from geoportal.cases.states import State, check_transition
 from geoportal.catalog import Catalog
 from geoportal.documents import register
+from geoportal.documents.buildings import NOT_HELD, building_cards
 from geoportal.documents.content import (
+    BuildingCard,
+    Certificate,
     Document,
     Header,
     MapExcerpt,
+    PlanningParcel,
     RegistrationUnit,
     Verification,
 )
 from geoportal.documents.egib import registration_units
+from geoportal.documents.errors import DocumentError
 from geoportal.documents.kinds import SERVICE_KINDS, DocumentKind, kind_of
 from geoportal.documents.mapsheet import MapRenderer, MapRequest, fitting_scale, frame_for
 from geoportal.documents.pdf import render_pdf
-from geoportal.documents.planning import planning_parcels
+from geoportal.documents.planning import document_parcels
 from geoportal.documents.signing import PdfSigner
 from geoportal.instance import Instance
 
@@ -59,10 +64,13 @@ Rings = tuple[tuple[tuple[float, float], ...], ...]
 CADASTRAL_LAYERS = ("budynki", "dzialki", "numery_dzialek")
 PLANNING_LAYERS = ("mpzp", "dzialki", "numery_dzialek")
 ACCEPTED = "accept_legal_interest"
-
-
-class DocumentError(CaseError):
-    """This case cannot have this document (wrong kind, no parcels)."""
+CERTIFICATE = Certificate(
+    basis="Na podstawie art. 217 ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania "
+    "administracyjnego",
+    statement="zaświadcza się, że według miejscowego planu zagospodarowania przestrzennego "
+    "działki wymienione poniżej położone są w terenach o następującym przeznaczeniu "
+    "(udział terenu w powierzchni działki):",
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,8 @@ class Issuer:
             place=f"{site.county.seat}, {today.day} {MONTHS[today.month - 1]} {today.year} r.",
         )  # fmt: skip
         units: tuple[RegistrationUnit, ...] = ()
+        planning: tuple[PlanningParcel, ...] = ()
+        cards: tuple[BuildingCard, ...] | None = None
         with conn.transaction():
             if kind.register is not None:
                 if owners:
@@ -169,17 +179,18 @@ class Issuer:
                         units = registration_units(conn, parcels, site, owners_conn=staff)
                 else:
                     units = registration_units(conn, parcels, site)
-            planning = planning_parcels(conn, parcels) if kind.planning else ()
+            if kind.planning is not None:
+                planning = document_parcels(conn, kind.planning, parcels)
+            if kind.building_cards:
+                cards = building_cards(conn, parcels, site)
             extent, outlines = _outlines(conn, parcels)
         maps: tuple[MapExcerpt, ...] = ()
-        if kind.cadastral_map or kind.planning:
-            layers = PLANNING_LAYERS if kind.planning else CADASTRAL_LAYERS
+        if kind.maps:
+            layers = PLANNING_LAYERS if kind.planning_map else CADASTRAL_LAYERS
             maps = (replace(self.excerpt(extent, layers, scale), highlight=outlines),)
-        notes: tuple[str, ...] = ()
-        if kind.personal and not owners:
-            notes = ("Dane osobowe nie zostały udostępnione: interes prawny nie został "
-                     "uznany.",)  # fmt: skip
-        return Document(header, units, planning, maps, notes)
+        certificate = CERTIFICATE if kind.certificate else None
+        return Document(header, units=units, planning=planning, building_cards=cards,
+                        certificate=certificate, maps=maps, notes=_notes(kind, owners))  # fmt: skip
 
     def excerpt(
         self, extent: tuple[float, float, float, float], layers: tuple[str, ...], scale: int | None
@@ -194,6 +205,15 @@ class Issuer:
             *legend_of(self.instance.catalog, layers),
         )
         return MapExcerpt(png, frame.bbox, frame.scale, frame.width_mm, frame.height_mm, legend)
+
+
+def _notes(kind: DocumentKind, owners: bool) -> tuple[str, ...]:
+    notes = list(kind.notes)
+    if kind.building_cards:
+        notes.append(NOT_HELD)
+    if kind.personal and not owners:
+        notes.append("Dane osobowe nie zostały udostępnione: interes prawny nie został uznany.")
+    return tuple(notes)
 
 
 def legend_of(catalog: Catalog, wms_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -39,6 +39,8 @@ from reportlab.platypus import (
 )  # fmt: skip
 
 from geoportal.documents.content import (
+    BuildingCard,
+    Certificate,
     Document,
     MapExcerpt,
     PlanningParcel,
@@ -102,6 +104,10 @@ def render_pdf(document: Document, verification: Verification) -> bytes:
     story: list[Flowable] = [*_heading(document, st)]
     for unit in document.units:
         story += _unit(unit, st)
+    if document.certificate is not None:
+        story += _certificate(document.certificate, st)
+    if document.building_cards is not None:
+        story += _cards(document.building_cards, st)
     if document.planning:
         story += _planning(document.planning, st)
     for excerpt in document.maps:
@@ -182,6 +188,40 @@ def _unit(unit: RegistrationUnit, st: dict[str, ParagraphStyle]) -> list[Flowabl
                   for o in unit.owners]  # fmt: skip
         story += [_p("Właściciele i władający", st["h2"]), _grid(orows, [70, 60, 15, 25])]
     return story
+
+
+def _certificate(certificate: Certificate, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    return [_p(certificate.basis, st["base"]), Spacer(1, 2 * mm),
+            _p(certificate.statement, st["base"])]  # fmt: skip
+
+
+def _cards(cards: tuple[BuildingCard, ...], st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    cell = st["cell"]
+    if not cards:
+        return [_p("Na działkach objętych wnioskiem nie ma budynków wykazanych w ewidencji.",
+                   st["base"])]  # fmt: skip
+    story: list[Flowable] = []
+    for card in cards:
+        floors = (f"{_or_dash(card.floors_above)} nadziemnych, "
+                  f"{_or_dash(card.floors_below)} podziemnych")  # fmt: skip
+        pairs = zip(card.parcel_numbers, card.parcel_ids, strict=True)
+        parcels = "; ".join(f"{number} ({parcel_id})" for number, parcel_id in pairs)
+        rows: list[list[Any]] = [
+            ["Województwo", card.voivodeship], ["Powiat", card.county],
+            ["Jednostka ewidencyjna", card.cadastral_unit], ["Obręb ewidencyjny", card.district],
+            ["Identyfikator budynku", _p(card.building_id, cell)],
+            ["Rodzaj wg KŚT", card.kst_type or "—"], ["Liczba kondygnacji", floors],
+            ["Pow. zabudowy [m²]", _or_dash(card.built_up_area_m2)],
+            ["Działki zabudowane", _p(parcels, cell)],
+            ["Jednostka rejestrowa budynków", card.registration_unit_id or "—"],
+        ]  # fmt: skip
+        story += [KeepTogether([_p(f"Budynek {card.building_id}", st["h2"]),
+                                _grid(rows, [50, 120], header=False)])]  # fmt: skip
+    return story
+
+
+def _or_dash(value: object) -> str:
+    return "—" if value is None else str(value)
 
 
 def _planning(parcels: tuple[PlanningParcel, ...], st: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -119,3 +119,49 @@ def test_staff_sign_in_see_the_queue_and_a_case(citizen, live_server, database, 
     screenshot(page, "panel-case")
     page.get_by_role("button", name="Wyloguj").click()
     expect(page.get_by_role("heading", name="Logowanie pracownika")).to_be_visible()
+
+
+def test_a_citizen_picks_the_place_of_a_report_on_the_map(citizen, live_server, site, database):
+    page = citizen.page
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{live_server}/e-uslugi/map_incident")
+    expect(page.locator("#location-map")).to_have_attribute("data-map-state", "rendered",
+                                                            timeout=20_000)  # fmt: skip
+    assert axe_violations(page) == []
+    box = page.locator("#location-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#location-map-status")).to_contain_text("Wybrano miejsce")
+    x = float(page.locator("#f-x").input_value())
+    y = float(page.locator("#f-y").input_value())
+    (cx, cy), scale = site.start.center, site.start.scale
+    tolerance = scale * 0.00028 * 4  # a few pixels at the start view's resolution
+    assert abs(x - cx) < tolerance and abs(y - cy) < tolerance, (x, y, cx, cy)
+    screenshot(page, "eservices-incident-picked")
+    page.get_by_label("Rodzaj błędu").select_option("plan")
+    page.get_by_label("Opis").fill("Granica terenu MN przebiega inaczej niż w terenie.")
+    page.get_by_label("Imię i nazwisko lub nazwa").fill("Józefa Żółć")
+    page.get_by_label("Ulica i numer").fill("ul. Łąkowa 3")
+    page.get_by_label("Kod pocztowy (NN-NNN)").fill("98-100")
+    page.get_by_label("Miejscowość").fill("Łask")
+    page.get_by_label("Adres e-mail").fill("jozefa@example.pl")
+    page.get_by_label(re.compile("Zapoznałem")).check()
+    page.get_by_role("button", name="Wylicz opłatę i sprawdź wniosek").click()
+    expect(page.get_by_role("heading", name="Sprawdź wniosek i opłatę")).to_be_visible()
+    page.get_by_role("button", name="Złóż wniosek").click()
+    expect(page.locator("#case-mark")).to_have_text(re.compile(r"PP\.6720\.\d+\.\d{4}"))
+    mark = page.locator("#case-mark").inner_text()
+    with database.connect("owner") as conn:
+        stored, in_county = conn.execute(
+            "SELECT c.submission->'location', EXISTS (SELECT 1 FROM data.cadastral_district d"
+            "  WHERE d.version_end IS NULL AND ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint("
+            "  (c.submission->'location'->>'x')::float8, (c.submission->'location'->>'y')::float8),"
+            "  2180))) FROM cases.case_file c WHERE c.mark = %s",
+            (mark,),
+        ).fetchone()
+    assert (float(stored["x"]), float(stored["y"])) == (x, y) and in_county
+    origin = live_server.rstrip("/")
+    assert all(url.startswith(origin) or url.startswith("data:") for url in requests)
+    assert any("/wmts/" in url for url in requests)  # the map is our own tiles
+    assert citizen.problems.all() == []

@@ -28,6 +28,9 @@ QUANTITIES = {
     "egib_map_extract": {"registration_unit": 1},
     "egib_extract_and_map": {"registration_unit": 1},
     "planning_extract": {"wypis_page": 2, "wyrys_a4_part": 1},
+    "studium_extract": {"wypis_page": 1, "wyrys_a4_part": 1},
+    "planning_certificate": {},
+    "egib_building_card": {"card": 1},
     "map_incident": {},
 }
 
@@ -62,7 +65,8 @@ def request(service: str = "egib_register_extract_anonymous", claim: str | None 
     }
     if service == "map_incident":
         data |= {"parcels": [], "location": {"x": "512345.10", "y": "401234.00"},
-                 "description": "Budynek nie istnieje od 2020 r."}  # fmt: skip
+                 "description": "Budynek nie istnieje od 2020 r.",
+                 "category": "building"}  # fmt: skip
     return Submission.model_validate(data | changes)
 
 

@@ -71,6 +71,14 @@ def _filed(client, parcel_id, key=ANON, **changes):
     return page, file_from_review(client, key, page.get_data(as_text=True))
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
 def _token_of(response) -> str:
     return response.headers["Location"].split("/sprawy/")[1].split("/")[0]
 
@@ -218,7 +226,7 @@ def test_an_incident_on_the_map_becomes_a_geodesy_case(client, known_parcel, dat
     }
     page = review(client, "map_incident", fields)
     assert page.status_code == 200, page.get_data(as_text=True)
-    png = (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "zdjecie.png")
+    png = (io.BytesIO(_png()), "zdjecie.png")
     filed = file_from_review(client, "map_incident", page.get_data(as_text=True), attachments=[png])
     assert filed.status_code == 303
     with database.connect("owner") as conn:
@@ -450,3 +458,50 @@ def test_the_tracking_page_shows_refusal_reasons_but_no_office_notes_or_personal
         assert private not in page
     receipt = client.get(f"/sprawy/{token}/potwierdzenie").get_data(as_text=True)
     assert "Józefa" not in receipt and "jozefa@" not in receipt
+
+
+def _assign(client, case_id, login, csrf=True):
+    form = hidden_fields(client.get(f"/panel/sprawy/{case_id}").get_data(as_text=True))
+    data = {"assignee": login} | ({"csrf_token": form["csrf_token"]} if csrf else {})
+    return client.post(f"/panel/sprawy/{case_id}/przydzial", data=data)
+
+
+def test_cases_are_assigned_in_the_panel_to_staff_of_their_department(
+    app, client, known_parcel, database
+):
+    staff = {}  # accounts of its own: another test runs the sign-in throttle out for "staff"
+    with database.connect("owner") as conn:
+        for role in ("geodesy", "kancelaria", "planning"):
+            login = f"{role}.as.{secrets.token_hex(3)}"
+            staff[role] = add_staff(conn, login, f"{role} assign", PASSWORD, [role]).login
+    _, filed = _filed(client, known_parcel.parcel_id)
+    case_id = _case_id(database, _token_of(filed))
+    kanc, plan, geo = app.test_client(), app.test_client(), app.test_client()
+    for who, login in ((kanc, "kancelaria"), (plan, "planning"), (geo, "geodesy")):
+        assert _sign_in(who, staff[login]).status_code == 303
+    page = kanc.get(f"/panel/sprawy/{case_id}").get_data(as_text=True)
+    assert f'value="{staff["geodesy"]}"' in page  # offered: the geodesy officer
+    assert f'value="{staff["planning"]}"' not in page  # not offered: another department
+    assert 'id="assign-form"' not in plan.get(f"/panel/sprawy/{case_id}").get_data(as_text=True)
+    assert _assign(kanc, case_id, staff["planning"]).status_code == 400  # wrong role
+    assert _assign(plan, case_id, staff["geodesy"]).status_code == 403  # may not assign
+    assert _assign(kanc, case_id, staff["geodesy"], csrf=False).status_code == 400
+    assert _assign(kanc, case_id, "' OR 1=1 --").status_code == 400
+    with database.connect("owner") as conn:
+        row = conn.execute(
+            "SELECT assignee, (SELECT count(*) FROM cases.audit_event WHERE case_id = c.id)"
+            " FROM cases.case_file c WHERE id = %s", (case_id,),
+        ).fetchone()  # fmt: skip
+    assert row == (None, 1)  # nothing written by the refusals
+    free = kanc.get("/panel?unassigned=1").get_data(as_text=True)
+    assert 'id="q-unassigned" name="unassigned" value="1" checked' in free
+    assert _assign(kanc, case_id, staff["geodesy"]).status_code == 303
+    free = kanc.get("/panel?unassigned=1").get_data(as_text=True)
+    assert f"/panel/sprawy/{case_id}" not in free  # the queue's own limit cannot hide it
+    mine = geo.get("/panel?mine=1").get_data(as_text=True)
+    assert f"/panel/sprawy/{case_id}" in mine
+    assert f"/panel/sprawy/{case_id}" not in kanc.get("/panel?mine=1").get_data(as_text=True)
+    case_page = geo.get(f"/panel/sprawy/{case_id}").get_data(as_text=True)
+    assert f'<dd id="case-assignee">{staff["geodesy"]}</dd>' in case_page
+    tracking = client.get(f"/sprawy/{_token_of(filed)}").get_data(as_text=True)
+    assert staff["geodesy"] not in tracking and "Przydziel" not in tracking

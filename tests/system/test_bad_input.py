@@ -369,6 +369,12 @@ CASES = {
     "map traversal": Case("/ogc/collections/..%2f..%2fetc/map", {}, 404, "NotFound"),
     "map of no collection": Case("/ogc/collections/no_such_layer/map", {}, 404, "NotFound"),
     "map post": Case(MAP, {}, 405, None, "POST", "x", "text/plain"),
+    "report without a form token": Case("/e-uslugi/map_incident", {}, 400, None, "POST",
+                                        "location_parcel=1%27%20OR%201%3D1&category=x",
+                                        "application/x-www-form-urlencoded"),
+    "report form unknown service": Case("/e-uslugi/..%2fpanel", {}, 404),
+    "panel assign of no case id": Case("/panel/sprawy/1%27/przydzial", {}, 404, None, "POST",
+                                       "assignee=x", "application/x-www-form-urlencoded"),
 }  # fmt: skip
 
 

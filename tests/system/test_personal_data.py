@@ -151,6 +151,8 @@ def test_metadata_and_tile_services_carry_no_personal_data(
             "request": "GetRegionByXY", "xy": f"{x},{y}", "result": ULDK_FIELDS}),
         "ULDK county": http.get(f"{live_server}/uldk", params={
             "request": "GetCountyById", "id": "1003", "result": ULDK_FIELDS}),
+        "report form with its map": http.get(f"{live_server}/e-uslugi/map_incident",
+                                             params={"x": f"{x:.2f}", "y": f"{y:.2f}"}),
     }  # fmt: skip
     for where, response in answers.items():
         assert response.status_code < 500, where

@@ -94,7 +94,20 @@ def test_a_map_report_needs_a_place():
     with pytest.raises(SubmissionError, match="mark the place"):
         check_submission(Submission.model_validate(report), incident)
     placed = report | {"location": {"x": "512345.10", "y": "401234.5"}}
-    check_submission(Submission.model_validate(placed), incident)
+    with pytest.raises(SubmissionError, match="choose one of the categories"):
+        check_submission(Submission.model_validate(placed), incident)
+    with pytest.raises(SubmissionError, match="choose one of the categories"):
+        check_submission(Submission.model_validate(placed | {"category": "sewer"}), incident)
+    check_submission(Submission.model_validate(placed | {"category": "plan"}), incident)
+
+
+def test_a_category_is_refused_where_the_service_routes_none_and_absent_from_the_hash():
+    plain = submission()
+    with pytest.raises(SubmissionError, match="takes no category"):
+        check_submission(Submission.model_validate(plain | {"category": "plan"}),
+                         default_registry().get(plain["service"]))  # fmt: skip
+    dumped = Submission.model_validate(plain).model_dump(mode="json")
+    assert "category" not in dumped  # stored submissions keep the hash their receipt shows
 
 
 def test_the_hash_survives_a_json_round_trip():

@@ -41,11 +41,10 @@ def viewer_catalog(viewer_settings: Settings) -> Catalog:
 @pytest.fixture
 def built_bundle(tmp_path: Path) -> Path:
     """A stand-in for ``web/static/build`` so the tests do not need npm."""
-    for name in ("viewer.js", "viewer.css"):
+    names = ("viewer.js", "viewer.css", "picker.js", "picker.css")
+    for name in names:
         (tmp_path / name).write_text("/* test */")
-    manifest = {
-        "files": {name: {"sha256": "ab" * 32, "bytes": 10} for name in ("viewer.js", "viewer.css")}
-    }
+    manifest = {"files": {name: {"sha256": "ab" * 32, "bytes": 10} for name in names}}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     return tmp_path
 

@@ -16,6 +16,7 @@ same request is not a new case and is not counted).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -29,7 +30,7 @@ from geoportal.cases.quantities import exemptions_for
 from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
 from web.eservices.failures import error_page, install, private
-from web.eservices.forms import CATEGORIES, DELIVERIES, RequestForm, read_form
+from web.eservices.forms import DELIVERIES, RequestForm, read_form
 from web.eservices.requests import (
     build_submission,
     check_places,
@@ -37,13 +38,17 @@ from web.eservices.requests import (
     field_errors,
     quote_for,
 )
-from web.eservices.texts import page_context
+from web.eservices.texts import page_context, texts
 from web.eservices.uploads import IMAGES, read_uploads, store_upload
 from web.forms import check_csrf
 from web.instance import current_instance
 from web.jobs import after_step
 from web.throttle import Throttle, app_throttle
+from web.viewer.assets import load_bundle
+from web.viewer.pageconfig import client_config
+from web.viewer.texts import page_language
 
+PICKER_LAYERS = ("dzialki", "budynki", "numery_dzialek")  # what a place is recognised by
 MAX_FILINGS = 30  # new cases per address and hour: an office counter files more on paper
 eservices_blueprint = Blueprint("eservices", __name__)
 eservices_blueprint.before_request(check_csrf)
@@ -62,6 +67,14 @@ def service_title(key: str, language: str) -> str:
     """The title of an e-service in a language (its key if it is no longer configured)."""
     service = default_rules().services.services.get(key)
     return service.title.in_language(language) if service else key
+
+
+@eservices_blueprint.app_template_filter("route_title")
+def route_title(key: str, category: str, language: str) -> str:
+    """The title of a report's category (its key if it is no longer configured)."""
+    service = default_rules().services.services.get(key)
+    route = service.routes.get(category) if service else None
+    return route.title.in_language(language) if route else category
 
 
 @eservices_blueprint.get("/e-uslugi")
@@ -165,12 +178,28 @@ def _attachments(service: EService) -> tuple[AttachmentRef, ...]:
     return tuple(store_upload(u, settings.var_dir / "attachments", secret) for u in uploads)
 
 
+def _picker(service: EService) -> dict[str, Any]:
+    """The map that picks a report's place, if the service takes one and the bundle is built
+    (without it the form still works: coordinates or a parcel typed)."""
+    bundle = load_bundle()
+    if "location" not in service.needs or bundle is None:
+        return {"picker": None}
+    instance = current_instance()
+    config = client_config(instance.catalog, instance.site, page_language(request),
+                           request.script_root)  # fmt: skip
+    picker = {key: config[key] for key in ("projection", "extent", "start", "urls")}
+    picker["layers"] = [layer for layer in config["layers"]
+                        if layer["wms_name"] in PICKER_LAYERS]  # fmt: skip
+    picker["strings"] = {"picked": texts(page_language(request))["location_map_picked"]}
+    return {"picker": picker, "picker_bundle": bundle}
+
+
 def _form(
     key: str, service: EService, parsed: RequestForm, status: int = 200
 ) -> ResponseReturnValue:
     html = render_template(
         "eservices/form.html", key=key, service=service, form=parsed,
-        deliveries=DELIVERIES, categories=CATEGORIES,
-        exemptions=exemptions_for(service.fee), **page_context(),
+        deliveries=DELIVERIES, categories=service.routes, exemptions=exemptions_for(service.fee),
+        **_picker(service), **page_context(),
     )  # fmt: skip
     return html, status

@@ -26,12 +26,14 @@ from geoportal.cases.errors import (
     SubmissionError,
 )
 from geoportal.database import DatabaseUnavailable
+from geoportal.documents.errors import DocumentError
 from web.eservices.texts import page_context
 from web.eservices.uploads import UploadRefused
 
 LOG = logging.getLogger(__name__)
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CaseNotFound, 404),
+    (DocumentError, 409),  # the data cannot make this document (e.g. no studium there)
     (NotPermitted, 403),
     (ReasonRequired, 400),
     (IllegalTransition, 409),
@@ -52,10 +54,12 @@ def status_of(error: Exception) -> int:
     return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
 
 
-def error_page(status: int) -> ResponseReturnValue:
-    """The page of one status, in the page's language, without any detail of the cause."""
+def error_page(status: int, text: str | None = None) -> ResponseReturnValue:
+    """The page of one status, in the page's language, without any detail of the cause
+    (``text``: a key of ``strings.yaml`` when the status alone would not say what to fix)."""
     shown = status if status in SHOWN else 400
-    return render_template("eservices/error.html", status=shown, **page_context()), status
+    page = render_template("eservices/error.html", status=shown, text=text, **page_context())
+    return page, status
 
 
 def install(blueprint: Blueprint) -> None:
@@ -72,6 +76,10 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
 def _domain_error(error: Exception) -> ResponseReturnValue:
     status = status_of(error)
     LOG.info("refused with %s: %s", status, error)
+    if isinstance(error, UploadRefused) and not error.too_large:
+        return error_page(status, "error_upload_type")
+    if isinstance(error, DocumentError):
+        return error_page(status, "error_document_data")
     return error_page(status)
 
 

@@ -20,10 +20,9 @@ from geoportal.cases.fees import ExemptionClaim
 from geoportal.cases.submission import MAX_PARCELS
 
 DELIVERIES = ("electronic", "post", "collection")
-CATEGORIES = ("building", "parcel", "address", "other")
 TEXT_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "legal_interest",
-               "description", "district", "number", "x", "y", "category", "delivery",
-               "parcels", "exemption", "exemption_justification")  # fmt: skip
+               "description", "district", "number", "x", "y", "location_parcel", "category",
+               "delivery", "parcels", "exemption", "exemption_justification")  # fmt: skip
 _SPLIT = re.compile(r"[\s,;]+")
 _POSTCODE = re.compile(r"[0-9]{2}-[0-9]{3}")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}")
@@ -48,6 +47,7 @@ class RequestForm:
     parcel_ids: list[str] = field(default_factory=list)
     district: tuple[str, str] | None = None  # (obręb number or name, parcel number)
     location: tuple[Decimal, Decimal] | None = None
+    location_parcel: str | None = None  # a place given as a parcel (no map, no coordinates)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,7 +77,7 @@ def read_form(
     if "parcels" in service.needs:
         _check_parcels(parsed)
     if "location" in service.needs:
-        _check_location(parsed)
+        _check_location(parsed, set(service.routes))
     if service.requires_legal_interest and not values["legal_interest"]:
         parsed.errors["legal_interest"] = "error_legal_interest"
     _check_exemption(parsed, set(exemptions))
@@ -138,7 +138,24 @@ def _check_parcels(parsed: RequestForm) -> None:
     parsed.parcel_ids = unique
 
 
-def _check_location(parsed: RequestForm) -> None:
+def _check_location(parsed: RequestForm, categories: set[str]) -> None:
+    """The place as X/Y (typed, or set by the map) or else as one parcel; category, text."""
+    values = parsed.values
+    if not (values["x"] or values["y"]) and values["location_parcel"]:
+        try:
+            parse_parcel_id(values["location_parcel"])
+            parsed.location_parcel = values["location_parcel"]
+        except IdentifierError:
+            parsed.errors["location_parcel"] = "error_parcel_id"
+    else:
+        _check_coordinates(parsed)
+    if categories and values["category"] not in categories:
+        parsed.errors["category"] = "error_category"
+    if not values["description"]:
+        parsed.errors["description"] = "error_required"
+
+
+def _check_coordinates(parsed: RequestForm) -> None:
     values = parsed.values
     try:
         x = Decimal(values["x"].replace(",", ".")).quantize(Decimal("0.01"))
@@ -150,10 +167,6 @@ def _check_location(parsed: RequestForm) -> None:
         parsed.errors["x"] = "error_location"
         return
     parsed.location = (x, y)
-    if values["category"] not in CATEGORIES:
-        parsed.errors["category"] = "error_category"
-    if not values["description"]:
-        parsed.errors["description"] = "error_required"
 
 
 def is_district_number(text: str) -> bool:

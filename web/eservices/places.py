@@ -30,6 +30,24 @@ def resolve_parcels(conn: psycopg.Connection, parsed: RequestForm) -> None:
     parsed.parcel_ids = ids
 
 
+def locate_parcel(conn: psycopg.Connection, parsed: RequestForm) -> None:
+    """A place given as a parcel becomes a point inside it (X/Y filled in for the review)."""
+    if parsed.location_parcel is None:
+        return
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
+            " FROM publish.parcels WHERE parcel_id = %s LIMIT 1) s",
+            (parsed.location_parcel,),
+        ).fetchone()
+    if row is None:
+        parsed.errors["location_parcel"] = "error_parcel_unknown"
+        return
+    x, y = (Decimal(str(value)).quantize(Decimal("0.01")) for value in row)
+    parsed.location = (x, y)
+    parsed.values["x"], parsed.values["y"] = location_decimal(x), location_decimal(y)
+
+
 def check_in_county(conn: psycopg.Connection, parsed: RequestForm) -> None:
     """A field error unless the place lies in one of the county's cadastral districts."""
     if parsed.location is None:

@@ -19,7 +19,7 @@ from geoportal.cases.quantities import server_quote
 from geoportal.cases.submission import AttachmentRef, Submission
 from geoportal.database import Database
 from web.eservices.forms import RequestForm
-from web.eservices.places import check_in_county, resolve_parcels
+from web.eservices.places import check_in_county, locate_parcel, resolve_parcels
 
 
 def check_places(database: Database, parsed: RequestForm) -> None:
@@ -29,6 +29,7 @@ def check_places(database: Database, parsed: RequestForm) -> None:
     with database.pool("public").connection() as conn:
         if parsed.parcel_ids or parsed.district:
             resolve_parcels(conn, parsed)
+        locate_parcel(conn, parsed)
         check_in_county(conn, parsed)
 
 
@@ -81,7 +82,8 @@ def build_submission(
     if parsed.location is not None:
         x, y = parsed.location
         data["location"] = {"x": f"{x:.2f}", "y": f"{y:.2f}"}
-        data["description"] = f"[{values['category']}] {values['description']}"
+        data["description"] = values["description"]
+        data["category"] = values["category"] or None
     return Submission.model_validate(data)
 
 

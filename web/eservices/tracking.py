@@ -8,6 +8,7 @@ Decisions
     * What the history shows the applicant: when, which step, and the written reason of a
       refusal (the applicant must know why: KPA art. 107). Not shown: staff logins,
       other reasons and the events' details — those are the office's working notes.
+      Assignments inside the office (``assign``, ``reassign``) are left out entirely.
     * Documents: the page says whether one has been issued; the document itself comes
       from the documents part when it exists.
 """
@@ -49,7 +50,7 @@ def case_page(token: str) -> ResponseReturnValue:
     if case is None:
         return error_page(404)
     with current_instance().database.pool("app").connection() as conn:
-        events = [_public(event) for event in audit.history(conn, case.id)]
+        events = _public_history(audit.history(conn, case.id))
         documents = register.of_case(conn, case.id)
     return render_template("eservices/case.html", case=case, events=events, token=token,
                            documents=documents, **page_context())  # fmt: skip
@@ -79,7 +80,7 @@ def status_json(token: str) -> ResponseReturnValue:
     if case is None:
         return jsonify({"code": "NotFound"}), 404
     with current_instance().database.pool("app").connection() as conn:
-        events = [_public(event) for event in audit.history(conn, case.id)]
+        events = _public_history(audit.history(conn, case.id))
         documents = register.of_case(conn, case.id)
     delays = [event["new_date"] for event in events if event["new_date"]]
     return jsonify({
@@ -173,6 +174,13 @@ def _receipt(token: str) -> tuple[Case, store.Receipt] | None:
         return None
     with current_instance().database.pool("app").connection() as conn:
         return case, store.receipt(conn, case)
+
+
+OFFICE_ONLY = frozenset({"assign", "reassign"})
+
+
+def _public_history(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    return [_public(event) for event in events if event.action not in OFFICE_ONLY]
 
 
 def _public(event: AuditEvent) -> dict[str, Any]:

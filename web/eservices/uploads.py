@@ -8,6 +8,8 @@ Decisions
       the instance's secret (HMAC-SHA-256): nothing the applicant typed reaches a path, the
       name cannot be guessed without the file and the secret, and a retried submission of
       the same file makes the same reference — so the idempotent retry is the same request.
+    * Images lose their metadata (EXIF with the camera's position, XMP, comments) before
+      anything is stored (:mod:`web.eservices.photos`); a damaged one is refused.
     * Writes go to a temporary file first and are renamed into place (atomic).
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 
 from geoportal.cases.submission import AttachmentRef
+from web.eservices.photos import DamagedImage, without_metadata
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
@@ -71,6 +74,11 @@ def _read(file: FileStorage, allowed: frozenset[str] | None) -> Upload:
     kind = media_type_of(content)
     if kind is None or (allowed is not None and kind not in allowed):
         raise UploadRefused("file type not accepted")
+    if kind in IMAGES:
+        try:
+            content = without_metadata(content, kind)
+        except DamagedImage as exc:
+            raise UploadRefused(f"damaged image: {exc}") from None
     name = Path(file.filename or "plik").name[-255:] or "plik"
     return Upload(name, content, kind)
 

@@ -1,5 +1,6 @@
-// Bundle the viewer: src/main.js (+ ol/ol.css, src/viewer.css) → ../static/build/.
-// Writes viewer.js, viewer.css and manifest.json (SHA-256 of each file, which the
+// Bundle the viewer: src/main.js (+ ol/ol.css, src/viewer.css) → ../static/build/, and the
+// place picker of the report form: src/picker.js (+ ol/ol.css) → picker.js, picker.css.
+// Writes the bundles and manifest.json (SHA-256 of each file, which the
 // Flask page uses as a cache-busting version). Deterministic: no timestamps, no
 // absolute paths, the output directory is emptied first.
 
@@ -11,14 +12,14 @@ import {fileURLToPath} from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, '..', 'static', 'build');
-const files = ['viewer.js', 'viewer.css'];
+const files = ['viewer.js', 'viewer.css', 'picker.js', 'picker.css'];
 
 const started = performance.now();
 await rm(outdir, {recursive: true, force: true});
 await mkdir(outdir, {recursive: true});
 await build({
   absWorkingDir: here,
-  entryPoints: {viewer: 'src/main.js'},
+  entryPoints: {viewer: 'src/main.js', picker: 'src/picker.js'},
   outdir,
   bundle: true,
   minify: true,

@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import psycopg
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from geoportal.auth.roles import DEPARTMENTS
-from geoportal.auth.staff import authenticate
+from geoportal.auth.roles import DEPARTMENTS, Role
+from geoportal.auth.staff import StaffUser, active_staff, authenticate
 from geoportal.cases import audit, store
 from geoportal.cases.actors import Actor
+from geoportal.cases.assignment import ASSIGNERS, fits
 from geoportal.cases.errors import CaseNotFound
 from geoportal.cases.queue import queue
-from geoportal.cases.states import OFFICE_STATES, State, available_steps
+from geoportal.cases.states import OFFICE_STATES, State, available_steps, may_act
+from geoportal.documents.planning import check_data_for
 from web.eservices.failures import error_page, install, private
 from web.eservices.texts import page_context
 from web.forms import check_csrf
@@ -95,10 +98,30 @@ def case_page(case_id: int) -> ResponseReturnValue:
         if case is None:
             raise CaseNotFound(f"no case {case_id}")
         events = audit.history(conn, case.id)
+        assignees = _assignees(conn, case)
     steps = available_steps(case.state, _actor(), case.facts())
     return render_template("panel/case.html", case=case, events=events, steps=steps,
-                           staff=g.staff, office_states=OFFICE_STATES,
+                           staff=g.staff, office_states=OFFICE_STATES, assignees=assignees,
                            **page_context())  # fmt: skip
+
+
+@panel_blueprint.post("/sprawy/<int:case_id>/przydzial")
+def assign(case_id: int) -> ResponseReturnValue:
+    """Assign the case to a staff member of its department, or reassign it."""
+    login = request.form.get("assignee", "").strip()[:64]
+    if not login:
+        abort(400)
+    with current_instance().database.pool("app").connection() as conn:
+        store.assign(conn, case_id, _actor(), login)
+    return redirect(url_for("panel.case_page", case_id=case_id), 303)
+
+
+def _assignees(conn: psycopg.Connection, case: store.Case) -> list[StaffUser]:
+    """The accounts this case may go to, if the signed-in account may assign it."""
+    if case.state == State.CLOSED or not may_act(_actor(), ASSIGNERS, case.facts()):
+        return []
+    found = active_staff(conn, {case.department, Role.ADMIN})
+    return [user for user in found if fits(user, case.department)]
 
 
 @panel_blueprint.post("/sprawy/<int:case_id>/krok")
@@ -118,6 +141,7 @@ def step(case_id: int) -> ResponseReturnValue:
             case = store.transition(conn, case_id, target, _actor(), reason)
             after_step(case, str(target))
             return redirect(url_for("panel.case_page", case_id=case_id), 303)
+        check_data_for(conn, kind, list(case.submission.parcels))
     # A document: the worker issues, signs and registers it and takes the step itself.
     allowed = {edge.target for edge in available_steps(case.state, _actor(), case.facts())}
     if target not in allowed:
@@ -171,4 +195,8 @@ def _filters() -> dict[str, Any]:
         abort(400)
     if args.get("overdue") == "1":
         filters["overdue"] = True
+    if args.get("mine") == "1":
+        filters["assignee"] = g.staff.login
+    if args.get("unassigned") == "1":
+        filters["unassigned"] = True
     return filters

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-BUNDLE_FILES = ("viewer.js", "viewer.css")
+BUNDLE_FILES = ("viewer.js", "viewer.css", "picker.js", "picker.css")
 BUILD_DIR = Path(__file__).resolve().parent.parent / "static" / "build"
 BUILD_COMMAND = "cd web/frontend && npm ci && npm run build"
 
