@@ -8,7 +8,7 @@ import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
 import {Circle as CircleStyle, Fill, Stroke, Style} from 'ol/style.js';
 import {defaults as defaultControls, ScaleLine} from 'ol/control.js';
-import {transform, transformExtent} from 'ol/proj.js';
+import {transformExtent} from 'ol/proj.js';
 import {isEmpty} from 'ol/extent.js';
 import {t} from './config.js';
 import {getFeatureInfo} from './featureinfo.js';
@@ -23,7 +23,8 @@ import {InfoPanel} from './panel.js';
 import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
-import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
+import {bindViewerTools} from './viewertools.js';
+import {readUrlState, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
 const NARROW = '(max-width: 700px)';
@@ -136,14 +137,14 @@ export async function createViewer(config, doc) {
   bindLayerSwitcher(doc, layers, view);
   bindLegends(doc, layers);
   showUrlProblems(config, doc, problems);
-  bindStatusBar(config, doc, map);
+  bindViewerTools(doc, config, map);
   bindButton(doc, 'home-button', goHome);
   const info = new InfoController(config, map, panel, highlight);
   const visibleIds = () =>
     layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId'));
-  map.on('singleclick', (event) => info.queryAt(event.coordinate));
+  map.on('singleclick', (event) => map.get('tool') || info.queryAt(event.coordinate));
   mapElement.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && event.target === mapElement) {
+    if (event.key === 'Enter' && event.target === mapElement && !map.get('tool')) {
       info.queryAt(view.getCenter());
     }
   });
@@ -240,68 +241,6 @@ function bindLayerSwitcher(doc, layers, view) {
   };
   view.on('change:resolution', markRange);
   markRange();
-}
-
-function bindStatusBar(config, doc, map) {
-  const view = map.getView();
-  const scaleOutput = doc.getElementById('scale');
-  const positionOutput = doc.getElementById('mouse-position');
-  const crsButton = doc.getElementById('crs-toggle');
-  const metres = new Intl.NumberFormat(config.locale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  const degrees = new Intl.NumberFormat(config.locale, {
-    minimumFractionDigits: 6,
-    maximumFractionDigits: 6,
-  });
-  const scaleFormat = new Intl.NumberFormat(config.locale, {maximumFractionDigits: 0});
-  let wgs84 = false;
-  let lastCoordinate = null;
-
-  const showPosition = () => {
-    if (!lastCoordinate) {
-      positionOutput.textContent = '';
-      return;
-    }
-    if (wgs84) {
-      const [lon, lat] = transform(lastCoordinate, config.projection.code, 'EPSG:4326');
-      positionOutput.textContent = `φ ${degrees.format(lat)}° λ ${degrees.format(lon)}°`;
-    } else {
-      const [x, y] = lastCoordinate;
-      positionOutput.textContent = `E ${metres.format(x)} m  N ${metres.format(y)} m`;
-    }
-  };
-  const showScale = () => {
-    const resolution = view.getResolution();
-    if (resolution !== undefined) {
-      scaleOutput.textContent = `1:${scaleFormat.format(resolutionToScale(resolution))}`;
-    }
-  };
-  const showCrs = () => {
-    crsButton.textContent = wgs84 ? 'WGS 84' : 'PUWG 1992';
-    crsButton.setAttribute('aria-pressed', String(wgs84));
-    crsButton.title = wgs84 ? t(config, 'crs_show_2180') : t(config, 'crs_show_wgs84');
-  };
-  map.on('pointermove', (event) => {
-    if (!event.dragging) {
-      lastCoordinate = event.coordinate;
-      showPosition();
-    }
-  });
-  map.getViewport().addEventListener('pointerleave', () => {
-    lastCoordinate = null;
-    showPosition();
-  });
-  crsButton.addEventListener('click', () => {
-    wgs84 = !wgs84;
-    showCrs();
-    lastCoordinate = lastCoordinate || view.getCenter();
-    showPosition();
-  });
-  view.on('change:resolution', showScale);
-  showScale();
-  showCrs();
 }
 
 function bindSearch(config, doc, info) {
