@@ -15,6 +15,7 @@ import {resolutionForScale, viewScale} from './mapscale.js';
 const LOCATE_SCALE = 2000; // close enough to see the parcel one stands on
 const OPTIONS = {enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000};
 const PERMISSION_DENIED = 1;
+const MESSAGE_MS = 15_000; // long enough to read twice, then the map is clear again
 
 const markerStyle = new Style({
   image: new CircleStyle({radius: 8, fill: new Fill({color: '#1a73e8'}),
@@ -33,6 +34,7 @@ export function bindGeolocation(doc, config, map) {
   const message = doc.getElementById('locate-message');
   const source = new VectorSource();
   map.addLayer(new VectorLayer({source, style: markerStyle, zIndex: 1003}));
+  let hideTimer = null;
   const say = (key, values = {}) => {
     let text = t(config, key);
     for (const [name, value] of Object.entries(values)) {
@@ -40,7 +42,11 @@ export function bindGeolocation(doc, config, map) {
     }
     message.textContent = text;
     message.dataset.state = key;
-    message.classList.toggle('shown', Boolean(text));
+    message.classList.add('shown');
+    clearTimeout(hideTimer);
+    if (key !== 'locate_busy') {
+      hideTimer = setTimeout(() => message.classList.remove('shown'), MESSAGE_MS);
+    }
   };
   const found = (position) => {
     const {longitude, latitude, accuracy} = position.coords;
