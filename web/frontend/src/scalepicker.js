@@ -3,6 +3,7 @@
 // (mapscale.js) says exactly 1:n; the view then leaves the tile grid's levels, whose
 // scales are not round numbers, and zooms freely from there.
 
+import {unByKey} from 'ol/Observable.js';
 import {resolutionForScale, viewScale} from './mapscale.js';
 
 const SAME_SCALE = 1e-6; // relative difference under which two scales are one
@@ -29,8 +30,10 @@ export function bindScalePicker(doc, map) {
     view.setConstrainResolution(false);
     view.setResolution(resolutionForScale(view, scale));
   });
+  let watching = null;
   const watchView = () => {
-    map.getView().on('change:resolution', showCurrent);
+    unByKey(watching);
+    watching = map.getView().on('change:resolution', showCurrent);
     showCurrent();
   };
   map.on('change:view', watchView);

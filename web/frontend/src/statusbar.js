@@ -2,6 +2,7 @@
 // system the user picks — PUWG 1992 (EPSG:2180), the county's PL-2000 zone (from
 // site.yaml) or WGS 84 — whatever projection the map itself is drawn in.
 
+import {unByKey} from 'ol/Observable.js';
 import {transform} from 'ol/proj.js';
 import {viewScale} from './mapscale.js';
 
@@ -77,10 +78,14 @@ export function bindStatusBar(config, doc, map) {
     lastCoordinate = lastCoordinate || map.getView().getCenter();
     showPosition();
   });
+  let watching = [];
   const watchView = () => {
     const view = map.getView();
-    view.on('change:resolution', showScale);
-    view.on('change:center', showScale); // in Web Mercator the scale varies with latitude
+    unByKey(watching);
+    watching = [
+      view.on('change:resolution', showScale),
+      view.on('change:center', showScale), // in Web Mercator the scale varies with latitude
+    ];
     lastCoordinate = null; // in the old view's projection
     showScale();
   };

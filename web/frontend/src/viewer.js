@@ -10,6 +10,7 @@ import {Circle as CircleStyle, Fill, Stroke, Style} from 'ol/style.js';
 import {defaults as defaultControls, ScaleLine} from 'ol/control.js';
 import {transformExtent} from 'ol/proj.js';
 import {isEmpty} from 'ol/extent.js';
+import {unByKey} from 'ol/Observable.js';
 import {t} from './config.js';
 import {getFeatureInfo} from './featureinfo.js';
 import {
@@ -24,6 +25,8 @@ import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
 import {bindViewerTools} from './viewertools.js';
+import {fromData, fromDataExtent, viewCode} from './viewprojection.js';
+import {permalinkView} from './projectionswitch.js';
 import {readUrlState, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -94,7 +97,8 @@ export async function createViewer(config, doc) {
   });
 
   let fullExtent = config.extent;
-  const goHome = () => view.fit(fullExtent, {padding: [20, 20, 20, 20]});
+  const goHome = () =>
+    map.getView().fit(fromDataExtent(config, map, fullExtent), {padding: [20, 20, 20, 20]});
   const inExtent = (point) =>
     point[0] >= config.extent[0] - 50000 && point[0] <= config.extent[2] + 50000 &&
     point[1] >= config.extent[1] - 50000 && point[1] <= config.extent[3] + 50000;
@@ -133,11 +137,15 @@ export async function createViewer(config, doc) {
     problems.push('base');
     state.base = null;
   }
+  if (state.crs !== null && !config.tools.projections.some((item) => item.code === state.crs)) {
+    problems.push('crs');
+    state.crs = null;
+  }
   baseMaps.set(state.base || config.default_base_map, state.layers === null);
-  bindLayerSwitcher(doc, layers, view);
+  bindLayerSwitcher(doc, layers, map);
   bindLegends(doc, layers);
   showUrlProblems(config, doc, problems);
-  bindViewerTools(doc, config, map);
+  bindViewerTools(doc, config, map, {capabilities, state});
   bindButton(doc, 'home-button', goHome);
   const info = new InfoController(config, map, panel, highlight);
   const visibleIds = () =>
@@ -145,11 +153,11 @@ export async function createViewer(config, doc) {
   map.on('singleclick', (event) => map.get('tool') || info.queryAt(event.coordinate));
   mapElement.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && event.target === mapElement && !map.get('tool')) {
-      info.queryAt(view.getCenter());
+      info.queryAt(map.getView().getCenter());
     }
   });
   bindSearch(config, doc, info);
-  const writeState = bindUrlState(doc, map, layers, baseMaps, info);
+  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
@@ -211,7 +219,7 @@ function bindButton(doc, id, handler) {
   }
 }
 
-function bindLayerSwitcher(doc, layers, view) {
+function bindLayerSwitcher(doc, layers, map) {
   const byId = new globalThis.Map(layers.map((layer) => [layer.get('layerId'), layer]));
   const items = doc.querySelectorAll('#layer-list [data-layer-id]');
   for (const item of items) {
@@ -229,7 +237,7 @@ function bindLayerSwitcher(doc, layers, view) {
     });
   }
   const markRange = () => {
-    const resolution = view.getResolution();
+    const resolution = map.getView().getResolution();
     for (const item of items) {
       const layer = byId.get(item.dataset.layerId);
       if (layer && resolution !== undefined) {
@@ -239,7 +247,12 @@ function bindLayerSwitcher(doc, layers, view) {
       }
     }
   };
-  view.on('change:resolution', markRange);
+  let watching = map.getView().on('change:resolution', markRange);
+  map.on('change:view', () => {
+    unByKey(watching);
+    watching = map.getView().on('change:resolution', markRange);
+    markRange();
+  });
   markRange();
 }
 
@@ -256,7 +269,7 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, map, layers, baseMaps, info) {
+function bindUrlState(doc, config, map, layers, baseMaps, info) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
@@ -265,8 +278,7 @@ function bindUrlState(doc, map, layers, baseMaps, info) {
       return;
     }
     const hash = writeUrlState(win, {
-      center: view.getCenter(),
-      zoom: view.getZoom(),
+      ...permalinkView(config, map),
       layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
       base: baseMaps.get(),
       parcel: info.selectedParcel,
@@ -329,7 +341,7 @@ class InfoController {
           layerName: layer.wms_name,
           coordinate,
           resolution: view.getResolution(),
-          projection: this.config.projection.code,
+          projection: viewCode(this.map),
         }).then((features) => ({layer, features})),
       ),
     );
@@ -368,7 +380,7 @@ class InfoController {
   async highlightParcel(parcelId, generation, zoom) {
     let features;
     try {
-      features = await findParcel(this.config.search, parcelId, this.config.projection.code);
+      features = await findParcel(this.config.search, parcelId, viewCode(this.map));
     } catch (error) {
       console.warn('parcel search failed', error);
       return null;
@@ -404,10 +416,11 @@ class InfoController {
     this.select(null);
     const padding = [60, 60, 60 + this.panel.overlap(), 60];
     if (result.bbox && (result.kind === 'obreb' || result.kind === 'gmina')) {
-      view.fit(result.bbox, {padding, duration: 250});
+      view.fit(fromDataExtent(this.config, this.map, result.bbox), {padding, duration: 250});
     } else {
-      this.highlight.addFeature(new Feature(new Point(result.point)));
-      view.animate({center: result.point, resolution: view.getResolutionForZoom(
+      const point = fromData(this.config, this.map, result.point);
+      this.highlight.addFeature(new Feature(new Point(point)));
+      view.animate({center: point, resolution: view.getResolutionForZoom(
         view.getZoomForResolution(0.25)), duration: 250});
     }
     this.panel.showResult(result, t(this.config, 'info_parcel'));

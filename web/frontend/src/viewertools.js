@@ -5,44 +5,28 @@
 import {DrawingTool} from './drawing.js';
 import {bindGeolocation} from './geolocation.js';
 import {bindMeasure} from './measure.js';
+import {bindProjectionSwitch} from './projectionswitch.js';
 import {registerProjection} from './projection.js';
 import {bindScalePicker} from './scalepicker.js';
 import {bindSketch} from './sketch.js';
 import {bindStatusBar} from './statusbar.js';
 
 /**
- * Keep drawn features where they were when the map changes projection.
- * @param {import("ol/Map.js").default} map Map.
- * @param {Array<import("ol/source/Vector.js").default>} sources Sources in the view's projection.
- */
-function reprojectOnViewChange(map, sources) {
-  map.on('change:view', (event) => {
-    const from = event.oldValue.getProjection();
-    const to = map.getView().getProjection();
-    for (const source of sources) {
-      source.forEachFeature((feature) => {
-        feature.getGeometry().transform(from, to);
-      });
-    }
-  });
-}
-
-/**
  * Bind every tool of the viewer page.
  * @param {Document} doc Document.
  * @param {Object} config Page configuration (`tools`: coordinate systems, projections, scales).
  * @param {import("ol/Map.js").default} map Map.
+ * @param {{capabilities: ?Object, state: Object}} options WMTS capabilities, permalink state.
  */
-export function bindViewerTools(doc, config, map) {
+export function bindViewerTools(doc, config, map, options) {
   for (const system of config.tools.coordinate_systems.filter((item) => item.proj4)) {
     registerProjection(system);
   }
   bindStatusBar(config, doc, map);
   bindScalePicker(doc, map);
   const drawing = new DrawingTool(doc, map);
-  reprojectOnViewChange(map, [
-    bindMeasure(doc, config, map, drawing),
-    bindSketch(doc, config, map, drawing),
-    bindGeolocation(doc, config, map),
-  ]);
+  bindMeasure(doc, config, map, drawing);
+  bindSketch(doc, config, map, drawing);
+  bindGeolocation(doc, config, map);
+  bindProjectionSwitch(doc, config, map, options.capabilities, options.state);
 }
