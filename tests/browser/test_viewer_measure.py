@@ -208,3 +208,27 @@ def test_empty_sketch_and_tools_on_a_phone(chromium: Any, live_server: str) -> N
         assert viewer.problems.all() == []
     finally:
         page.context.close()
+
+
+def test_sketch_point_by_keyboard_at_the_centre(viewer_page: ViewerPage, live_server: str) -> None:
+    page = viewer_page.page
+    open_view(page, live_server, X, Y, 12)
+    page.focus("#sketch-point")
+    page.keyboard.press("Enter")
+    expect(page.locator("#sketch-point")).to_have_attribute("aria-pressed", "true")
+    page.focus("#map")
+    page.keyboard.press("Enter")  # a point at the centre of the map, no info query
+    expect(page.locator("#sketch-status")).to_have_text("Obiekty szkicu: 1")
+    page.keyboard.press("Escape")  # the tool is switched off, the point stays
+    expect(page.locator("#sketch-point")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#info-content")).to_have_attribute("data-state", "hint")
+    page.focus("#sketch-export")
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    collection = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    (lon,), (lat,) = _lonlat([(X, Y)])
+    assert collection["features"][0]["geometry"] == {
+        "type": "Point",
+        "coordinates": [pytest.approx(lon, abs=1e-7), pytest.approx(lat, abs=1e-7)],
+    }
+    assert viewer_page.problems.all() == []

@@ -12,14 +12,18 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from pyproj import Geod, Transformer
+from shapely.geometry import LineString
 
-from tests.browser.mapview import hash_state, wait_rendered
-from tests.browser.pages import ViewerPage, axe_violations, screenshot
+from tests.browser.mapview import MapView, hash_state, read_number, wait_rendered
+from tests.browser.pages import ViewerPage, axe_violations, open_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +148,69 @@ def test_unknown_projection_in_a_link_is_named_and_ignored(
     assert page.locator("#url-message script").count() == 0
     expect(page.locator("#projection-select")).to_have_value("EPSG:2180")
     assert viewer_page.problems.exceptions == []
+
+
+EARTH = 6_378_137.0  # the Web Mercator sphere
+
+
+def test_measure_and_print_in_web_mercator(viewer_page: ViewerPage, live_server: str) -> None:
+    page = viewer_page.page
+    page.goto(f"{live_server}/#x=509000.0&y=413500.0&z=11&layers=parcels&crs=EPSG:3857")
+    wait_rendered(page)
+    expect(page.locator("#map")).to_have_attribute("data-projection", "EPSG:3857")
+    # Where the pixels lie, worked out here: the centre in EPSG:3857 and its metres per
+    # pixel from the scale, stretched by Web Mercator's 1/cos(latitude) = cosh(y / R).
+    scale = float(hash_state(page)["scale"])
+    cx, cy = Transformer.from_crs(2180, 3857, always_xy=True).transform(509_000.0, 413_500.0)
+    resolution = scale * 0.00028 * math.cosh(cy / EARTH)
+    view = MapView(page, cx, cy, resolution)
+    pixels = [(-250.0, -100.0), (50.0, 150.0), (300.0, -50.0)]
+    page.click("#measure-length")
+    for dx, dy in pixels[:-1]:
+        view.click(dx, dy)
+    view.click(*pixels[-1], count=2)
+    to_2180 = Transformer.from_crs(3857, 2180, always_xy=True)
+    ground = [to_2180.transform(*view.ground(*p)) for p in pixels]
+    planar_text = page.locator('#measure-result [data-measure="planar"] dd').inner_text()
+    planar = read_number(planar_text) * (1000 if planar_text.endswith("km") else 1)
+    assert planar == pytest.approx(LineString(ground).length, abs=0.6)
+    lons, lats = Transformer.from_crs(2180, 4326, always_xy=True).transform(
+        [p[0] for p in ground], [p[1] for p in ground]
+    )
+    geodesic_text = page.locator('#measure-result [data-measure="geodesic"] dd').inner_text()
+    geodesic = read_number(geodesic_text) * (1000 if geodesic_text.endswith("km") else 1)
+    sphere = Geod(a=6_371_008.8, b=6_371_008.8)
+    assert geodesic == pytest.approx(sphere.line_length(list(lons), list(lats)), abs=0.6)
+
+    page.click("#print-button")
+    page.select_option("#print-scale", "5000")
+    with page.expect_request(lambda request: "/drukuj?" in request.url) as asked:
+        page.click("#print-submit")
+    query = parse_qs(urlsplit(asked.value.url).query)
+    # /drukuj works in EPSG:2180: the centre goes there converted, not in Web Mercator
+    assert float(query["x"][0]) == pytest.approx(509_000.0, abs=0.15)
+    assert float(query["y"][0]) == pytest.approx(413_500.0, abs=0.15)
+    expect(page.locator("#print-status")).not_to_have_text("")
+    assert viewer_page.problems.all() == []
+
+
+def test_projection_switch_on_a_phone(chromium: Any, live_server: str) -> None:
+    viewer = open_page(chromium, width=390, height=780)
+    page = viewer.page
+    try:
+        page.goto(f"{live_server}/?lang=en#x=509000&y=413500&z=12&layers=parcels")
+        wait_rendered(page)
+        page.click("#panel-toggle")
+        select = page.locator("#projection-select")
+        select.scroll_into_view_if_needed()
+        expect(page.locator('label[for="projection-select"]')).to_have_text("Map projection")
+        select.select_option("EPSG:3857")
+        expect(page.locator("#map")).to_have_attribute("data-projection", "EPSG:3857")
+        page.click("#panel-toggle")
+        wait_rendered(page)
+        assert _pixels(page, PARCEL_BLUE) > 300
+        screenshot(page, "projection-3857-phone-en")
+        assert axe_violations(page) == []
+        assert viewer.problems.all() == []
+    finally:
+        page.context.close()
