@@ -201,6 +201,7 @@ def test_empty_sketch_and_tools_on_a_phone(chromium: Any, live_server: str) -> N
         )
         page.click("#measure-length")
         expect(page.locator("#draw-bar")).to_be_visible()
+        expect(page.locator("#draw-finish")).to_be_in_viewport()  # scrolled into the sheet
         box = page.locator("#draw-bar").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
         screenshot(page, "tools-phone-en")

@@ -59,6 +59,7 @@ export class DrawingTool {
     this.button = button;
     button.setAttribute('aria-pressed', 'true');
     this.bar.hidden = false;
+    this.bar.scrollIntoView({block: 'nearest'}); // on a phone the panel is a short sheet
   }
 
   /** Finish the feature being drawn (a line needs 2 points, a polygon 3). */
