@@ -116,7 +116,13 @@ def test_area_geodesic_and_planar(viewer_page: ViewerPage, live_server: str) -> 
 def test_measure_by_keyboard_alone(viewer_page: ViewerPage, live_server: str) -> None:
     page = viewer_page.page
     view = open_view(page, live_server, X, Y, 13)
-    page.focus("#measure-length")
+    page.focus("#projection-select")
+    page.keyboard.press("Tab")  # from the projection select to the first measuring button
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.id, s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert focused[0] == "measure-length" and focused[1] != "none" and focused[2] >= 2
     page.keyboard.press("Enter")
     expect(page.locator("#measure-length")).to_have_attribute("aria-pressed", "true")
     page.focus("#map")
