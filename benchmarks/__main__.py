@@ -3,7 +3,8 @@
 1. A cached WMTS tile through our application (gunicorn → MapProxy) against the same tile
    file served by a static file server (Python's threaded ``http.server``), same client.
 2. An OGC API Features bbox query (~100 parcels) against the plain SQL that answers it
-   (GeoJSON assembled by PostgreSQL), both as the public reader role.
+   (GeoJSON assembled by PostgreSQL), both as the public reader role; and bbox pages per
+   second with 8 clients against TiPg on the same view.
 3. An uncached 256² WMS GetMap through /ows (edge checks, a render process over a pipe)
    against bare mapscript rendering the same request in this process.
 4. Vector tiles (OGC API Tiles, z14-16) against the prepared ``ST_AsMVT`` statement, and
@@ -20,7 +21,7 @@ import sys
 
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
-from benchmarks.ogcapi import bench_ogcapi_bbox
+from benchmarks.ogcapi import bench_ogcapi_bbox, bench_ogcapi_throughput
 from benchmarks.search import bench_search
 from benchmarks.tiles import bench_cached_tile
 from benchmarks.uldk import bench_uldk_by_xy
@@ -33,6 +34,7 @@ def main() -> int:
     with running_instance() as instance:
         bench_cached_tile(instance, repeat)
         bench_ogcapi_bbox(instance, repeat)
+        bench_ogcapi_throughput(instance)
         bench_uncached_getmap(instance, repeat)
         bench_mvt_latency(instance, repeat)
         bench_mvt_throughput(instance)

@@ -6,6 +6,7 @@ import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from etl.demo import ensure_demo
 from geoportal.database import Database
@@ -34,10 +35,13 @@ def county_centre(database: Database) -> tuple[float, float]:
 
 
 @contextmanager
-def running_instance() -> Iterator[Instance]:
-    """Database (with the demo county) and gunicorn, stopped again afterwards."""
+def running_instance(**settings: Any) -> Iterator[Instance]:
+    """Database (with the demo county) and gunicorn, stopped again afterwards.
+
+    ``settings`` override the defaults (a benchmark's own tile cache directory, say).
+    """
     port = free_port()
-    instance = Instance(Settings(port=port, public_url=f"http://127.0.0.1:{port}"))
+    instance = Instance(Settings(port=port, public_url=f"http://127.0.0.1:{port}", **settings))
     settings, database = instance.settings, instance.database
     started_db = ensure_database(database, instance.catalog)
     ensure_demo(database, lambda message: print(message, file=sys.stderr))

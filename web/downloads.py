@@ -36,8 +36,9 @@ def _manifest() -> Manifest:
 
 @downloads_blueprint.get("/")
 def downloads_page() -> ResponseReturnValue:
-    """The themes and their files, for people."""
-    instance, manifest = current_instance(), _manifest()
+    """The themes and their files, for people; before the first build a page saying so."""
+    instance = current_instance()
+    manifest = read_manifest(downloads_dir(instance))
     language = page_language(request)
     sections = [
         {"title": theme.title.in_language(language),
@@ -46,12 +47,13 @@ def downloads_page() -> ResponseReturnValue:
          "files": [(file, file_url(instance, file.name)) for file in manifest.files
                    if file.dataset == theme.key]}
         for theme in themes(instance)
-    ]  # fmt: skip
-    return render_template("downloads/index.html", lang=language,
+    ] if manifest else []  # fmt: skip
+    page = render_template("downloads/index.html", lang=language,
                            other_lang="en" if language == "pl" else "pl",
                            t=strings(language, instance.site), sections=sections,
                            manifest=manifest, base_url=instance.settings.base_url,
                            site_name=instance.site.label(language))  # fmt: skip
+    return (page, 200) if manifest else (page, 503, {"Retry-After": "60"})
 
 
 @downloads_blueprint.get("/atom.xml")

@@ -5,8 +5,7 @@ embedded as a subset, so ą, ę, ł, ó, ś, ź, ż print and copy out as themse
 
 Map excerpts are placed at exactly :attr:`~.content.MapExcerpt.width_mm` on the page, the
 size the frame was computed for (:mod:`.mapsheet`), with a scale bar drawn to the same
-arithmetic. PDF/A: the open-source ReportLab writes no PDF/A (no output intent, no XMP
-identification); the PDF is signed as plain PDF 1.4 — see :mod:`.signing`.
+arithmetic. The file is made PDF/A-2b by :mod:`.pdfa` before it is signed (:mod:`.signing`).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -46,6 +46,7 @@ from geoportal.documents.content import (
     Verification,
 )  # fmt: skip
 from geoportal.documents.mapsheet import scale_bar_m
+from geoportal.documents.pdfa import to_pdfa
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -62,6 +63,10 @@ def _fonts() -> None:
     if not _registered:
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+        # Drawings (the QR code, the legend) start from this font even when they draw no
+        # text; left at Helvetica it would be a font the file does not embed (not PDF/A).
+        rl_config.defaultGraphicsFontName = FONT
         _registered = True
 
 
@@ -92,7 +97,7 @@ def render_pdf(document: Document, verification: Verification) -> bytes:
         out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
         bottomMargin=22 * mm, title=header.title, author=header.organ,
         subject=f"{header.title}, znak sprawy {header.case_mark}", creator="geoportal",
-        keywords=f"{CODE_KEYWORD}{verification.code}",
+        keywords=f"{CODE_KEYWORD}{verification.code}", initialFontName=FONT,
     )  # fmt: skip
     story: list[Flowable] = [*_heading(document, st)]
     for unit in document.units:
@@ -104,30 +109,43 @@ def render_pdf(document: Document, verification: Verification) -> bytes:
     story += _closing(document, verification, st)
     footer = _footer(header.case_mark, verification)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return to_pdfa(out.getvalue())
 
 
 def _heading(document: Document, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     h = document.header
     left = [_p(h.organ, ParagraphStyle("o", st["base"], fontName=BOLD)), _p(h.office, st["small"])]
     right = [_p(h.place, st["base"]), _p(f"Znak sprawy: {h.case_mark}", st["base"])]
-    table = Table([[left, right]], colWidths=[100 * mm, 70 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table = styled(
+        Table([[left, right]], colWidths=[100 * mm, 70 * mm]), ("VALIGN", ALL, ALL_END, "TOP")
+    )
     return [table, Spacer(1, 6 * mm), _p(h.title, st["title"])]
+
+
+ALL, ALL_END = (0, 0), (-1, -1)
+
+
+def styled(table: Table, *commands: tuple[Any, ...]) -> Table:
+    """``table`` in our font throughout, then ``commands``.
+
+    A table sets its cells' font before drawing them, Paragraph cells included; left at
+    ReportLab's default it would reference Helvetica, which the file does not embed.
+    """
+    table.setStyle(TableStyle([("FONT", ALL, ALL_END, FONT), *commands]))
+    return table
 
 
 def _grid(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
     style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", ALL, ALL_END, FONT, 8),
+        ("GRID", ALL, ALL_END, 0.4, colors.grey),
+        ("VALIGN", ALL, ALL_END, "TOP"),
     ]
     if header:
-        style += [("FONT", (0, 0), (-1, 0), BOLD, 8),
-                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]  # fmt: skip
-    table.setStyle(TableStyle(style))
-    return table
+        style += [("FONT", ALL, (-1, 0), BOLD, 8),
+                  ("BACKGROUND", ALL, (-1, 0), colors.HexColor("#eeeeee"))]  # fmt: skip
+    return styled(table, *style)
 
 
 def _unit(unit: RegistrationUnit, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -279,7 +297,9 @@ def _closing(
     lines.append(_p(f"Kod weryfikacyjny: {group_code(verification.code)}", st["base"]))
     lines.append(_p(f"Sprawdź autentyczność: {verification.url}", st["small"]))
     table = Table([[drawing, lines]], colWidths=[32 * mm, 138 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONT", (0, 0), (-1, -1), FONT)])
+    )
     return [Spacer(1, 6 * mm), KeepTogether([table])]
 
 

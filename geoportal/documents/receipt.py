@@ -12,11 +12,12 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table
 
 from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.store import Receipt
-from geoportal.documents.pdf import FONT, _fonts, _p, _styles
+from geoportal.documents.pdf import ALL, ALL_END, FONT, _fonts, _p, _styles, styled
+from geoportal.documents.pdfa import to_pdfa
 
 
 def receipt_pdf(receipt: Receipt, service_title: str, organ: str, tracking_url: str) -> bytes:
@@ -27,7 +28,7 @@ def receipt_pdf(receipt: Receipt, service_title: str, organ: str, tracking_url: 
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=20 * mm, bottomMargin=20 * mm,
                             title=f"Potwierdzenie złożenia wniosku {receipt.mark}",
-                            author=organ, creator="geoportal")  # fmt: skip
+                            author=organ, creator="geoportal", initialFontName=FONT)  # fmt: skip
     filed = receipt.submitted_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M:%S %Z")
     rows = [
         ["Znak sprawy", receipt.mark],
@@ -50,12 +51,9 @@ def receipt_pdf(receipt: Receipt, service_title: str, organ: str, tracking_url: 
         ),  # fmt: skip
     ]
     doc.build(story)
-    return out.getvalue()
+    return to_pdfa(out.getvalue())
 
 
 def _table(rows: list[list[Flowable]]) -> Table:
     table = Table(rows, colWidths=[50 * mm, 120 * mm])
-    style = [("FONT", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("GRID", (0, 0), (-1, -1), 0.4, "#888888")]  # fmt: skip
-    table.setStyle(TableStyle(style))
-    return table
+    return styled(table, ("VALIGN", ALL, ALL_END, "TOP"), ("GRID", ALL, ALL_END, 0.4, "#888888"))

@@ -110,3 +110,5 @@ def test_downloads_before_the_first_build_say_they_are_coming(tmp_path):
         answer = client.get(path)
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "60", path
         assert "przygotowaniu" in answer.get_data(as_text=True)
+    page = client.get("/pobieranie/").get_data(as_text=True)  # for people: a whole page
+    assert '<html lang="pl">' in page and "<title>" in page and 'role="status"' in page

@@ -11,9 +11,12 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from lxml import etree
 from PIL import Image as PILImage
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
+from geoportal.cases.store import Receipt
 from geoportal.documents import mapsheet, register
 from geoportal.documents.content import (
     Document,
@@ -27,6 +30,8 @@ from geoportal.documents.content import (
 )  # fmt: skip
 from geoportal.documents.mapsheet import fitting_scale, frame_for, scale_bar_m
 from geoportal.documents.pdf import group_code, render_pdf
+from geoportal.documents.pdfa import to_pdfa
+from geoportal.documents.receipt import receipt_pdf
 from geoportal.documents.signing import PdfSigner, check_signature, ensure_dev_pki, trust_roots
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -129,16 +134,93 @@ def test_the_variant_without_personal_data_shows_no_owner():
     assert "nie zawiera danych osobowych" in text
 
 
-def test_the_fonts_are_embedded():
-    reader = PdfReader(BytesIO(render_pdf(sample_document(with_map=False), VERIFY)))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    for ref in fonts.values():
-        font = ref.get_object()
-        descendant = (
-            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-        )
-        if "/FontDescriptor" in descendant:
-            assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
+def _fonts_of(resources, seen: set) -> list:
+    """Every font a page's resources reach, through form XObjects too."""
+    fonts = []
+    for ref in resources.get("/Font", {}).values():
+        fonts.append(ref.get_object())
+    for ref in resources.get("/XObject", {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+            seen.add(id(xobject))
+            fonts += _fonts_of(xobject.get("/Resources", {}), seen)
+    return fonts
+
+
+def _embedded(font) -> bool:
+    font = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    descriptor = font.get("/FontDescriptor")
+    return descriptor is not None and any(
+        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+
+
+def _receipt() -> bytes:
+    receipt = Receipt("GK.6640.7.2026", "egib", dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+                      "a" * 64, "b" * 64, dt.date(2026, 12, 10))  # fmt: skip
+    return receipt_pdf(receipt, "Wypis z rejestru gruntów", "Starosta Łaski", "http://x/s/t")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: render_pdf(sample_document(), VERIFY),
+    lambda: render_pdf(sample_document(owners=False, with_map=False), VERIFY),
+    _receipt,
+], ids=["wypis-i-wyrys", "wypis", "receipt"])  # fmt: skip
+def test_every_font_is_embedded(make):
+    reader = PdfReader(BytesIO(make()))
+    fonts = [f for page in reader.pages for f in _fonts_of(page["/Resources"], set())]
+    assert fonts
+    assert [str(f["/BaseFont"]) for f in fonts if not _embedded(f)] == []
+
+
+def _xmp(reader: PdfReader) -> dict[str, str]:
+    """The XMP properties as text, namespace-qualified, parsed here with lxml."""
+    root = etree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    found = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and not len(element):
+            found[element.tag] = (element.text or "").strip()
+        for name, value in element.attrib.items():  # properties written as attributes
+            found[name] = value
+    return found
+
+
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+DC, PDF_NS = "{http://purl.org/dc/elements/1.1/}", "{http://ns.adobe.com/pdf/1.3/}"
+XMP_NS = "{http://ns.adobe.com/xap/1.0/}"
+RDF_LI = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
+
+
+def test_a_signed_document_keeps_the_pdfa_2b_requirements(pki):
+    signed = PdfSigner(pki, "Łask").sign(render_pdf(sample_document(), VERIFY), "test")
+    assert check_signature(signed, trust_roots(pki.chain)).valid
+    reader = PdfReader(BytesIO(signed))
+    xmp, info = _xmp(reader), reader.metadata
+    assert (xmp[PDFAID + "part"], xmp[PDFAID + "conformance"]) == ("2", "B")
+    # the information dictionary and the XMP say the same (ISO 19005-2, 6.6.2.3)
+    assert xmp[PDF_NS + "Producer"] == info["/Producer"]
+    assert xmp[PDF_NS + "Keywords"] == info["/Keywords"] == "kod-weryfikacyjny:ABCDEFGH2345"
+    assert xmp[XMP_NS + "CreatorTool"] == info["/Creator"] == "geoportal"
+    texts = {el.text for el in etree.fromstring(
+        reader.trailer["/Root"]["/Metadata"].get_object().get_data()).iter(RDF_LI)}  # fmt: skip
+    assert {"Wypis z rejestru gruntów", "Starosta Łaski"} <= texts
+    assert info["/Title"] == "Wypis z rejestru gruntów" and info["/Author"] == "Starosta Łaski"
+    modified = dt.datetime.fromisoformat(xmp[XMP_NS + "ModifyDate"])
+    assert modified == reader.metadata.modification_date.replace(tzinfo=dt.UTC)
+    # an sRGB output intent with a real ICC profile (header: RGB data, 'acsp' signature)
+    [intent] = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    icc = profile.get_data()
+    assert profile["/N"] == 3 and icc[16:20] == b"RGB " and icc[36:40] == b"acsp"
+    # nothing PDF/A forbids: encryption, JavaScript, hidden or non-printing annotations
+    assert "/Encrypt" not in reader.trailer and "/ID" in reader.trailer
+    assert b"/JavaScript" not in signed and b"/JS " not in signed
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            flags = int(annotation.get_object()["/F"])
+            assert flags & 4 and not flags & (1 | 2 | 32), flags  # print; not hidden
 
 
 def placed_images(pdf: bytes) -> list[tuple[int, int, float, float]]:
@@ -200,3 +282,13 @@ def test_a_signature_from_another_ca_is_not_trusted(pki, tmp_path):
     signed = PdfSigner(other, "Łask").sign(render_pdf(sample_document(False, False), VERIFY), "x")
     check = check_signature(signed, trust_roots(pki.chain))
     assert check.intact and not check.trusted and not check.valid
+
+
+def test_a_layout_with_an_unembedded_font_is_refused_not_issued():
+    out = BytesIO()
+    canvas = Canvas(out)
+    canvas.setFont("Helvetica", 10)  # a base-14 font: referenced, never embedded
+    canvas.drawString(100, 100, "Wypis")
+    canvas.save()
+    with pytest.raises(ValueError, match="Helvetica"):
+        to_pdfa(out.getvalue())

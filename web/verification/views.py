@@ -15,6 +15,7 @@ from geoportal.documents.pdf import group_code
 from geoportal.documents.register import normalise_code
 from geoportal.documents.signing import signing_files, trust_roots
 from geoportal.settings import Settings
+from web.eservices.texts import page_context
 from web.forms import check_csrf
 from web.instance import current_instance
 from web.verification.checks import Answer, Verdict, code_in, verify
@@ -41,15 +42,18 @@ def _roots_in(chain: Path) -> list:
 def _limit() -> ResponseReturnValue | None:
     wait = _limits.take(request.remote_addr or "")
     if wait > 0:
+        context = page_context()
         page = render_template("verification/page.html", answer=None, code="",
-                               message="Zbyt wiele prób; spróbuj ponownie za chwilę.")  # fmt: skip
+                               message=context["t"]["verify_too_many"], **context)  # fmt: skip
         return page, 429, {"Retry-After": str(math.ceil(wait))}
     return None
 
 
 @verification_blueprint.get("/weryfikacja")
 def form() -> ResponseReturnValue:
-    return render_template("verification/page.html", answer=None, code="", message=None)
+    return render_template(
+        "verification/page.html", answer=None, code="", message=None, **page_context()
+    )
 
 
 @verification_blueprint.get("/weryfikacja/<code>")
@@ -84,5 +88,7 @@ def _answer(code: str, data: bytes | None) -> ResponseReturnValue:
         except (DatabaseUnavailable, psycopg.OperationalError):
             abort(503)
     shown = group_code(normal) if normal else code[:40]
-    page = render_template("verification/page.html", answer=answer, code=shown, message=None)
+    page = render_template(
+        "verification/page.html", answer=answer, code=shown, message=None, **page_context()
+    )
     return page, STATUS[answer.verdict]
