@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
@@ -30,9 +31,17 @@ class ViewerPage:
     problems: PageProblems
 
 
-def open_page(browser: Browser, *, width: int = 1280, height: int = 800) -> ViewerPage:
-    """A fresh context and page that records problems (CSP violations are console errors)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="pl-PL")
+def open_page(
+    browser: Browser, *, width: int = 1280, height: int = 800, **context_options: Any
+) -> ViewerPage:
+    """A fresh context and page that records problems (CSP violations are console errors).
+
+    ``context_options`` go to Playwright's ``new_context`` (``geolocation``,
+    ``permissions``…).
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="pl-PL", **context_options
+    )
     page = context.new_page()
     problems = PageProblems()
     page.on("pageerror", lambda error: problems.exceptions.append(str(error)))

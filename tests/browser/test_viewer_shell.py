@@ -107,12 +107,13 @@ def test_url_state_and_crs_toggle(viewer_page: ViewerPage, flask_only_server: st
     page.goto(flask_only_server + "/?lang=en#x=480000&y=410000&scale=2000")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#map canvas").first).to_be_attached(timeout=15_000)
-    page.wait_for_function("() => location.hash.includes('z=')")
+    # a link's scale is kept exactly (not the nearest tile-grid level) and written back
+    page.wait_for_function("() => location.hash.includes('scale=2000&')")
     assert "x=480000.0" in page.evaluate("location.hash")
+    expect(page.locator("#scale")).to_have_text("1:2,000")
     page.mouse.move(400, 400)
     expect(page.locator("#mouse-position")).to_contain_text(" m")
-    page.click("#crs-toggle")
-    expect(page.locator("#crs-toggle")).to_have_attribute("aria-pressed", "true")
+    page.select_option("#crs-select", "EPSG:4326")
     expect(page.locator("#mouse-position")).to_contain_text("°")
 
 

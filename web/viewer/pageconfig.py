@@ -24,6 +24,7 @@ from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
 from web.viewer.texts import LOCALES, strings
+from web.viewer.toolsconfig import tools_config
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
 SUGGESTIONS = 8  # suggestions the search box asks for
@@ -144,6 +145,7 @@ def client_config(
         "base_maps": base_maps(rasters or [], language, publications),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
+        "tools": tools_config(site, strings(language, site)),
         "print": {
             "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
             "papers": list(PAPERS),

@@ -68,7 +68,7 @@ export function normaliseTopLeftCorners(capabilities, code, extent) {
  * @param {string} code Projection code.
  * @return {Object|null} Source options.
  */
-function wmtsOptions(capabilities, names, code) {
+export function wmtsOptions(capabilities, names, code) {
   if (!capabilities) {
     return null;
   }

@@ -2,6 +2,7 @@
 
 import 'ol/ol.css';
 import './viewer.css';
+import './tools.css';
 import {readConfig, t} from './config.js';
 import {registerProjection} from './projection.js';
 import {createViewer} from './viewer.js';

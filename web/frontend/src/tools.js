@@ -2,7 +2,8 @@
 // markup the page renders (web/templates/viewer/index.html); text goes in by textContent.
 
 import {t} from './config.js';
-import {resolutionToScale} from './urlstate.js';
+import {viewScale} from './mapscale.js';
+import {toData} from './viewprojection.js';
 
 /**
  * The base-map radio group: shows the chosen raster; the cadastral map switches the
@@ -103,7 +104,7 @@ export function bindPrint(doc, config, map, currentState) {
     return;
   }
   button.addEventListener('click', () => {
-    const scale = resolutionToScale(map.getView().getResolution());
+    const scale = viewScale(map.getView());
     const scales = config.print.scales.map((item) => item.value);
     const nearest = scales.reduce((best, value) =>
       Math.abs(Math.log(value / scale)) < Math.abs(Math.log(best / scale)) ? value : best,
@@ -115,7 +116,7 @@ export function bindPrint(doc, config, map, currentState) {
   doc.getElementById('print-cancel').addEventListener('click', () => dialog.close());
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const [x, y] = map.getView().getCenter();
+    const [x, y] = toData(config, map, map.getView().getCenter()); // /drukuj is in EPSG:2180
     const state = currentState();
     const params = new URLSearchParams({
       x: x.toFixed(1), y: y.toFixed(1),

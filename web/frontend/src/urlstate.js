@@ -15,11 +15,14 @@ const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
  * @property {Array<string>|null} layers Visible layer ids.
  * @property {string|null} parcel Parcel id to look up.
  * @property {string|null} base Base map id.
+ * @property {number|null} scale Scale denominator, when the link gave one.
+ * @property {string|null} crs Projection of the map (`EPSG:3857`); null: the data's.
  * @property {Array<string>} problems Names of the parts that were malformed.
  */
 
 const PARCEL_ID = /^[0-9A-Za-z_./-]{3,60}$/;
 const NAME = /^[a-z0-9_-]{1,40}$/i;
+const CRS = /^EPSG:\d{4,6}$/;
 
 function finite(value) {
   if (value === null || value === '') {
@@ -83,6 +86,11 @@ export function readUrlState(location) {
     problems.push('base');
     base = null;
   }
+  let crs = get('crs') || null;
+  if (crs !== null && !CRS.test(crs)) {
+    problems.push('crs');
+    crs = null;
+  }
   return {
     center: x !== null && y !== null ? [x, y] : null,
     zoom,
@@ -90,6 +98,8 @@ export function readUrlState(location) {
     layers,
     parcel,
     base,
+    scale: get('res') === null && resolution !== null ? scale : null,
+    crs,
     problems,
   };
 }
@@ -97,15 +107,20 @@ export function readUrlState(location) {
 /**
  * Write the state into the hash without adding a history entry.
  * @param {Window} win The window.
- * @param {{center: Array<number>, zoom: number, layers: Array<string>, base: ?string,
- *     parcel: ?string}} state State.
+ * @param {{center: Array<number>, zoom: (number|undefined), scale: (number|undefined),
+ *     crs: (string|undefined), layers: Array<string>, base: ?string, parcel: ?string}} state
+ *     State: the zoom level, or the scale when the view is between levels.
  * @return {string} The new hash.
  */
 export function writeUrlState(win, state) {
   const params = new URLSearchParams();
   params.set('x', state.center[0].toFixed(1));
   params.set('y', state.center[1].toFixed(1));
-  params.set('z', String(Math.round(state.zoom * 100) / 100));
+  if (state.scale) {
+    params.set('scale', String(Math.round(state.scale * 100) / 100)); // not a grid level
+  } else {
+    params.set('z', String(Math.round(state.zoom * 100) / 100));
+  }
   params.set('layers', state.layers.join(','));
   if (state.base) {
     params.set('base', state.base);
@@ -113,7 +128,11 @@ export function writeUrlState(win, state) {
   if (state.parcel) {
     params.set('parcel', state.parcel);
   }
-  const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
+  if (state.crs) {
+    params.set('crs', state.crs);
+  }
+  const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/')
+    .replace(/%3A/g, ':');
   if (win.location.hash !== hash) {
     win.history.replaceState(win.history.state, '', hash);
   }

@@ -8,8 +8,9 @@ import Feature from 'ol/Feature.js';
 import Point from 'ol/geom/Point.js';
 import {Circle as CircleStyle, Fill, Stroke, Style} from 'ol/style.js';
 import {defaults as defaultControls, ScaleLine} from 'ol/control.js';
-import {transform, transformExtent} from 'ol/proj.js';
+import {transformExtent} from 'ol/proj.js';
 import {isEmpty} from 'ol/extent.js';
+import {unByKey} from 'ol/Observable.js';
 import {t} from './config.js';
 import {getFeatureInfo} from './featureinfo.js';
 import {
@@ -23,7 +24,10 @@ import {InfoPanel} from './panel.js';
 import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
-import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
+import {bindViewerTools} from './viewertools.js';
+import {fromData, fromDataExtent, viewCode} from './viewprojection.js';
+import {permalinkView} from './projectionswitch.js';
+import {readUrlState, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
 const NARROW = '(max-width: 700px)';
@@ -93,7 +97,8 @@ export async function createViewer(config, doc) {
   });
 
   let fullExtent = config.extent;
-  const goHome = () => view.fit(fullExtent, {padding: [20, 20, 20, 20]});
+  const goHome = () =>
+    map.getView().fit(fromDataExtent(config, map, fullExtent), {padding: [20, 20, 20, 20]});
   const inExtent = (point) =>
     point[0] >= config.extent[0] - 50000 && point[0] <= config.extent[2] + 50000 &&
     point[1] >= config.extent[1] - 50000 && point[1] <= config.extent[3] + 50000;
@@ -132,23 +137,27 @@ export async function createViewer(config, doc) {
     problems.push('base');
     state.base = null;
   }
+  if (state.crs !== null && !config.tools.projections.some((item) => item.code === state.crs)) {
+    problems.push('crs');
+    state.crs = null;
+  }
   baseMaps.set(state.base || config.default_base_map, state.layers === null);
-  bindLayerSwitcher(doc, layers, view);
+  bindLayerSwitcher(doc, layers, map);
   bindLegends(doc, layers);
   showUrlProblems(config, doc, problems);
-  bindStatusBar(config, doc, map);
+  bindViewerTools(doc, config, map, {capabilities, state});
   bindButton(doc, 'home-button', goHome);
   const info = new InfoController(config, map, panel, highlight);
   const visibleIds = () =>
     layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId'));
-  map.on('singleclick', (event) => info.queryAt(event.coordinate));
+  map.on('singleclick', (event) => map.get('tool') || info.queryAt(event.coordinate));
   mapElement.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && event.target === mapElement) {
-      info.queryAt(view.getCenter());
+    if (event.key === 'Enter' && event.target === mapElement && !map.get('tool')) {
+      info.queryAt(map.getView().getCenter());
     }
   });
   bindSearch(config, doc, info);
-  const writeState = bindUrlState(doc, map, layers, baseMaps, info);
+  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
@@ -210,7 +219,7 @@ function bindButton(doc, id, handler) {
   }
 }
 
-function bindLayerSwitcher(doc, layers, view) {
+function bindLayerSwitcher(doc, layers, map) {
   const byId = new globalThis.Map(layers.map((layer) => [layer.get('layerId'), layer]));
   const items = doc.querySelectorAll('#layer-list [data-layer-id]');
   for (const item of items) {
@@ -228,7 +237,7 @@ function bindLayerSwitcher(doc, layers, view) {
     });
   }
   const markRange = () => {
-    const resolution = view.getResolution();
+    const resolution = map.getView().getResolution();
     for (const item of items) {
       const layer = byId.get(item.dataset.layerId);
       if (layer && resolution !== undefined) {
@@ -238,70 +247,13 @@ function bindLayerSwitcher(doc, layers, view) {
       }
     }
   };
-  view.on('change:resolution', markRange);
+  let watching = map.getView().on('change:resolution', markRange);
+  map.on('change:view', () => {
+    unByKey(watching);
+    watching = map.getView().on('change:resolution', markRange);
+    markRange();
+  });
   markRange();
-}
-
-function bindStatusBar(config, doc, map) {
-  const view = map.getView();
-  const scaleOutput = doc.getElementById('scale');
-  const positionOutput = doc.getElementById('mouse-position');
-  const crsButton = doc.getElementById('crs-toggle');
-  const metres = new Intl.NumberFormat(config.locale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  const degrees = new Intl.NumberFormat(config.locale, {
-    minimumFractionDigits: 6,
-    maximumFractionDigits: 6,
-  });
-  const scaleFormat = new Intl.NumberFormat(config.locale, {maximumFractionDigits: 0});
-  let wgs84 = false;
-  let lastCoordinate = null;
-
-  const showPosition = () => {
-    if (!lastCoordinate) {
-      positionOutput.textContent = '';
-      return;
-    }
-    if (wgs84) {
-      const [lon, lat] = transform(lastCoordinate, config.projection.code, 'EPSG:4326');
-      positionOutput.textContent = `φ ${degrees.format(lat)}° λ ${degrees.format(lon)}°`;
-    } else {
-      const [x, y] = lastCoordinate;
-      positionOutput.textContent = `E ${metres.format(x)} m  N ${metres.format(y)} m`;
-    }
-  };
-  const showScale = () => {
-    const resolution = view.getResolution();
-    if (resolution !== undefined) {
-      scaleOutput.textContent = `1:${scaleFormat.format(resolutionToScale(resolution))}`;
-    }
-  };
-  const showCrs = () => {
-    crsButton.textContent = wgs84 ? 'WGS 84' : 'PUWG 1992';
-    crsButton.setAttribute('aria-pressed', String(wgs84));
-    crsButton.title = wgs84 ? t(config, 'crs_show_2180') : t(config, 'crs_show_wgs84');
-  };
-  map.on('pointermove', (event) => {
-    if (!event.dragging) {
-      lastCoordinate = event.coordinate;
-      showPosition();
-    }
-  });
-  map.getViewport().addEventListener('pointerleave', () => {
-    lastCoordinate = null;
-    showPosition();
-  });
-  crsButton.addEventListener('click', () => {
-    wgs84 = !wgs84;
-    showCrs();
-    lastCoordinate = lastCoordinate || view.getCenter();
-    showPosition();
-  });
-  view.on('change:resolution', showScale);
-  showScale();
-  showCrs();
 }
 
 function bindSearch(config, doc, info) {
@@ -317,7 +269,7 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, map, layers, baseMaps, info) {
+function bindUrlState(doc, config, map, layers, baseMaps, info) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
@@ -326,8 +278,7 @@ function bindUrlState(doc, map, layers, baseMaps, info) {
       return;
     }
     const hash = writeUrlState(win, {
-      center: view.getCenter(),
-      zoom: view.getZoom(),
+      ...permalinkView(config, map),
       layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
       base: baseMaps.get(),
       parcel: info.selectedParcel,
@@ -390,7 +341,7 @@ class InfoController {
           layerName: layer.wms_name,
           coordinate,
           resolution: view.getResolution(),
-          projection: this.config.projection.code,
+          projection: viewCode(this.map),
         }).then((features) => ({layer, features})),
       ),
     );
@@ -429,7 +380,7 @@ class InfoController {
   async highlightParcel(parcelId, generation, zoom) {
     let features;
     try {
-      features = await findParcel(this.config.search, parcelId, this.config.projection.code);
+      features = await findParcel(this.config.search, parcelId, viewCode(this.map));
     } catch (error) {
       console.warn('parcel search failed', error);
       return null;
@@ -465,10 +416,11 @@ class InfoController {
     this.select(null);
     const padding = [60, 60, 60 + this.panel.overlap(), 60];
     if (result.bbox && (result.kind === 'obreb' || result.kind === 'gmina')) {
-      view.fit(result.bbox, {padding, duration: 250});
+      view.fit(fromDataExtent(this.config, this.map, result.bbox), {padding, duration: 250});
     } else {
-      this.highlight.addFeature(new Feature(new Point(result.point)));
-      view.animate({center: result.point, resolution: view.getResolutionForZoom(
+      const point = fromData(this.config, this.map, result.point);
+      this.highlight.addFeature(new Feature(new Point(point)));
+      view.animate({center: point, resolution: view.getResolutionForZoom(
         view.getZoomForResolution(0.25)), duration: 250});
     }
     this.panel.showResult(result, t(this.config, 'info_parcel'));
