@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
@@ -38,6 +38,13 @@ class Search(BaseModel):
     property: str
 
 
+class Kiosk(BaseModel):
+    """The touch-screen mode: how long without activity before it starts over."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    idle_seconds: int = Field(default=120, ge=10, le=3600)
+
+
 class ViewerSettings(BaseModel):
     """The contents of ``viewer.yaml``."""
 
@@ -49,6 +56,7 @@ class ViewerSettings(BaseModel):
     cadastral_layers: list[str]
     info_layers: dict[str, str]
     search: Search
+    kiosk: Kiosk = Field(default_factory=Kiosk)
 
 
 @cache
@@ -99,8 +107,10 @@ def client_config(
     language: str,
     script_root: str,
     rasters: list[RasterLayer] | None = None,
+    *,
+    kiosk: bool = False,
 ) -> dict[str, Any]:
-    """The JSON configuration of the viewer page.
+    """The JSON configuration of the viewer page (``kiosk``: the touch-screen mode).
 
     URLs are paths on this origin (under the WSGI script root), never built from the
     Host header; the CSP allows only this origin anyway. The parcel-id pattern is the
@@ -121,6 +131,7 @@ def client_config(
         },
         "extent": list(site.extent),
         "start": start_view(site),
+        "kiosk": viewer.kiosk.model_dump() if kiosk else None,
         "base_maps": base_maps(rasters or [], language),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,

@@ -23,6 +23,7 @@ import {InfoPanel} from './panel.js';
 import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
+import {bindKiosk} from './kiosk.js';
 import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -147,13 +148,14 @@ export async function createViewer(config, doc) {
       info.queryAt(view.getCenter());
     }
   });
-  bindSearch(config, doc, info);
+  const search = bindSearch(config, doc, info);
   const writeState = bindUrlState(doc, map, layers, baseMaps, info);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
   bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
   bindShare(doc, config, writeState);
+  bindKiosk(doc, config, {map, layers, baseMaps, info, search});
   return map;
 }
 
