@@ -90,6 +90,9 @@ def test_kiosk_controls_are_touch_sized_and_links_stay_on_the_site(
         _assert_touch_sized(page)
         screenshot(page, "kiosk-suggestions")
         page.keyboard.press("Escape")
+        page.locator("#history-toggle").check()  # the time slider's controls too
+        expect(page.locator("#history-slider")).to_be_visible()
+        _assert_touch_sized(page)
         assert axe_violations(page) == []
         screenshot(page, "kiosk")
         assert viewer.problems.all() == []
@@ -133,6 +136,8 @@ def test_kiosk_starts_over_after_the_idle_time_and_activity_postpones_it(
         expect(card).to_have_attribute("data-feature-id", known_parcel.parcel_id, timeout=20_000)
         page.check('#base-maps input[value="orthophoto"]')
         page.locator('#layer-list input[data-opacity-for="buildings"]').fill("40")
+        page.locator("#history-toggle").check()
+        expect(page.locator("#history-controls")).to_be_visible()
         _wait_rendered(page)
         visited = _hash_state(page)
         assert visited["parcel"] == known_parcel.parcel_id and visited["base"] == "orthophoto"
@@ -151,6 +156,8 @@ def test_kiosk_starts_over_after_the_idle_time_and_activity_postpones_it(
         expect(page.locator("#info-content")).to_have_attribute("data-state", "hint")
         expect(page.locator("#search-input")).to_have_value("")
         expect(page.locator("#search-listbox")).to_be_hidden()
+        expect(page.locator("#history-toggle")).not_to_be_checked()
+        expect(page.locator("#history-controls")).to_be_hidden()
         expect(page.locator('#base-maps input[value="cadastral"]')).to_be_checked()
         land_use = page.locator('#layer-list [data-layer-id="land_use"] input[type=checkbox]')
         expect(land_use).to_be_checked()

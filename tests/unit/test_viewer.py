@@ -140,6 +140,7 @@ def test_config_lists_every_catalog_layer_with_titles(
         "wmts_capabilities": "/wmts/1.0.0/WMTSCapabilities.xml",
         "extent_collection": "/ogc/collections/parcels?f=json",
         "print": "/drukuj",
+        "history": "/api/historia",
     }
     assert config["info_layers"] == ["parcels", "buildings"]
 

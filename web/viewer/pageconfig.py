@@ -146,6 +146,7 @@ def client_config(
             "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",
             "extent_collection": f"{script_root}/ogc/collections/{extent_layer.id}?f=json",
             "print": f"{script_root}/drukuj",
+            "history": f"{script_root}/api/historia",
         },
         "layers": [
             _layer_config(layer, language, viewer)

@@ -33,7 +33,7 @@ export function bindKiosk(doc, config, parts) {
     parts.search.clear();
     closeCard(config, parts.info);
     resetLayers(config, doc, parts.layers, parts.baseMaps);
-    (parts.more || []).forEach((more) => more());
+    (parts.more || []).filter(Boolean).forEach((more) => more());
     goToStart(config, parts.map);
     doc.activeElement?.blur?.();
     doc.getElementById('panel')?.scrollTo?.(0, 0);

@@ -24,6 +24,7 @@ import {SearchCombobox} from './combobox.js';
 import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
 import {bindKiosk} from './kiosk.js';
+import {bindTimeSlider} from './timeslider.js';
 import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -155,7 +156,8 @@ export async function createViewer(config, doc) {
   }
   bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
   bindShare(doc, config, writeState);
-  bindKiosk(doc, config, {map, layers, baseMaps, info, search});
+  const timeSlider = bindTimeSlider(doc, config, map);
+  bindKiosk(doc, config, {map, layers, baseMaps, info, search, more: [timeSlider?.reset]});
   return map;
 }
 
