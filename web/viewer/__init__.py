@@ -60,6 +60,7 @@ def _render_viewer(*, kiosk: bool) -> ResponseReturnValue:
             request.script_root,
             current_instance().rasters,
             kiosk=kiosk,
+            themes=current_instance().themes,
         ),
     )
     return html, 200 if bundle else 503

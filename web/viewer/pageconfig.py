@@ -21,6 +21,7 @@ from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, form
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
+from geoportal.themes import OTHER, OTHER_TITLE, Theme
 from web.viewer.texts import LOCALES, strings
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
@@ -109,6 +110,7 @@ def client_config(
     rasters: list[RasterLayer] | None = None,
     *,
     kiosk: bool = False,
+    themes: list[Theme] | None = None,
 ) -> dict[str, Any]:
     """The JSON configuration of the viewer page (``kiosk``: the touch-screen mode).
 
@@ -118,6 +120,7 @@ def client_config(
     types with it before any request is made.
     """
     viewer = viewer_settings()
+    shown = [layer for layer in catalog.layers if layer.services.wms or layer.services.tiles]
     search_layer = catalog.by_id[viewer.search.layer]
     extent_layer = catalog.by_id[viewer.extent_collection]
     return {
@@ -148,11 +151,8 @@ def client_config(
             "print": f"{script_root}/drukuj",
             "history": f"{script_root}/api/historia",
         },
-        "layers": [
-            _layer_config(layer, language, viewer)
-            for layer in catalog.layers
-            if layer.services.wms or layer.services.tiles
-        ],
+        "layers": [_layer_config(layer, language, viewer) for layer in shown],
+        "themes": layer_tree(shown, themes or [], language),
         "info_layers": [
             layer_id
             for layer_id in viewer.info_layers
@@ -167,6 +167,23 @@ def client_config(
             "limit": SUGGESTIONS,
         },
     }
+
+
+def layer_tree(layers: list[Layer], themes: list[Theme], language: str) -> list[dict[str, Any]]:
+    """The layer tree: the themes that hold a layer, in ``themes.yaml`` order, each with
+    its layers top first (highest ``order``). Drawing order follows the tree: the bottom
+    theme's bottom layer first. A layer whose theme is not among ``themes`` goes under
+    :data:`~geoportal.themes.OTHER`."""
+    known = {theme.id for theme in themes}
+    by_theme: dict[str, list[str]] = {}
+    for layer in reversed(layers):  # the catalog is in drawing order: bottom first
+        key = layer.theme if layer.theme in known else OTHER
+        by_theme.setdefault(key, []).append(layer.id)
+    titles = {theme.id: theme.title.in_language(language) for theme in themes}
+    titles.setdefault(OTHER, OTHER_TITLE.in_language(language))
+    order = [theme.id for theme in themes if theme.id != OTHER] + [OTHER]
+    return [{"id": key, "title": titles[key], "layers": by_theme[key]}
+            for key in order if key in by_theme]  # fmt: skip
 
 
 def _layer_config(layer: Layer, language: str, viewer: ViewerSettings) -> dict[str, Any]:

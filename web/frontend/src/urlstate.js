@@ -2,7 +2,8 @@
 // x is the easting and y the northing in EPSG:2180 (OpenLayers order). Instead of z
 // (a zoom level of the view) a link may give `res` (metres per pixel) or `scale` (1:n).
 // `parcel=<id>` opens the viewer on that parcel and its card; `base=<id>` picks the base
-// map. The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
+// map; `order=<id>,<id>` the layer tree's order, top first (only when not the catalog's).
+// The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
 // wins. A malformed part is ignored and named in `problems` (the viewer says so).
 
 const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
@@ -15,6 +16,7 @@ const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
  * @property {Array<string>|null} layers Visible layer ids.
  * @property {string|null} parcel Parcel id to look up.
  * @property {string|null} base Base map id.
+ * @property {Array<string>|null} order Layer ids top first (the tree's order).
  * @property {Array<string>} problems Names of the parts that were malformed.
  */
 
@@ -73,6 +75,12 @@ export function readUrlState(location) {
     problems.push('layers');
     layers = null; // the page's own defaults, not a half-read list
   }
+  const orderRaw = get('order');
+  let order = orderRaw === null ? null : orderRaw.split(',').filter(Boolean);
+  if (order && !order.every((name) => NAME.test(name))) {
+    problems.push('order');
+    order = null;
+  }
   let parcel = get('parcel') || null;
   if (parcel !== null && !PARCEL_ID.test(parcel)) {
     problems.push('parcel');
@@ -90,6 +98,7 @@ export function readUrlState(location) {
     layers,
     parcel,
     base,
+    order,
     problems,
   };
 }
@@ -98,7 +107,7 @@ export function readUrlState(location) {
  * Write the state into the hash without adding a history entry.
  * @param {Window} win The window.
  * @param {{center: Array<number>, zoom: number, layers: Array<string>, base: ?string,
- *     parcel: ?string}} state State.
+ *     parcel: ?string, order: ?Array<string>}} state State.
  * @return {string} The new hash.
  */
 export function writeUrlState(win, state) {
@@ -112,6 +121,9 @@ export function writeUrlState(win, state) {
   }
   if (state.parcel) {
     params.set('parcel', state.parcel);
+  }
+  if (state.order) {
+    params.set('order', state.order.join(','));
   }
   const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
   if (win.location.hash !== hash) {

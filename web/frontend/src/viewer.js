@@ -25,6 +25,7 @@ import {askSearch, findParcel} from './search.js';
 import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
 import {bindKiosk} from './kiosk.js';
 import {bindTimeSlider} from './timeslider.js';
+import {bindLayerTree} from './layertree.js';
 import {readUrlState, resolutionToScale, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -136,6 +137,10 @@ export async function createViewer(config, doc) {
   }
   baseMaps.set(state.base || config.default_base_map, state.layers === null);
   bindLayerSwitcher(doc, layers, view);
+  const tree = bindLayerTree(doc, config, layers);
+  if (tree && state.order && !tree.setOrder(state.order)) {
+    problems.push('order');
+  }
   bindLegends(doc, layers);
   showUrlProblems(config, doc, problems);
   bindStatusBar(config, doc, map);
@@ -150,14 +155,14 @@ export async function createViewer(config, doc) {
     }
   });
   const search = bindSearch(config, doc, info);
-  const writeState = bindUrlState(doc, map, layers, baseMaps, info);
+  const writeState = bindUrlState(doc, map, layers, baseMaps, info, tree);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
   bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
   bindShare(doc, config, writeState);
   const timeSlider = bindTimeSlider(doc, config, map);
-  bindKiosk(doc, config, {map, layers, baseMaps, info, search, more: [timeSlider?.reset]});
+  bindKiosk(doc, config, {map, layers, baseMaps, info, search, more: [timeSlider?.reset, tree?.reset]});
   return map;
 }
 
@@ -321,7 +326,7 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, map, layers, baseMaps, info) {
+function bindUrlState(doc, map, layers, baseMaps, info, tree) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
@@ -335,6 +340,7 @@ function bindUrlState(doc, map, layers, baseMaps, info) {
       layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
       base: baseMaps.get(),
       parcel: info.selectedParcel,
+      order: tree?.changedOrder(),
     });
     for (const link of langLinks) {
       link.hash = hash;
@@ -345,6 +351,7 @@ function bindUrlState(doc, map, layers, baseMaps, info) {
     layer.on('change:visible', update);
   }
   baseMaps.onChange(update);
+  tree?.onChange(update);
   info.onSelect = update;
   return update;
 }
