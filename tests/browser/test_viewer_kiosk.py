@@ -138,10 +138,12 @@ def test_kiosk_starts_over_after_the_idle_time_and_activity_postpones_it(
         page.locator('#layer-list input[data-opacity-for="buildings"]').fill("40")
         page.locator("#history-toggle").check()
         expect(page.locator("#history-controls")).to_be_visible()
+        page.locator('[data-layer-id="land_use"] [data-move=up]').click()
         _wait_rendered(page)
         visited = _hash_state(page)
         assert visited["parcel"] == known_parcel.parcel_id and visited["base"] == "orthophoto"
         assert (visited["x"], visited["y"]) != (start["x"], start["y"])
+        assert visited["order"].endswith("land_use,soil_classes")
         screenshot(page, "kiosk-visitor")
 
         page.clock.fast_forward((IDLE_S - 20) * 1000)
@@ -158,13 +160,20 @@ def test_kiosk_starts_over_after_the_idle_time_and_activity_postpones_it(
         expect(page.locator("#search-listbox")).to_be_hidden()
         expect(page.locator("#history-toggle")).not_to_be_checked()
         expect(page.locator("#history-controls")).to_be_hidden()
+        tree = page.locator('[data-theme="uzytki"] [data-layer-id]')
+        expect(tree).to_have_count(2)
+        assert [tree.nth(i).get_attribute("data-layer-id") for i in range(2)] == [
+            "soil_classes",
+            "land_use",
+        ]  # the catalog's order again
         expect(page.locator('#base-maps input[value="cadastral"]')).to_be_checked()
         land_use = page.locator('#layer-list [data-layer-id="land_use"] input[type=checkbox]')
         expect(land_use).to_be_checked()
         expect(page.locator('#layer-list input[data-opacity-for="buildings"]')).to_have_value("100")
         _wait_rendered(page)
         after = _hash_state(page)
-        assert "parcel" not in after and after.get("base", "cadastral") == "cadastral"
+        assert "parcel" not in after and "order" not in after
+        assert after.get("base", "cadastral") == "cadastral"
         assert (after["x"], after["y"], after["z"]) == (start["x"], start["y"], start["z"])
         assert after["layers"] == start["layers"]
         assert page.evaluate("document.body.dataset.kioskResets") == "1"
