@@ -11,15 +11,16 @@ not answering is 503 with ``Retry-After``.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import threading
+import time
 
 import psycopg
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geoportal.cadastre.asof import (
     AsOfError,
-    ParcelVersion,
     check_bbox,
     check_day,
     first_day,
@@ -35,6 +36,7 @@ from web.viewer.texts import page_language, strings
 
 asof_api = Blueprint("asof_api", __name__)
 PARAMETERS = frozenset({"date", "bbox", "lang"})
+FIRST_DAY_TTL_S = 60.0  # a load adding older versions is seen within a minute
 
 
 @asof_api.get("/api/historia")
@@ -56,19 +58,34 @@ def parcels_on_a_day() -> ResponseReturnValue:
     try:
         day, bbox = _read_request()
         with current_instance().database.pool("public").connection() as conn:
-            check_day(day, first_day(conn), today())
-            versions = parcels_as_of(conn, day, bbox)
+            check_day(day, _first_day(conn), today())
+            collection = parcels_as_of(conn, day, bbox)
     except AsOfError as error:
         return _refused(error)
     except (DatabaseUnavailable, psycopg.OperationalError):
         return _unavailable()
-    response = jsonify(_collection(day.isoformat(), versions))
-    response.mimetype = "application/geo+json"
+    response = Response(collection, mimetype="application/geo+json")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def _read_request() -> tuple[Any, tuple[float, float, float, float]]:
+_first: tuple[float, dt.date | None] | None = None
+_first_lock = threading.Lock()
+
+
+def _first_day(conn: psycopg.Connection) -> dt.date | None:
+    """:func:`first_day`, asked at most once a minute per process (it reads every version)."""
+    global _first
+    with _first_lock:
+        if _first is not None and time.monotonic() - _first[0] < FIRST_DAY_TTL_S:
+            return _first[1]
+    first = first_day(conn)
+    with _first_lock:
+        _first = (time.monotonic(), first)
+    return first
+
+
+def _read_request() -> tuple[dt.date, tuple[float, float, float, float]]:
     unknown = sorted(set(request.args) - PARAMETERS)
     if unknown:
         raise AsOfError("unknown_parameter", name=unknown[0][:40])
@@ -83,27 +100,6 @@ def _read_request() -> tuple[Any, tuple[float, float, float, float]]:
         raise AsOfError("bbox_malformed") from None
     check_bbox(bbox)
     return day, bbox
-
-
-def _collection(day: str, versions: list[ParcelVersion]) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "date": day,
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": version.geometry,
-                "properties": {
-                    "parcel_id": version.parcel_id,
-                    "number": version.number,
-                    "area_ha": version.area_ha,
-                    "version_start": version.version_start.isoformat(),
-                    "version_end": version.version_end.isoformat() if version.version_end else None,
-                },
-            }
-            for version in versions
-        ],
-    }
 
 
 def _refused(error: AsOfError) -> ResponseReturnValue:

@@ -14,10 +14,7 @@ would show an empty map as if there had been no parcels).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -28,14 +25,32 @@ MAX_BBOX_SIDE_M = 10_000.0
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _FIRST = "SELECT min(version_start) FROM publish.parcel_versions"
+# Current versions through the partial GiST index of current rows; closed ones (a minority
+# in a register that only grows) apart. The collection is assembled by PostgreSQL: at 219
+# parcels building it in Python tripled the time of the request.
 _AS_OF = """
-SELECT parcel_id, number, area_ha, version_start, version_end,
-       ST_AsGeoJSON(ST_Transform(geom, 4326), 7)
-  FROM publish.parcel_versions
- WHERE geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 2180)
-   AND version_start < %(at)s AND (version_end IS NULL OR version_end >= %(at)s)
- ORDER BY parcel_id, version_start
- LIMIT %(limit)s
+WITH hits AS (
+  SELECT parcel_id, number, area_ha, version_start, version_end, geom
+    FROM publish.parcel_versions
+   WHERE version_end IS NULL AND version_start < %(at)s
+     AND geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 2180)
+  UNION ALL
+  SELECT parcel_id, number, area_ha, version_start, version_end, geom
+    FROM publish.parcel_versions
+   WHERE version_end IS NOT NULL AND version_start < %(at)s AND version_end >= %(at)s
+     AND geom && ST_MakeEnvelope(%(xmin)s, %(ymin)s, %(xmax)s, %(ymax)s, 2180)
+), chosen AS (
+  SELECT * FROM hits ORDER BY parcel_id, version_start LIMIT %(limit)s
+)
+SELECT json_build_object('type', 'FeatureCollection', 'date', %(day)s::text,
+         'features', coalesce(json_agg(json_build_object(
+           'type', 'Feature',
+           'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 7)::json,
+           'properties', json_build_object(
+             'parcel_id', parcel_id, 'number', number, 'area_ha', area_ha,
+             'version_start', version_start, 'version_end', version_end))
+           ORDER BY parcel_id, version_start), '[]'::json))::text
+  FROM chosen
 """
 
 
@@ -46,18 +61,6 @@ class AsOfError(ValueError):
         super().__init__(code)
         self.code = code
         self.details = details
-
-
-@dataclass(frozen=True)
-class ParcelVersion:
-    """One parcel as it was: identifiers, legal area, validity and geometry (GeoJSON, CRS84)."""
-
-    parcel_id: str
-    number: str
-    area_ha: float
-    version_start: dt.datetime
-    version_end: dt.datetime | None
-    geometry: dict[str, Any]
 
 
 def parse_day(text: str) -> dt.date:
@@ -112,20 +115,16 @@ def parcels_as_of(
     day: dt.date,
     bbox: tuple[float, float, float, float],
     limit: int = MAX_FEATURES,
-) -> list[ParcelVersion]:
-    """The parcel versions in force at the end of ``day`` that touch ``bbox`` (EPSG:2180).
+) -> str:
+    """The parcel versions in force at the end of ``day`` that touch ``bbox`` (EPSG:2180),
+    as a GeoJSON FeatureCollection (CRS84) with the day: parcel id, number, legal area and
+    the version's start and end.
 
     The caller checks the day (:func:`check_day`) and the box (:func:`check_bbox`).
     """
     xmin, ymin, xmax, ymax = bbox
-    params = {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax,
-              "at": end_of_day(day), "limit": limit}  # fmt: skip
-    return [
-        ParcelVersion(row[0], row[1], float(row[2]), row[3], row[4], _geojson(row[5]))
-        for row in conn.execute(_AS_OF, params)
-    ]
-
-
-def _geojson(text: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(text)
-    return value
+    params = {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "limit": limit,
+              "at": end_of_day(day), "day": day.isoformat()}  # fmt: skip
+    row = conn.execute(_AS_OF, params).fetchone()
+    assert row is not None  # an aggregate always answers one row
+    return str(row[0])
