@@ -4,7 +4,6 @@
 // The large touch targets and the missing ways off the map are the page's (template, CSS).
 
 import './kiosk.css';
-import {t} from './config.js';
 import {scaleToResolution} from './urlstate.js';
 
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'input'];
@@ -17,7 +16,7 @@ const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'
  * @param {import("ol/Map.js").default} parts.map Map.
  * @param {Array} parts.layers Overlay layers (with `layerId`).
  * @param {{set: function(string, boolean): void}} parts.baseMaps Base-map switcher.
- * @param {Object} parts.info The feature-info controller (card and highlight).
+ * @param {{clear: function(): void}} parts.info The feature-info controller (card).
  * @param {{clear: function(): void}} parts.search The search box.
  * @param {Array<function(): void>} [parts.more] Further resets (e.g. the layer order).
  * @return {{reset: function(): void}|null} The kiosk, or null when not in kiosk mode.
@@ -31,7 +30,7 @@ export function bindKiosk(doc, config, parts) {
   const reset = () => {
     closeDialogs(doc);
     parts.search.clear();
-    closeCard(config, parts.info);
+    parts.info.clear();
     resetLayers(config, doc, parts.layers, parts.baseMaps);
     (parts.more || []).filter(Boolean).forEach((more) => more());
     goToStart(config, parts.map);
@@ -54,13 +53,6 @@ function closeDialogs(doc) {
   for (const dialog of doc.querySelectorAll('dialog[open]')) {
     dialog.close();
   }
-}
-
-function closeCard(config, info) {
-  info.generation += 1; // an answer still on its way is dropped
-  info.highlight.clear();
-  info.select(null);
-  info.panel.message(t(config, 'info_hint'));
 }
 
 function resetLayers(config, doc, layers, baseMaps) {

@@ -377,6 +377,14 @@ class InfoController {
     this.onSelect();
   }
 
+  /** Close the card and the highlight; an answer still on its way is dropped. */
+  clear() {
+    this.generation += 1;
+    this.highlight.clear();
+    this.select(null);
+    this.panel.message(t(this.config, 'info_hint'));
+  }
+
   /** Info layers whose checkbox is on: what the user sees is what a click asks about. */
   visibleInfoLayers() {
     return this.layers.filter((layer) =>
