@@ -53,3 +53,13 @@ def test_malformed_theme_files_are_refused(tmp_path: Path, content: str) -> None
     (tmp_path / "themes.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(CatalogError, match="themes.yaml"):
         load_themes(tmp_path)
+
+
+def test_base_maps_are_grouped_under_their_rasters_theme() -> None:
+    from web.viewer.pageconfig import base_maps
+
+    instance = Instance()
+    offered = base_maps(instance.rasters, "pl", instance.themes)
+    themes = {base["id"]: base["theme"] for base in offered}
+    assert themes == {"cadastral": None, "orthophoto": "Zobrazowania i rzeźba terenu",
+                      "hillshade": "Zobrazowania i rzeźba terenu", "none": None}  # fmt: skip

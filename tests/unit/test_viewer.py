@@ -308,3 +308,14 @@ def test_kiosk_idle_time_is_validated() -> None:
 
     with pytest.raises(ValidationError, match="idle_seconds"):
         pageconfig.Kiosk(idle_seconds=0)
+
+
+def test_the_base_map_switcher_groups_rasters_under_their_theme(client: FlaskClient) -> None:
+    html = client.get("/?lang=en").get_data(as_text=True)
+    group = re.search(
+        r'<fieldset class="base-theme"><legend>Imagery and terrain</legend>(.*?)</fieldset>',
+        html,
+        re.S,
+    )
+    assert group is not None
+    assert re.findall(r'value="([a-z]+)"', group.group(1)) == ["orthophoto", "hillshade"]

@@ -66,16 +66,20 @@ def viewer_settings() -> ViewerSettings:
     return ViewerSettings.model_validate(yaml.safe_load(VIEWER_FILE.read_text(encoding="utf-8")))
 
 
-def base_maps(rasters: list[RasterLayer], language: str) -> list[dict[str, Any]]:
+def base_maps(
+    rasters: list[RasterLayer], language: str, themes: list[Theme] | None = None
+) -> list[dict[str, Any]]:
     """The base maps of ``viewer.yaml`` in switcher order: id, title, the raster's WMS
-    (and WMTS) name — None for the cadastral map and for none — and the layers each
-    switches on (cadastral) or off (the others).
+    (and WMTS) name — None for the cadastral map and for none —, the layers each
+    switches on (cadastral) or off (the others), and the title of a raster's theme
+    (``themes.yaml``; None for the others), under which the switcher groups it.
 
     A raster named in ``viewer.yaml`` but missing from ``rasters.yaml``, or not tiled,
     is left out: the switcher offers only what the tile cache serves.
     """
     viewer = viewer_settings()
     by_id = {raster.id: raster for raster in rasters}
+    theme_titles = {theme.id: theme.title.in_language(language) for theme in themes or []}
     offered = []
     for base_id in viewer.base_maps:
         raster = by_id.get(base_id)
@@ -91,6 +95,7 @@ def base_maps(rasters: list[RasterLayer], language: str) -> list[dict[str, Any]]
             "wms_name": wms_name,
             "kind": raster.kind if raster else base_id,
             "cadastral_layers": viewer.cadastral_layers if base_id == CADASTRAL else [],
+            "theme": theme_titles.get(raster.theme or "") if raster else None,
         })  # fmt: skip
     return offered
 
@@ -135,7 +140,7 @@ def client_config(
         "extent": list(site.extent),
         "start": start_view(site),
         "kiosk": viewer.kiosk.model_dump() if kiosk else None,
-        "base_maps": base_maps(rasters or [], language),
+        "base_maps": base_maps(rasters or [], language, themes),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
         "print": {
