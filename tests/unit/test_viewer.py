@@ -295,12 +295,12 @@ def test_kiosk_page_has_no_way_off_the_map_and_an_idle_time_from_viewer_yaml(
     assert config["kiosk"] == {"idle_seconds": written["kiosk"]["idle_seconds"]}
     hrefs = re.findall(r'<a [^>]*href="([^"]*)"', html)
     assert hrefs and all(href.startswith(("/", "?", "#")) for href in hrefs), hrefs
-    for gone in ("/e-uslugi", "/dzialka", "/services", 'id="print-button"', 'id="share-button"'):
+    for gone in ("/e-uslugi", "/dzialka", "/services"):
         assert gone not in html
     assert 'href="/kiosk?lang=pl"' in html  # the brand leads back to the kiosk
     # the ordinary viewer keeps its links and has no idle reset
     ordinary = client.get("/").get_data(as_text=True)
-    assert _config(ordinary)["kiosk"] is None and 'id="print-button"' in ordinary
+    assert _config(ordinary)["kiosk"] is None and 'href="/e-uslugi' in ordinary
 
 
 def test_kiosk_idle_time_is_validated() -> None:
