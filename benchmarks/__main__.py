@@ -12,12 +12,15 @@
    against the finder's own SQL in this process.
 6. A ULDK GetParcelByXY through /uldk against the plain SQL answering it (public reader)
    and against the same request answered without a query.
+7. The time slider's parcels as of a day (/api/historia/dzialki) against the same box's
+   current parcels as GeoJSON in plain SQL (``benchmarks/asof.py``).
 """
 
 from __future__ import annotations
 
 import sys
 
+from benchmarks.asof import bench_asof
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox
@@ -38,6 +41,7 @@ def main() -> int:
         bench_mvt_throughput(instance)
         bench_search(instance)
         bench_uldk_by_xy(instance, repeat)
+        bench_asof(instance, repeat)
     return 0
 
 
