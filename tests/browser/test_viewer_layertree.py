@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -150,6 +151,44 @@ def test_tree_on_a_phone_in_english(chromium: Any, live_server: str) -> None:
         expect(page.locator("#layer-order-status")).to_contain_text("position 1 of 2")
         assert axe_violations(page) == []
         screenshot(page, "layertree-phone-en")
+        assert viewer.problems.all() == []
+    finally:
+        page.context.close()
+
+
+def test_tree_and_slider_pass_axe_in_high_contrast_with_larger_text(
+    chromium: Any, live_server: str, known_parcel: Any
+) -> None:
+    """The display settings chosen with the site's own links (a cookie), then a moved
+    layer and the time slider open: no violation, nothing wider than the panel."""
+    viewer = open_page(chromium, width=1280, height=800)
+    page = viewer.page
+    try:
+        chooser = page.context.new_page()  # its abandoned map requests are not this page's
+        for choice in ("kontrast=1", "tekst=1"):
+            chooser.goto(f"{live_server}/wyglad?{choice}")
+        chooser.close()
+        page.goto(
+            f"{live_server}/#x={known_parcel.x:.1f}&y={known_parcel.y:.1f}&scale=5000"
+            "&layers=land_use,soil_classes"
+        )
+        expect(page.locator("body")).to_have_class(re.compile(r"high-contrast.*large-text"))
+        _wait_rendered(page)
+        page.locator('[data-layer-id="land_use"] [data-move=up]').click()
+        page.locator("#history-toggle").check()
+        expect(page.locator("#map")).to_have_attribute(
+            "data-history-date", re.compile(r"^\d{4}-\d{2}-\d{2}$"), timeout=20_000
+        )
+        assert axe_violations(page) == []
+        # the panel holding the tree and the slider needs no sideways scrolling (the
+        # header's reflow at larger text is the site's: tests/browser/test_accessibility.py)
+        panel = page.evaluate(
+            "(() => { const p = document.getElementById('panel');"
+            " return [p.scrollWidth, p.clientWidth]; })()"
+        )
+        assert panel[0] <= panel[1], panel
+        page.locator('[data-theme="uzytki"]').scroll_into_view_if_needed()
+        screenshot(page, "layertree-high-contrast")
         assert viewer.problems.all() == []
     finally:
         page.context.close()
