@@ -17,12 +17,15 @@
    and against the same request answered without a query.
 7. An OGC API map against the WMS GetMap it is drawn by, and a CSW record against the
    same record from OGC API Records (``benchmarks/catalogue.py``).
+8. The time slider's parcels as of a day (/api/historia/dzialki) against the same box's
+   current parcels as GeoJSON in plain SQL (``benchmarks/asof.py``).
 """
 
 from __future__ import annotations
 
 import sys
 
+from benchmarks.asof import bench_asof
 from benchmarks.catalogue import bench_csw_record, bench_ogcapi_map
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
@@ -49,6 +52,7 @@ def main() -> int:
         bench_uldk_by_xy(instance, repeat)
         bench_ogcapi_map(instance, repeat)
         bench_csw_record(instance, repeat)
+        bench_asof(instance, repeat)
     return 0
 
 

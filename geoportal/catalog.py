@@ -94,6 +94,7 @@ class Layer(BaseModel):
     min_scale: int | None = None  # show only at scales 1:n with n >= min_scale
     max_scale: int | None = None  # show only at scales 1:n with n <= max_scale
     order: int = 50  # drawing order: lower draws first
+    theme: str | None = None  # a key of themes.yaml (geoportal/themes.py)
     style: Style = Field(default_factory=Style)
     folder: Path = Field(exclude=True)
 

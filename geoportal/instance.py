@@ -17,6 +17,7 @@ from geoportal.publications import Publication, load_publications
 from geoportal.rastercatalog import RasterLayer, load_rasters
 from geoportal.settings import Settings
 from geoportal.site import Site, load_site
+from geoportal.themes import Theme, load_themes
 
 
 @dataclass
@@ -49,3 +50,11 @@ class Instance:
     def rasters(self) -> list[RasterLayer]:
         """The raster layers (``layers/rasters.yaml``), validated."""
         return load_rasters(self.settings.layers_dir)
+
+    @cached_property
+    def themes(self) -> list[Theme]:
+        """The themes of the layer tree (``layers/themes.yaml``), checked against every
+        layer and raster."""
+        named = [(layer.id, layer.theme) for layer in self.catalog.layers]
+        named += [(raster.id, raster.theme) for raster in self.rasters]
+        return load_themes(self.settings.layers_dir, named)

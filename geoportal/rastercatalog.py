@@ -40,6 +40,7 @@ class RasterLayer(BaseModel):
     coverage: bool = False  # its values downloadable by WCS (a DEM; not a picture)
     max_scale: int | None = None
     order: int = 0  # rasters draw beneath every vector layer
+    theme: str | None = None  # a key of themes.yaml (geoportal/themes.py)
 
     @field_validator("id", "wms_name")
     @classmethod

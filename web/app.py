@@ -14,6 +14,7 @@ from flask import Flask
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.edge.internal import internal_token
+from web.asof import asof_api
 from web.bip import bip_blueprint
 from web.catalogue import catalogue_blueprint
 from web.dispatch import PrefixDispatcher, WSGIApp
@@ -49,6 +50,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app.register_blueprint(bip_blueprint)
     app.register_blueprint(downloads_blueprint)
     app.register_blueprint(search_api)
+    app.register_blueprint(asof_api)
     app.register_blueprint(parcel_pages)
     settings = instance.settings
     configure_sessions(app, settings.runtime_dir, settings.base_url)

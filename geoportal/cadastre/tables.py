@@ -47,6 +47,9 @@ PARCEL = versioned_table(  # EGB_DzialkaEwidencyjna
     spatial=True,
 )
 Index("parcel_id_current", PARCEL.c.parcel_id, postgresql_where=CURRENT)
+# Parcels as they were on a date (migration 0009): closed versions by box.
+Index("parcel_geom_closed", PARCEL.c.geom, postgresql_using="gist",
+      postgresql_where=sql_text("version_end IS NOT NULL"))  # fmt: skip
 # The search box's prefix ranges (migration 0005). The index columns are in the "C"
 # collation there; SQLAlchemy's reflection drops COLLATE from index expressions, so they
 # are declared here without it (tests/integration/test_search_views.py proves the views'

@@ -184,3 +184,33 @@ def test_uldk_answers_carry_no_personal_data(live_server, http, database, secret
             "request": name, "id": ident, "result": ULDK_FIELDS})  # fmt: skip
         assert response.status_code == 200 and ident in response.text, (name, ident)
         _assert_clean(response.text, secrets, f"ULDK {name} {ident}")
+
+
+def test_parcels_as_of_a_date_carry_no_personal_data(live_server, http, database, secrets):
+    """The time slider's parcel versions, over the whole county on its first and last day."""
+    with database.connect("owner") as conn:
+        row = conn.execute(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e),"
+            " (SELECT min(version_start) AT TIME ZONE 'Europe/Warsaw' FROM data.parcel)::date"
+            " FROM (SELECT ST_Extent(geom) AS e FROM data.parcel) box"
+        ).fetchone()
+    assert row is not None
+    xmin, ymin, xmax, ymax, first = row
+    days = [first.isoformat(), http.get(f"{live_server}/api/historia").json()["last"]]
+    side = 9_000.0
+    features = 0
+    for day in days:
+        x = xmin
+        while x < xmax:
+            y = ymin
+            while y < ymax:
+                response = http.get(f"{live_server}/api/historia/dzialki", params={
+                    "date": day, "bbox": f"{x},{y},{x + side},{y + side}"})  # fmt: skip
+                assert response.status_code == 200, (day, x, y, response.text[:200])
+                features += len(response.json()["features"])
+                _assert_clean(response.text, secrets, f"/api/historia/dzialki {day} {x},{y}")
+                for column in ("pesel", "surname", "first_name", "registration_unit"):
+                    assert column not in response.text.lower(), column
+                y += side
+            x += side
+    assert features > 0

@@ -13,6 +13,7 @@ GETFEATUREINFO = (
 )
 PATHS = {
     "/": "html",
+    "/kiosk": "html",
     "/services": "html",
     "/no-such-page": "html",
     "/static/css/site.css": "css",

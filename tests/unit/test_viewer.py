@@ -139,6 +139,7 @@ def test_config_lists_every_catalog_layer_with_titles(
         "wmts_capabilities": "/wmts/1.0.0/WMTSCapabilities.xml",
         "extent_collection": "/ogc/collections/parcels?f=json",
         "print": "/drukuj",
+        "history": "/api/historia",
     }
     assert config["info_layers"] == ["parcels", "buildings"]
 
@@ -302,3 +303,43 @@ def test_every_text_exists_in_both_languages() -> None:
     polish, english = strings("pl", SITE), strings("en", SITE)
     assert polish.keys() == english.keys()
     assert all(polish[key].strip() and english[key].strip() for key in polish)
+
+
+def test_kiosk_page_has_no_way_off_the_map_and_an_idle_time_from_viewer_yaml(
+    client: FlaskClient,
+) -> None:
+    import yaml
+
+    response = client.get("/kiosk")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(r'<body class="viewer-page kiosk', html)
+    config = _config(html)
+    written = yaml.safe_load(pageconfig.VIEWER_FILE.read_text(encoding="utf-8"))
+    assert config["kiosk"] == {"idle_seconds": written["kiosk"]["idle_seconds"]}
+    hrefs = re.findall(r'<a [^>]*href="([^"]*)"', html)
+    assert hrefs and all(href.startswith(("/", "?", "#")) for href in hrefs), hrefs
+    for gone in ("/e-uslugi", "/dzialka", "/services"):
+        assert gone not in html
+    assert 'href="/kiosk?lang=pl"' in html  # the brand leads back to the kiosk
+    # the ordinary viewer keeps its links and has no idle reset
+    ordinary = client.get("/").get_data(as_text=True)
+    assert _config(ordinary)["kiosk"] is None and 'href="/e-uslugi' in ordinary
+
+
+def test_kiosk_idle_time_is_validated() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="idle_seconds"):
+        pageconfig.Kiosk(idle_seconds=0)
+
+
+def test_the_base_map_switcher_groups_rasters_under_their_theme(client: FlaskClient) -> None:
+    html = client.get("/?lang=en").get_data(as_text=True)
+    group = re.search(
+        r'<fieldset class="base-theme"><legend>Imagery and terrain</legend>(.*?)</fieldset>',
+        html,
+        re.S,
+    )
+    assert group is not None
+    assert re.findall(r'value="([a-z]+)"', group.group(1)) == ["orthophoto", "hillshade"]

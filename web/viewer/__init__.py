@@ -31,6 +31,17 @@ def _site_name() -> dict[str, str]:
 @viewer_blueprint.get("/")
 def viewer_page() -> ResponseReturnValue:
     """The map viewer; says how to build the bundle when it is missing."""
+    return _render_viewer(kiosk=False)
+
+
+@viewer_blueprint.get("/kiosk")
+def kiosk_page() -> ResponseReturnValue:
+    """The viewer for the office's touch screen: large controls, no way off the map,
+    and back to the start after ``viewer.yaml``'s ``kiosk.idle_seconds`` untouched."""
+    return _render_viewer(kiosk=True)
+
+
+def _render_viewer(*, kiosk: bool) -> ResponseReturnValue:
     language = page_language(request)
     build_dir = Path(current_app.config.get("VIEWER_BUILD_DIR", BUILD_DIR))
     bundle = load_bundle(build_dir)
@@ -41,6 +52,7 @@ def viewer_page() -> ResponseReturnValue:
         t=strings(language, current_instance().site),
         bundle=bundle,
         build_command=BUILD_COMMAND,
+        kiosk=kiosk,
         config=client_config(
             current_instance().catalog,
             current_instance().site,
@@ -48,6 +60,8 @@ def viewer_page() -> ResponseReturnValue:
             request.script_root,
             current_instance().rasters,
             current_instance().publications,
+            kiosk=kiosk,
+            themes=current_instance().themes,
         ),
     )
     return html, 200 if bundle else 503

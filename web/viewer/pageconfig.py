@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
@@ -23,6 +23,7 @@ from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
+from geoportal.themes import OTHER, OTHER_TITLE, Theme
 from web.viewer.texts import LOCALES, strings
 from web.viewer.toolsconfig import tools_config
 
@@ -41,6 +42,13 @@ class Search(BaseModel):
     property: str
 
 
+class Kiosk(BaseModel):
+    """The touch-screen mode: how long without activity before it starts over."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    idle_seconds: int = Field(default=120, ge=10, le=3600)
+
+
 class ViewerSettings(BaseModel):
     """The contents of ``viewer.yaml``."""
 
@@ -52,6 +60,7 @@ class ViewerSettings(BaseModel):
     cadastral_layers: list[str]
     info_layers: dict[str, str]
     search: Search
+    kiosk: Kiosk = Field(default_factory=Kiosk)
 
 
 @cache
@@ -61,18 +70,22 @@ def viewer_settings() -> ViewerSettings:
 
 
 def base_maps(
-    rasters: list[RasterLayer], language: str, publications: Sequence[Publication] = ()
+    rasters: list[RasterLayer], language: str, publications: Sequence[Publication] = (),
+    themes: list[Theme] | None = None,
 ) -> list[dict[str, Any]]:
     """The base maps of ``viewer.yaml`` in switcher order: id, title, the WMTS name of the
     raster or of the publication's base map — None for the cadastral map and for none —,
-    the ``/ows`` layers that draw it (a print asks for those) and the layers each switches
-    on (cadastral) or off (the others).
+    the ``/ows`` layers that draw it (a print asks for those), the layers each switches
+    on (cadastral) or off (the others), and the title of a raster's theme
+    (``themes.yaml``; None for the others), under which the switcher groups it.
 
     An entry names a raster of ``rasters.yaml`` or a publication of ``publications.yaml``
     with a ``base_map``; one missing there, or a raster not tiled, is left out: the
     switcher offers only what the tile cache serves.
     """
     viewer = viewer_settings()
+    by_id = {raster.id: raster for raster in rasters}
+    theme_titles = {theme.id: theme.title.in_language(language) for theme in themes or []}
     offered = []
     for base_id in viewer.base_maps:
         found = _base_map(base_id, rasters, publications, language)
@@ -86,8 +99,13 @@ def base_maps(
             "wms_layers": layers,
             "kind": kind,
             "cadastral_layers": viewer.cadastral_layers if base_id == CADASTRAL else [],
+            "theme": _theme_of(by_id.get(base_id), theme_titles),
         })  # fmt: skip
     return offered
+
+
+def _theme_of(raster: RasterLayer | None, titles: dict[str, str]) -> str | None:
+    return titles.get(raster.theme or "") if raster else None
 
 
 def _base_map(
@@ -120,8 +138,11 @@ def client_config(
     script_root: str,
     rasters: list[RasterLayer] | None = None,
     publications: Sequence[Publication] = (),
+    *,
+    kiosk: bool = False,
+    themes: list[Theme] | None = None,
 ) -> dict[str, Any]:
-    """The JSON configuration of the viewer page.
+    """The JSON configuration of the viewer page (``kiosk``: the touch-screen mode).
 
     URLs are paths on this origin (under the WSGI script root), never built from the
     Host header; the CSP allows only this origin anyway. The parcel-id pattern is the
@@ -129,6 +150,7 @@ def client_config(
     types with it before any request is made.
     """
     viewer = viewer_settings()
+    shown = [layer for layer in catalog.layers if layer.services.wms or layer.services.tiles]
     search_layer = catalog.by_id[viewer.search.layer]
     extent_layer = catalog.by_id[viewer.extent_collection]
     return {
@@ -142,7 +164,8 @@ def client_config(
         },
         "extent": list(site.extent),
         "start": start_view(site),
-        "base_maps": base_maps(rasters or [], language, publications),
+        "kiosk": viewer.kiosk.model_dump() if kiosk else None,
+        "base_maps": base_maps(rasters or [], language, publications, themes),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
         "tools": tools_config(site, strings(language, site)),
@@ -157,12 +180,10 @@ def client_config(
             "wmts_capabilities": f"{script_root}/wmts/1.0.0/WMTSCapabilities.xml",
             "extent_collection": f"{script_root}/ogc/collections/{extent_layer.id}?f=json",
             "print": f"{script_root}/drukuj",
+            "history": f"{script_root}/api/historia",
         },
-        "layers": [
-            _layer_config(layer, language, viewer)
-            for layer in catalog.layers
-            if layer.services.wms or layer.services.tiles
-        ],
+        "layers": [_layer_config(layer, language, viewer) for layer in shown],
+        "themes": layer_tree(shown, themes or [], language),
         "info_layers": [
             layer_id
             for layer_id in viewer.info_layers
@@ -177,6 +198,23 @@ def client_config(
             "limit": SUGGESTIONS,
         },
     }
+
+
+def layer_tree(layers: list[Layer], themes: list[Theme], language: str) -> list[dict[str, Any]]:
+    """The layer tree: the themes that hold a layer, in ``themes.yaml`` order, each with
+    its layers top first (highest ``order``). Drawing order follows the tree: the bottom
+    theme's bottom layer first. A layer whose theme is not among ``themes`` goes under
+    :data:`~geoportal.themes.OTHER`."""
+    known = {theme.id for theme in themes}
+    by_theme: dict[str, list[str]] = {}
+    for layer in reversed(layers):  # the catalog is in drawing order: bottom first
+        key = layer.theme if layer.theme in known else OTHER
+        by_theme.setdefault(key, []).append(layer.id)
+    titles = {theme.id: theme.title.in_language(language) for theme in themes}
+    titles.setdefault(OTHER, OTHER_TITLE.in_language(language))
+    order = [theme.id for theme in themes if theme.id != OTHER] + [OTHER]
+    return [{"id": key, "title": titles[key], "layers": by_theme[key]}
+            for key in order if key in by_theme]  # fmt: skip
 
 
 def _layer_config(layer: Layer, language: str, viewer: ViewerSettings) -> dict[str, Any]:

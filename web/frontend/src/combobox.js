@@ -135,6 +135,18 @@ export class SearchCombobox {
     this.input.setAttribute('aria-expanded', 'true');
   }
 
+  /** Forget the text, the suggestions and any message (the kiosk's reset). */
+  clear() {
+    clearTimeout(this.timer);
+    this.generation += 1; // an answer still on its way is dropped
+    this.input.value = '';
+    this.input.removeAttribute('aria-invalid');
+    this.show([], '');
+    this.setMessage('');
+    this.status.textContent = '';
+    this.close();
+  }
+
   close() {
     this.listbox.hidden = true;
     this.input.setAttribute('aria-expanded', 'false');

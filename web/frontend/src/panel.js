@@ -113,7 +113,7 @@ export class InfoPanel {
     if (result.context) {
       card.append(element('p', {class: 'result-context'}, result.context));
     }
-    if (result.href) {
+    if (result.href && !this.config.kiosk) { // the kiosk offers no way off the map
       const paragraph = element('p', {class: 'result-link'});
       paragraph.append(element('a', {href: result.href}, t(this.config, 'parcel_text_page')));
       card.append(paragraph);

@@ -2,7 +2,8 @@
 // x is the easting and y the northing in EPSG:2180 (OpenLayers order). Instead of z
 // (a zoom level of the view) a link may give `res` (metres per pixel) or `scale` (1:n).
 // `parcel=<id>` opens the viewer on that parcel and its card; `base=<id>` picks the base
-// map. The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
+// map; `order=<id>,<id>` the layer tree's order, top first (only when not the catalog's).
+// The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
 // wins. A malformed part is ignored and named in `problems` (the viewer says so).
 
 const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
@@ -17,6 +18,7 @@ const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
  * @property {string|null} base Base map id.
  * @property {number|null} scale Scale denominator, when the link gave one.
  * @property {string|null} crs Projection of the map (`EPSG:3857`); null: the data's.
+ * @property {Array<string>|null} order Layer ids top first (the tree's order).
  * @property {Array<string>} problems Names of the parts that were malformed.
  */
 
@@ -76,6 +78,12 @@ export function readUrlState(location) {
     problems.push('layers');
     layers = null; // the page's own defaults, not a half-read list
   }
+  const orderRaw = get('order');
+  let order = orderRaw === null ? null : orderRaw.split(',').filter(Boolean);
+  if (order && !order.every((name) => NAME.test(name))) {
+    problems.push('order');
+    order = null;
+  }
   let parcel = get('parcel') || null;
   if (parcel !== null && !PARCEL_ID.test(parcel)) {
     problems.push('parcel');
@@ -100,6 +108,7 @@ export function readUrlState(location) {
     base,
     scale: get('res') === null && resolution !== null ? scale : null,
     crs,
+    order,
     problems,
   };
 }
@@ -108,7 +117,8 @@ export function readUrlState(location) {
  * Write the state into the hash without adding a history entry.
  * @param {Window} win The window.
  * @param {{center: Array<number>, zoom: (number|undefined), scale: (number|undefined),
- *     crs: (string|undefined), layers: Array<string>, base: ?string, parcel: ?string}} state
+ *     crs: (string|undefined), layers: Array<string>, base: ?string, parcel: ?string,
+ *     order: ?Array<string>}} state
  *     State: the zoom level, or the scale when the view is between levels.
  * @return {string} The new hash.
  */
@@ -130,6 +140,9 @@ export function writeUrlState(win, state) {
   }
   if (state.crs) {
     params.set('crs', state.crs);
+  }
+  if (state.order) {
+    params.set('order', state.order.join(','));
   }
   const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/')
     .replace(/%3A/g, ':');

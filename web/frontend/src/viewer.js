@@ -27,6 +27,9 @@ import {bindBaseMaps, bindLegends, bindPrint, bindShare} from './tools.js';
 import {bindViewerTools} from './viewertools.js';
 import {fromData, fromDataExtent, viewCode} from './viewprojection.js';
 import {permalinkView} from './projectionswitch.js';
+import {bindKiosk} from './kiosk.js';
+import {bindTimeSlider} from './timeslider.js';
+import {bindLayerTree} from './layertree.js';
 import {readUrlState, scaleToResolution, writeUrlState} from './urlstate.js';
 
 const FALLBACK_RESOLUTIONS = Array.from({length: 16}, (_, i) => 1024 / 2 ** i);
@@ -143,6 +146,10 @@ export async function createViewer(config, doc) {
   }
   baseMaps.set(state.base || config.default_base_map, state.layers === null);
   bindLayerSwitcher(doc, layers, map);
+  const tree = bindLayerTree(doc, config, layers);
+  if (tree && state.order && !tree.setOrder(state.order)) {
+    problems.push('order');
+  }
   bindLegends(doc, layers);
   showUrlProblems(config, doc, problems);
   bindViewerTools(doc, config, map, {capabilities, state});
@@ -156,13 +163,15 @@ export async function createViewer(config, doc) {
       info.queryAt(map.getView().getCenter());
     }
   });
-  bindSearch(config, doc, info);
-  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info);
+  const search = bindSearch(config, doc, info);
+  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info, tree);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
   bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
   bindShare(doc, config, writeState);
+  const timeSlider = bindTimeSlider(doc, config, map);
+  bindKiosk(doc, config, {map, layers, baseMaps, info, search, more: [timeSlider?.reset, tree?.reset]});
   return map;
 }
 
@@ -269,7 +278,7 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, config, map, layers, baseMaps, info) {
+function bindUrlState(doc, config, map, layers, baseMaps, info, tree) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
@@ -282,6 +291,7 @@ function bindUrlState(doc, config, map, layers, baseMaps, info) {
       layers: layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId')),
       base: baseMaps.get(),
       parcel: info.selectedParcel,
+      order: tree?.changedOrder(),
     });
     for (const link of langLinks) {
       link.hash = hash;
@@ -292,6 +302,7 @@ function bindUrlState(doc, config, map, layers, baseMaps, info) {
     layer.on('change:visible', update);
   }
   baseMaps.onChange(update);
+  tree?.onChange(update);
   info.onSelect = update;
   return update;
 }
@@ -315,6 +326,14 @@ class InfoController {
   select(parcelId) {
     this.selectedParcel = parcelId;
     this.onSelect();
+  }
+
+  /** Close the card and the highlight; an answer still on its way is dropped. */
+  clear() {
+    this.generation += 1;
+    this.highlight.clear();
+    this.select(null);
+    this.panel.message(t(this.config, 'info_hint'));
   }
 
   /** Info layers whose checkbox is on: what the user sees is what a click asks about. */
