@@ -70,7 +70,9 @@ def viewer_settings() -> ViewerSettings:
 
 
 def base_maps(
-    rasters: list[RasterLayer], language: str, publications: Sequence[Publication] = (),
+    rasters: list[RasterLayer],
+    language: str,
+    publications: Sequence[Publication] = (),
     themes: list[Theme] | None = None,
 ) -> list[dict[str, Any]]:
     """The base maps of ``viewer.yaml`` in switcher order: id, title, the WMTS name of the
