@@ -105,6 +105,9 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     for path, operations in document.get("paths", {}).items():
         if path.endswith("/map") and "get" in operations:
             operations["get"]["parameters"] = maps.openapi_parameters()
+            # pygeoapi names every map operation "getMap"; OpenAPI wants them unique
+            collection = path.split("/")[-2]
+            operations["get"]["operationId"] = f"get{collection.title().replace('_', '')}Map"
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
 

@@ -41,13 +41,18 @@ def test_sql_folds_exactly_as_python(database, names, function, python):
     assert different == []
 
 
+# Filled when the portal starts (services/records.py), not by a data load.
+WRITTEN_AT_START = {"catalogue_records"}
+
+
 def test_public_role_reads_every_search_view(database, demo_loaded):
     with database.connect("public") as conn:
         for name in other_views():
             count = conn.execute(
                 sql.SQL("SELECT count(*) FROM publish.{}").format(sql.Identifier(name))
             ).fetchone()
-            assert count and count[0] > 0, name
+            assert count is not None, name
+            assert count[0] > 0 or name in WRITTEN_AT_START, name
 
 
 def test_search_views_have_no_subject_columns(database):
@@ -64,7 +69,9 @@ def test_search_views_have_no_subject_columns(database):
             " WHERE view_schema = 'publish' AND view_name = ANY(%s)",
             (list(other_views()),),
         ).fetchall()
-    assert not [row for row in rows if row[1] in personal]
+    # pycsw's column "denominator" is a map's scale denominator, not a share's
+    allowed = {("catalogue_records", "denominator")}
+    assert not [row for row in rows if row[1] in personal and tuple(row) not in allowed]
     assert not [row for row in used if row[1] in ("subject", "share")]
 
 

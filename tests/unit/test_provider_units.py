@@ -152,5 +152,7 @@ def test_generated_config_is_deterministic_and_committed():
         for provider in resource.get("providers", []):
             if provider["type"] in ("feature", "tile"):  # the database ones
                 assert set(provider["data"]) == {"role", "schema", "view", "fields"}  # no host
+            elif provider["type"] == "map":  # drawn by /ows in-process: a name, no URL
+                assert isinstance(provider["data"], str) and "://" not in provider["data"]
             else:  # the metadata records: a file named at run time
                 assert provider["data"] == "RECORDS_FILE"

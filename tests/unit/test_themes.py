@@ -15,7 +15,7 @@ from web.viewer.pageconfig import layer_tree
 def test_every_committed_layer_and_raster_names_a_theme_of_the_file() -> None:
     instance = Instance()
     keys = [theme.id for theme in instance.themes]
-    assert keys == ["ewidencja", "planowanie", "uzytki", "zobrazowania"]  # no "other" group
+    assert keys == ["ewidencja", "planowanie", "uzytki", "zobrazowania", "topografia"]  # no "other"
     assert all(layer.theme in keys for layer in instance.catalog.layers)
     assert all(raster.theme in keys for raster in instance.rasters)
 
@@ -27,6 +27,7 @@ def test_the_tree_groups_layers_by_theme_top_first() -> None:
         ("ewidencja", "Land and building register"),
         ("planowanie", "Spatial planning"),
         ("uzytki", "Land use and soils"),
+        ("topografia", "Addresses, boundaries and topography"),
     ]  # imagery holds only rasters: base maps, not tree layers
     assert tree[2]["layers"] == ["soil_classes", "land_use"]  # order 20 above order 10
     assert tree[0]["layers"][0] == "parcel_numbers" and tree[0]["layers"][-1] == "parcels"
@@ -59,7 +60,7 @@ def test_base_maps_are_grouped_under_their_rasters_theme() -> None:
     from web.viewer.pageconfig import base_maps
 
     instance = Instance()
-    offered = base_maps(instance.rasters, "pl", instance.themes)
+    offered = base_maps(instance.rasters, "pl", instance.publications, instance.themes)
     themes = {base["id"]: base["theme"] for base in offered}
-    assert themes == {"cadastral": None, "orthophoto": "Zobrazowania i rzeźba terenu",
+    assert themes == {"cadastral": None, "baza": None, "orthophoto": "Zobrazowania i rzeźba terenu",
                       "hillshade": "Zobrazowania i rzeźba terenu", "none": None}  # fmt: skip

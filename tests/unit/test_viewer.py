@@ -12,13 +12,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog
 from geoportal.instance import Instance
-from geoportal.settings import Settings
+from geoportal.settings import PROJECT_ROOT, Settings
 from web.app import create_flask_app
 from web.headers import STRICT_CSP as CONTENT_SECURITY_POLICY
 from web.viewer import pageconfig
@@ -204,7 +205,9 @@ def test_layer_switcher_lists_every_layer_top_first(
 ) -> None:
     html = client.get("/").get_data(as_text=True)
     listed = re.findall(r'<li data-layer-id="([a-z_]+)">', html)
-    assert listed == [layer.id for layer in reversed(viewer_catalog.layers)]
+    themes = list(yaml.safe_load((PROJECT_ROOT / "layers" / "themes.yaml").read_text()))
+    top_first = list(reversed(viewer_catalog.layers))  # grouped by theme, in the file's order
+    assert listed == [layer.id for theme in themes for layer in top_first if layer.theme == theme]
 
 
 def test_english_by_parameter_and_by_accept_language(
