@@ -49,7 +49,9 @@ def ogc_document(ogc_app) -> dict[str, Any]:
 def ogc_schema(ogc_app, ogc_document):
     loaded = schemathesis.openapi.from_dict(ogc_document)
     loaded.app = ogc_app
-    return loaded.include(method="GET")
+    # Maps are drawn by /ows's render processes, which this in-process app does not start
+    # (it answers them 503); tests/system/test_ogcapi_maps.py checks them on the portal.
+    return loaded.include(method="GET").exclude(path_regex=r"/map$")
 
 
 def _gist(exc: BaseException) -> str:
@@ -64,7 +66,7 @@ def _failures(operation: Any, mode: GenerationMode, sent: list[int]) -> list[str
     failures: list[str] = []
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))  # fmt: skip
     def run(case: Any) -> None:
