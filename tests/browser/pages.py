@@ -59,8 +59,15 @@ def open_page(
             else None
         ),
     )
+    # A request the browser aborted because the page moved on (net::ERR_ABORTED: the
+    # favicon of a page left for the next one) is not a problem of the page.
     page.on(
-        "requestfailed", lambda request: problems.failed_requests.append(f"failed {request.url}")
+        "requestfailed",
+        lambda request: (
+            problems.failed_requests.append(f"failed {request.url}: {request.failure}")
+            if request.failure != "net::ERR_ABORTED"
+            else None
+        ),
     )
     return ViewerPage(page, problems)
 
