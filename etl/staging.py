@@ -30,15 +30,19 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 def create_staging(conn: psycopg.Connection, tables: Iterable[str] = TABLES) -> None:
     """(Re)create unlogged staging tables shaped like their ``data`` counterparts.
 
+    Only the tables of this load exist afterwards: checks decide what a load brought by
+    which staging tables exist.
+
     ``staging.quarantined`` lists the objects checks set aside in this load.
     """
     conn.execute("DROP TABLE IF EXISTS staging.quarantined")
     conn.execute(
         "CREATE UNLOGGED TABLE staging.quarantined (table_name text, namespace text, local_id text)"
     )
+    for table in TABLES:  # all of them: a table an earlier load left would pass for this load's
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS staging.{}").format(sql.Identifier(table)))
     for table in tables:
         ident = sql.Identifier(table)
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS staging.{}").format(ident))
         conn.execute(
             sql.SQL("CREATE UNLOGGED TABLE staging.{} (LIKE data.{} INCLUDING DEFAULTS)").format(
                 ident, ident

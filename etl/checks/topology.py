@@ -134,7 +134,8 @@ def land_use_cover(ctx: CheckContext, table: str) -> Found:
     query = sql.SQL(
         "WITH gaps AS MATERIALIZED (SELECT a.district_id, (ST_Dump(ST_Difference(a.geom,"
         " coalesce((SELECT ST_Union(c.geom) FROM staging.land_use_contour c WHERE c.geom && a.geom"
-        " AND {vc} AND ST_Intersects(c.geom, a.geom)), 'POLYGON EMPTY'::geometry)"
+        " AND {vc} AND ST_Intersects(c.geom, a.geom)),"
+        " ST_SetSRID('POLYGON EMPTY'::geometry, ST_SRID(a.geom)))"  # an obręb no contour touches
         "))).geom AS gap FROM {cover} a)"
         " SELECT local_id, parcel_id || ': ' || round(missing::numeric, 1)"
         " || ' m² without land use'"

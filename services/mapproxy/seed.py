@@ -148,8 +148,6 @@ def run_level_tasks(
     """Run a seeding file's tasks one by one with progress; the tile positions walked."""
     from mapproxy.config.loader import load_configuration
     from mapproxy.seed.config import load_seed_tasks_conf
-    from mapproxy.seed.seeder import SeedProgress as WalkProgress
-    from mapproxy.seed.seeder import seed_task
 
     conf = load_configuration(mapproxy_conf=str(conf_path), seed=True)
     with conf:
@@ -159,9 +157,36 @@ def run_level_tasks(
         progress = SeedProgress([size for _task, size in sized], out)
         for task, size in sized:
             progress.start(size)
-            seed_task(task, concurrency, progress_logger=progress, seed_progress=WalkProgress())
+            seed_level(task, concurrency, progress)
             progress.done()
     return progress.total
+
+
+def seed_level(task: Any, concurrency: int, progress: SeedProgress) -> None:
+    """Render the tiles of a one-level MapProxy seed task missing from the cache.
+
+    MapProxy's ``seed_task``, except that the walker asks the cache about every tile of a
+    metatile, not only its first. A metatile's tiles are written one by one, so a seeder
+    killed between them leaves the first without the others, and MapProxy's walker would
+    skip that metatile in every later seed. The cost is a file check per tile instead of
+    per metatile; the workers still render each metatile once.
+    """
+    from mapproxy.seed.seeder import SeedProgress as WalkProgress
+    from mapproxy.seed.seeder import TileSeedWorker, TileWalker, TileWorkerPool
+
+    if task.coverage is False:  # the seeding area misses the layer's coverage
+        return
+    task.tile_manager.minimize_meta_requests = False
+    pool = TileWorkerPool(task, TileSeedWorker, size=concurrency, progress_logger=progress)
+    walker = TileWalker(task, pool, handle_uncached=True, work_on_metatiles=False,
+                        progress_logger=progress, seed_progress=WalkProgress())  # fmt: skip
+    try:
+        walker.walk()
+    except KeyboardInterrupt:
+        pool.stop(force=True)
+        raise
+    finally:
+        pool.stop()
 
 
 def check_levels(levels: Levels, conf: Any) -> None:

@@ -103,3 +103,58 @@ def test_invalid_geometries_only_reported_do_not_break_the_overlay_checks(databa
     invalid = [f for f in result.findings if f.check == "invalid_geometry"]
     assert invalid and {f.action for f in invalid} == {"report"}
     assert {"parcel_overlap", "parcel_gap", "zone_overlap"} <= {f.check for f in result.findings}
+
+
+def _stage(conn, table: str, rows: list[dict]) -> None:
+    for row in rows:
+        columns = ["namespace", "version_id", "version_start", *row]
+        values = ["T", "1", "2026-01-01", *row.values()]
+        conn.execute(
+            f"INSERT INTO staging.{table} ({', '.join(columns)})"  # noqa: S608 - names of this test
+            f" VALUES ({', '.join(['%s'] * len(columns))})",
+            values,
+        )
+
+
+def _square(x: float, y: float, side: float = 100) -> str:
+    x2, y2 = x + side, y + side
+    return f"SRID=2180;MULTIPOLYGON((({x} {y},{x2} {y},{x2} {y2},{x} {y2},{x} {y})))"
+
+
+def test_an_obreb_without_any_land_use_contour_is_reported_whole(database, site):
+    """The land-use check in an obręb no contour touches: each of its parcels lacks all of it."""
+    from etl.checks.model import CheckContext
+    from etl.checks.topology import land_use_cover
+    from etl.staging import create_staging
+
+    with database.connect("owner") as conn:
+        create_staging(conn, ["parcel", "land_use_contour"])
+        parcel = {"parcel_id": "", "number": "1", "district_id": "", "area_ha": 1, "geom": ""}
+        _stage(conn, "parcel", [
+            {**parcel, "local_id": "a", "parcel_id": "1.0001.1", "district_id": "1.0001",
+             "geom": _square(500_000, 300_000)},
+            {**parcel, "local_id": "b", "parcel_id": "1.0002.1", "district_id": "1.0002",
+             "geom": _square(510_000, 300_000)},
+        ])  # fmt: skip
+        _stage(conn, "land_use_contour", [
+            {"local_id": "c", "contour_id": "c", "ofu": "R", "geom": _square(500_000, 300_000)},
+        ])  # fmt: skip
+        found = land_use_cover(CheckContext(conn, site), "parcel")
+        conn.rollback()
+    assert found.local_ids == ["b"]
+    assert found.labels == ["1.0002.1: 10000.0 m² without land use"]
+
+
+def test_a_load_sees_only_its_own_staging_tables(database):
+    """A staging table an earlier load left must not pass for this load's: checks of land use
+    would otherwise run a parcel-only load against another load's contours."""
+    from etl.checks.model import CheckContext
+    from etl.staging import create_staging
+
+    with database.connect("owner") as conn:
+        create_staging(conn, ["parcel", "land_use_contour"])
+        create_staging(conn, ["parcel"])
+        context = CheckContext(conn, site=None)  # type: ignore[arg-type]
+        loaded = context.loaded("parcel"), context.loaded("land_use_contour")
+        conn.rollback()
+    assert loaded == (True, False)

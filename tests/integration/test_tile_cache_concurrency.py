@@ -146,3 +146,29 @@ def test_a_killed_seeder_leaves_whole_tiles_and_the_next_seed_completes(served):
         assert missing == [], f"level {level}: {len(missing)} tiles missing"
     _check_every_file(served.cache_dir)
     assert not list(staging_dir(served.cache_dir).iterdir())
+
+
+def _level_files(folder: Path) -> dict[tuple[int, int], Path]:
+    """The tiles of one level's folder by column and row (``tc`` layout: 000/004/040/...)."""
+    tiles = {}
+    for path in folder.rglob("*.png"):
+        parts = path.relative_to(folder).with_suffix("").parts
+        tiles[int("".join(parts[:3])), int("".join(parts[3:]))] = path
+    return tiles
+
+
+def test_a_metatile_left_half_written_is_completed_by_the_next_seed(served):  # noqa: F811
+    """A metatile's 16 tiles are written one by one, so a killed seeder can leave a few of
+    them; the next seed renders the rest, also when the one MapProxy's walker asks about
+    (the metatile's first) is among those left."""
+    levels = {"dzialki": {"PL1992": [13, 13]}}
+    seed(served, SeedPlan(bbox=AREA, levels=levels), concurrency=2, out=io.StringIO())
+    tiles = _level_files(served.cache_dir / "dzialki_cache_EPSG2180" / "13")
+    removed = [key for key in tiles if key[0] % 4 or key[1] % 4]  # all but each metatile's first
+    assert len(tiles) > 16 and removed
+    for key in removed:
+        tiles[key].unlink()
+    report = seed(served, SeedPlan(bbox=AREA, levels=levels), concurrency=2, out=io.StringIO())
+    assert [key for key in removed if not tiles[key].exists()] == []
+    assert report.new_tiles == len(removed)
+    _check_every_file(served.cache_dir)
