@@ -3,10 +3,13 @@
 1. Latency per level (z14, z15, z16): a tile at the county centre through
    ``/ogc/collections/parcels/tiles/WebMercatorQuad/z/y/x`` against the same ``ST_AsMVT``
    statement prepared and timed directly on one connection (the limit: no HTTP, no
-   Python). The target is ``ours <= 1.3 x floor + 1 ms``.
+   Python). The target is ``ours <= 1.3 x floor + 1 ms``. Twice: *built* (the data
+   generation is moved before each request, so the tile kept in memory is stale and the
+   statement runs) and *kept* (served from the web process's memory).
 2. Throughput with 8 concurrent clients over the same set of z14-z16 tiles, against TiPg
    (the PostGIS vector tile server a user would pick instead) serving the same view
-   (``benchmarks/peers.py``).
+   (``benchmarks/peers.py``): a screen's tiles asked for again and again, as a map's
+   visitors do, so ours are kept in memory after their first request.
 """
 
 from __future__ import annotations
@@ -59,17 +62,26 @@ def bench_mvt_latency(instance: Instance, repeat: int) -> None:
             params = tile_params(zoom, column, row)
             direct = conn.execute(statement, params, prepare=True).fetchone()
             assert direct is not None and bytes(direct[0]) == first.content
-            ours = median_ms(lambda url=url: session.get(url, timeout=30).content, repeat)
+            fetch = lambda url=url: session.get(url, timeout=30).content  # noqa: E731
+            built = median_ms(fetch, repeat, setup=lambda: _move_generation(instance))
+            kept = median_ms(fetch, repeat)
             floor = median_ms(
                 lambda p=params: conn.execute(statement, p, prepare=True).fetchone(), repeat
             )
             kb = len(first.content) / 1024
-            report(f"MVT z{zoom} parcels ({kb:.0f} KB)", ours, floor, "prepared SQL")
+            report(f"MVT z{zoom} parcels ({kb:.0f} KB), built", built, floor, "prepared SQL")
             print(f"{'':42} target 1.3x + 1 ms = {1.3 * floor + 1:.2f} ms: "
-                  f"{'met' if ours <= 1.3 * floor + 1 else 'NOT met'}")  # fmt: skip
+                  f"{'met' if built <= 1.3 * floor + 1 else 'NOT met'}")  # fmt: skip
+            report(f"MVT z{zoom} parcels, kept in memory", kept, floor, "prepared SQL")
 
 
-def bench_mvtthroughput(instance: Instance) -> None:
+def _move_generation(instance: Instance) -> None:
+    """Make every tile kept in memory stale, as a publish does."""
+    with instance.database.connect("owner") as conn:
+        conn.execute("UPDATE ops.data_generation SET n = n + 1")
+
+
+def bench_mvt_throughput(instance: Instance) -> None:
     """Tiles per second with 8 clients: ours against TiPg on the same view and tiles."""
     tiles = _tile_set(*county_centre(instance.database))
     ours_base = f"{instance.settings.base_url}/ogc/collections/parcels/tiles/WebMercatorQuad"

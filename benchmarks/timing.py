@@ -7,12 +7,19 @@ import time
 from collections.abc import Callable
 
 
-def median_ms(action: Callable[[], object], repeat: int, warmup: int = 5) -> float:
-    """Median wall time of ``action`` in milliseconds."""
+def median_ms(
+    action: Callable[[], object],
+    repeat: int,
+    warmup: int = 5,
+    setup: Callable[[], object] | None = None,
+) -> float:
+    """Median wall time of ``action`` in milliseconds (``setup`` runs untimed before each)."""
     for _ in range(warmup):
         action()
     samples = []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)

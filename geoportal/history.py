@@ -69,6 +69,17 @@ ETL_QUARANTINE = Table(
 )
 Index("etl_quarantine_run", ETL_QUARANTINE.c.run_id)
 
+# A counter every change to a data table moves in its own transaction (a statement
+# trigger on each): what tiles kept in a web process's memory are checked against.
+DATA_GENERATION = Table(
+    "data_generation",
+    METADATA,
+    Column("only_row", Boolean, primary_key=True, server_default=text("true")),
+    Column("n", BigInteger, nullable=False),
+    CheckConstraint("only_row"),
+    schema="ops",
+)
+
 # Columns every versioned table starts with, in this order.
 _BOOKKEEPING = ("gid", "run_id")
 

@@ -8,7 +8,8 @@ envelope so the spatial index applies, and only the features found are transform
 
 The provider serves pygeoapi's tile *metadata* routes; the tiles themselves are answered
 by :class:`TileSource` on the guard's fast path (``services.pygeoapi.guard``), which calls
-the same :meth:`PublishViewTileProvider.tile` pygeoapi would.
+the same :meth:`PublishViewTileProvider.tile` pygeoapi would. A tile built once is kept
+in the process's memory while the data are unchanged (``services.providers.tilememory``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from psycopg import sql
 from pygeoapi.models.provider.base import TileMatrixSetEnum
 from pygeoapi.provider.base import ProviderGenericError
@@ -26,6 +28,7 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from services.providers.crs import STORAGE_EPSG, WEB_MERCATOR_EPSG
 from services.providers.fields import json_schema
 from services.providers.postgis import run_on_pool
+from services.providers.tilememory import GENERATION, TileMemory
 from services.providers.view import ViewConfigError, ViewSpec, view_spec
 
 TILE_MATRIX_SET = "WebMercatorQuad"
@@ -34,6 +37,7 @@ EXTENT = 4096  # MVT grid units per tile side (the MVT default)
 BUFFER = 64  # grid units drawn beyond the tile edge, so strokes do not break at seams
 EQUATOR_M = 2 * math.pi * 6378137  # WebMercatorQuad level 0 tile width
 MAX_ZOOM = 24
+MEMORY = TileMemory()  # one per process, for the tiles of every collection
 
 
 @dataclass(frozen=True)
@@ -127,12 +131,19 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
         """
         if z not in self.zoom or not (0 <= x < 2**z and 0 <= y < 2**z):
             raise ProviderTileNotFoundError()
-        params = tile_params(z, x, y)
-        # Prepared, unlike the pool's other queries (which keep custom plans for selective
-        # bboxes): planning this statement cost more than running it (z14: 12 ms vs 8 ms);
-        # every tile takes the same index, so the generic plan is as good as a custom one.
-        row = run_on_pool(
-            self.spec.role, self.spec.view,
-            lambda conn: conn.execute(self._statement, params, prepare=True).fetchone(),
-        )  # fmt: skip
-        return bytes(row[0]) if row and row[0] else b""
+        key, params = (self._statement, z, x, y), tile_params(z, x, y)
+
+        def kept_or_built(conn: psycopg.Connection) -> bytes:
+            generation = conn.execute(GENERATION, prepare=True).fetchone()[0]  # type: ignore[index]
+            tile = MEMORY.get(key, generation)
+            if tile is None:
+                # Prepared, unlike the pool's other queries (which keep custom plans for
+                # selective bboxes): planning this statement cost more than running it
+                # (z14: 12 ms vs 8 ms); every tile takes the same index, so the generic
+                # plan is as good as a custom one.
+                row = conn.execute(self._statement, params, prepare=True).fetchone()
+                tile = bytes(row[0]) if row and row[0] else b""
+                MEMORY.put(key, generation, tile)
+            return tile
+
+        return run_on_pool(self.spec.role, self.spec.view, kept_or_built)

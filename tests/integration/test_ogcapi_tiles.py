@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from tests.integration.test_ogcapi_support import E0, N0, SIZE, known_parcels, mounted
+from tests.integration.test_ogcapi_support import E0, N0, NAMESPACE, SIZE, known_parcels, mounted
 
 ZOOM = 16
 TILES = "/ogc/collections/parcels/tiles/WebMercatorQuad"
@@ -109,6 +109,33 @@ def test_revalidation_with_the_etag_is_304(ogc, database):
     again = ogc.get(f"{TILES}/{ZOOM}/{row}/{column}",
                     headers={"If-None-Match": first.headers["ETag"]})  # fmt: skip
     assert again.status_code == 304 and not again.data
+
+
+def _move_known_parcels(database, north: float, count_the_change: bool = True) -> None:
+    with database.connect("owner") as conn:
+        if not count_the_change:  # as if the counter were broken: shows what memory keeps
+            conn.execute("ALTER TABLE data.parcel DISABLE TRIGGER data_generation")
+        conn.execute("UPDATE data.parcel SET geom = ST_Translate(geom, 0, %s) WHERE namespace = %s",
+                     (north, NAMESPACE))  # fmt: skip
+        conn.execute("ALTER TABLE data.parcel ENABLE TRIGGER data_generation")
+
+
+def test_a_tile_is_kept_while_the_data_are_unchanged_and_built_anew_after_a_change(ogc, database):
+    """Tiles are kept in the web process's memory under the data generation they were built
+    from: served again while it stays, built again once a committed change moves it."""
+    column, row = _tile_of(database, E0 + SIZE * 1.5, N0 + SIZE * 1.5, ZOOM)
+    url = f"{TILES}/{ZOOM}/{row}/{column}"
+    before = ogc.get(url)
+    assert before.status_code == 200
+    _move_known_parcels(database, 10_000, count_the_change=False)
+    try:
+        assert ogc.get(url).data == before.data  # kept: the generation did not move
+        with database.connect("owner") as conn:  # any committed change to a data table
+            conn.execute("UPDATE data.parcel SET area_ha = area_ha WHERE false")
+        assert ogc.get(url).status_code == 204  # the parcels have left the tile
+    finally:
+        _move_known_parcels(database, -10_000)
+    assert ogc.get(url).data == before.data  # and are back
 
 
 @pytest.mark.parametrize(

@@ -64,3 +64,30 @@ def test_a_column_the_migrations_lack_is_found(database):
         assert any("invented" in str(diff) for diff in _differences(database))
     finally:
         DATA_TABLES["parcel"]._columns.remove(column)
+
+
+def test_every_data_table_moves_the_data_generation_and_a_rollback_does_not(database):
+    """Tiles kept in memory trust ``publish.data_generation``: every data table must move it,
+    in the changing transaction, whatever the statement (a new table without the trigger
+    would let a web process serve tiles of data that have changed)."""
+    with database.connect("owner") as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
+            " WHERE s.nspname = 'data' AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM"
+            " pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'data_generation'"
+            " AND NOT t.tgisinternal)"
+        )]  # fmt: skip
+    assert tables == []
+
+    def generation() -> int:
+        with database.connect("public") as conn:
+            return conn.execute("SELECT n FROM publish.data_generation").fetchone()[0]
+
+    first = generation()
+    with database.connect("owner") as conn:
+        conn.execute("DELETE FROM data.topo_road WHERE false")  # a statement changing no row
+        conn.rollback()
+    assert generation() == first
+    with database.connect("owner") as conn:
+        conn.execute("DELETE FROM data.topo_road WHERE false")
+    assert generation() == first + 1
