@@ -48,7 +48,12 @@ def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResu
         needed = demo_needs_loading(conn)
     if not needed:
         return None
-    return load_files(database, demo_files(database.settings, progress), progress)
+    # Over an earlier demo load (made by an older generator) the files are the whole demo
+    # county again: what they no longer hold ends, as in any complete snapshot. The guard
+    # against mass ending protects a county's own data, which never reach this point.
+    return load_files(
+        database, demo_files(database.settings, progress), progress, allow_mass_end=True
+    )
 
 
 def demo_needs_loading(conn: psycopg.Connection) -> bool:

@@ -22,7 +22,6 @@ with :func:`use_database`, and every provider takes its pooled connections from 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+import orjson
 import psycopg
 from pygeoapi.provider.base import (
     BaseProvider,
@@ -143,7 +143,7 @@ class PublishViewProvider(BaseProvider):
         row = self._run(lambda conn: conn.execute(statement.sql, statement.params).fetchone())
         if row is None:
             raise _not_found()
-        return json.loads(row[0])
+        return orjson.loads(row[0])
 
     def _output_crs(self, crs_transform_spec: Any) -> ServedCrs:
         # pygeoapi passes no spec when the requested CRS is the configured storage CRS.
@@ -232,7 +232,7 @@ def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
                 resulttype: str, paging: _Paging) -> dict[str, Any]:  # fmt: skip
     """Fetch a page; count separately only when the page does not tell the total."""
     rows = [] if resulttype == "hits" else conn.execute(page.sql, page.params).fetchall()
-    features = json.loads("[" + ",".join(row[1] for row in rows) + "]")
+    features = orjson.loads("[" + ",".join(row[1] for row in rows) + "]")  # 3x json's speed
     returned = len(features)
     if resulttype != "hits" and returned < paging.limit and (returned or not paging.offset):
         matched = paging.offset + returned  # a short page is the last one

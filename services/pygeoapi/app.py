@@ -24,6 +24,7 @@ from geoportal.instance import Instance
 from services.providers.bbox import Envelope
 from services.providers.crs import served_crs, storage_uri
 from services.providers.postgis import use_database
+from services.pygeoapi import itemspeed
 from services.pygeoapi.execution import MAX_EXECUTION_BODY
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
 from services.pygeoapi.maps import MAPS_CONFORMANCE, MapAnswers, map_layers
@@ -49,6 +50,7 @@ def make_pygeoapi_app(instance: Instance, ows: WSGIApp | None = None) -> WSGIApp
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()
+    itemspeed.install()
     _claim_only_what_is_served()
     # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
     # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
