@@ -19,6 +19,7 @@
    same record from OGC API Records (``benchmarks/catalogue.py``).
 8. The time slider's parcels as of a day (/api/historia/dzialki) against the same box's
    current parcels as GeoJSON in plain SQL (``benchmarks/asof.py``).
+9. An A4 print at 300 dpi against the GetMap it is drawn from (``benchmarks/printing.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from benchmarks.catalogue import bench_csw_record, bench_ogcapi_map
 from benchmarks.instance import running_instance
 from benchmarks.mvt import bench_mvt_latency, bench_mvt_throughput
 from benchmarks.ogcapi import bench_ogcapi_bbox, bench_ogcapi_throughput
+from benchmarks.printing import bench_print
 from benchmarks.search import bench_search
 from benchmarks.tilehits import bench_cached_tile_vs_mapproxy
 from benchmarks.tiles import bench_cached_tile
@@ -53,6 +55,7 @@ def main() -> int:
         bench_ogcapi_map(instance, repeat)
         bench_csw_record(instance, repeat)
         bench_asof(instance, repeat)
+        bench_print(instance, max(3, repeat // 30))
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -76,16 +75,17 @@ def test_print_is_at_the_exact_scale(http, live_server, paper, orientation):
 
 
 @pytest.mark.parametrize("base", ["orthophoto", "cadastral"])
-def test_a4_300_dpi_print_within_5_s(http, live_server, capsys, base):
+def test_an_a4_print_at_300_dpi_carries_a_map_of_300_dpi(http, live_server, base):
+    """The 300 dpi sheet with five layers over a base map: the map image has the pixels
+    300 dpi asks for over the frame (its time is measured by ``benchmarks/printing.py``)."""
     layers = "land_use,parcels,buildings,districts,parcel_numbers"
-    started = time.perf_counter()
     answer = _print(http, live_server, dpi="300", base=base, layers=layers)
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\nA4 portrait 300 dpi, base {base}, 5 layers: {elapsed:.2f} s, "
-              f"{len(answer.content) / 1e6:.1f} MB")  # fmt: skip
     assert answer.status_code == 200, answer.text[:300]
-    assert elapsed <= 5.0
+    plan = plan_print(PrintRequest(CENTRE, 1000, "A4", "portrait", 300))
+    page = PdfReader(io.BytesIO(answer.content)).pages[0]
+    sizes = sorted(((image.image.width, image.image.height) for image in page.images), reverse=True)
+    assert sizes and sizes[0] == plan.pixels, (sizes[:3], plan.pixels)
+    assert plan.pixels[0] == round(plan.frame_mm[0] / 25.4 * 300)
 
 
 @pytest.mark.parametrize(
