@@ -7,9 +7,10 @@ composed once per view; the stored EPSG:2180 geometry is matched against the til
 envelope so the spatial index applies, and only the features found are transformed.
 
 The provider serves pygeoapi's tile *metadata* routes; the tiles themselves are answered
-by :class:`TileSource` on the guard's fast path (``services.pygeoapi.guard``), which calls
-the same :meth:`PublishViewTileProvider.tile` pygeoapi would. A tile built once is kept
-in the process's memory while the data are unchanged (``services.providers.tilememory``).
+by :class:`~services.pygeoapi.tiles.TileAnswers` on the guard's fast path
+(``services.pygeoapi.guard``), which calls the same :meth:`PublishViewTileProvider.tile`
+pygeoapi would. A tile built once is kept in the process's memory while the data are
+unchanged (``services.providers.tilememory``).
 """
 
 from __future__ import annotations
