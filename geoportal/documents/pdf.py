@@ -11,11 +11,9 @@ arithmetic. The file is made PDF/A-2b by :mod:`.pdfa` before it is signed (:mod:
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -24,8 +22,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -49,27 +45,13 @@ from geoportal.documents.content import (
 )  # fmt: skip
 from geoportal.documents.mapsheet import scale_bar_m
 from geoportal.documents.pdfa import to_pdfa
+from geoportal.pdffonts import BOLD, FONT, prepare_reportlab
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 AUTOMATIC = (
     "Dokument wygenerowany automatycznie; nie wymaga podpisu odręcznego. "
     "Opatrzony pieczęcią elektroniczną urzędu."
 )
 CODE_KEYWORD = "kod-weryfikacyjny:"  # in /Keywords: the page finds the code in the file
-_registered = False
-
-
-def _fonts() -> None:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
-        # Drawings (the QR code, the legend) start from this font even when they draw no
-        # text; left at Helvetica it would be a font the file does not embed (not PDF/A).
-        rl_config.defaultGraphicsFontName = FONT
-        _registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -91,7 +73,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render_pdf(document: Document, verification: Verification) -> bytes:
     """The document as PDF bytes (unsigned)."""
-    _fonts()
+    prepare_reportlab()
     st = _styles()
     out = BytesIO()
     header = document.header

@@ -16,13 +16,14 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table
 
 from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.store import Receipt
-from geoportal.documents.pdf import ALL, ALL_END, FONT, _fonts, _p, _styles, styled
+from geoportal.documents.pdf import ALL, ALL_END, _p, _styles, styled
 from geoportal.documents.pdfa import to_pdfa
+from geoportal.pdffonts import FONT, prepare_reportlab
 
 
 def receipt_pdf(receipt: Receipt, service_title: str, organ: str, tracking_url: str) -> bytes:
     """The receipt as PDF bytes."""
-    _fonts()
+    prepare_reportlab()
     st = _styles()
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,

@@ -10,13 +10,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from geoportal.pdffonts import BOLD, FONT, prepare_reportlab
 from geoportal.printing.layout import (
     MARGIN_MM,
     POINTS_PER_MM,
@@ -25,8 +23,6 @@ from geoportal.printing.layout import (
     scale_bar_metres,
 )
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 LEGEND_MAX_MM = (38.0, 24.0)  # the largest a legend image is drawn
 LABELS = {
     "pl": {"scale": "Skala", "date": "Data wydruku", "source": "Źródło danych",
@@ -54,17 +50,11 @@ class LegendEntry:
     image: bytes  # PNG from GetLegendGraphic
 
 
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-
-
 def print_pdf(
     plan: PrintPlan, map_image: bytes, legend: list[LegendEntry], texts: PrintTexts
 ) -> bytes:
     """The PDF bytes of one sheet."""
-    _register_fonts()
+    prepare_reportlab()
     labels = LABELS.get(texts.language, LABELS["pl"])
     buffer = io.BytesIO()
     page_w, page_h = (size * POINTS_PER_MM for size in plan.page_mm)
@@ -96,7 +86,7 @@ def _header(canvas: Canvas, plan: PrintPlan, texts: PrintTexts) -> None:
     top = _mm(plan.page_mm[1] - MARGIN_MM)
     left = _mm(MARGIN_MM)
     title = plan.request.title
-    canvas.setFont(FONT_BOLD, 14)
+    canvas.setFont(BOLD, 14)
     canvas.drawString(left, top - 14, title or texts.heading)
     canvas.setFont(FONT, 9)
     canvas.drawString(left, top - 27, texts.heading if title else "")
@@ -117,7 +107,7 @@ def _north_arrow(canvas: Canvas, plan: PrintPlan) -> None:
     path.lineTo(cx + 6, top - 28)
     path.close()
     canvas.drawPath(path, stroke=1, fill=1)
-    canvas.setFont(FONT_BOLD, 8)
+    canvas.setFont(BOLD, 8)
     canvas.drawCentredString(cx, top - 6 + 1, "N")
 
 
@@ -131,7 +121,7 @@ def _footer(
     left = _mm(MARGIN_MM)
     below = _mm(plan.frame_origin_mm[1]) - 14
     scale = plan.request.scale
-    canvas.setFont(FONT_BOLD, 10)
+    canvas.setFont(BOLD, 10)
     canvas.drawString(left, below, f"{labels['scale']} {format_scale(scale)}")
     _scale_bar(canvas, left, below - 16, scale)
     canvas.setFont(FONT, 7.5)
@@ -168,7 +158,7 @@ def _legend(
         return
     x = _mm(plan.page_mm[0] / 2 - 10)
     top = _mm(plan.frame_origin_mm[1]) - 14
-    canvas.setFont(FONT_BOLD, 9)
+    canvas.setFont(BOLD, 9)
     canvas.drawString(x, top, labels["legend"])
     right = _mm(plan.page_mm[0] - MARGIN_MM)
     cursor_x, cursor_y = x, top - 4
