@@ -37,6 +37,10 @@ def start_gunicorn(settings: Settings, log_dir: Path) -> subprocess.Popen[bytes]
         "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(settings.workers), "--threads", str(settings.threads),
         "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "10",
+        # gunicorn's 2 s closed a desktop client's idle connection just as it sent its next
+        # request; a POST is not retried, so it failed ("Remote end closed connection").
+        # nginx's 75 s: idle connections wait in gthread's poller, not in a thread.
+        "--keep-alive", "75",
         "--no-control-socket",
         "--access-logfile", str(log_dir / "access.log"),
         "--error-logfile", str(log_dir / "gunicorn.log"),

@@ -211,11 +211,16 @@ def _level_task(task: Any) -> LevelTask:
     return LevelTask(layer, task.md["grid_name"], task.levels[0], tiles_over(task))
 
 
-def check_source(ows_url: str) -> None:
-    """Fail fast, with a clear message, when our own /ows does not answer."""
+def check_source(ows_url: str, timeout_s: float = 60) -> None:
+    """Fail fast, with a clear message, when our own /ows is not there.
+
+    A server that is not running refuses the connection at once. The timeout is generous:
+    a server whose threads all render for other seeders and readers answers late (over
+    10 s under the concurrency test on a loaded machine), and is there all the same.
+    """
     probe = ows_url + "?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities"
     try:
-        with urllib.request.urlopen(probe, timeout=10) as answer:  # noqa: S310 - our own URL
+        with urllib.request.urlopen(probe, timeout=timeout_s) as answer:  # noqa: S310 - ours
             answer.read(1)
     except (urllib.error.URLError, OSError) as exc:
         raise SeedError(

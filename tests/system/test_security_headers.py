@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import requests
 
 pytestmark = pytest.mark.system
 
@@ -53,3 +56,21 @@ def test_pygeoapi_does_not_name_its_version(live_server, http):
         response = http.get(live_server + path)
         assert response.status_code == 200
         assert pygeoapi.__version__ not in response.text, path
+
+
+def test_an_idle_client_keeps_its_connection_for_its_next_request(live_server):
+    """A desktop client pauses between requests; gunicorn's default 2 s closed the idle
+    connection, and a POST sent as it closed failed ("Remote end closed connection")."""
+    session = requests.Session()
+    url = f"{live_server}/csw"
+    assert session.get(url, params={"service": "CSW", "request": "GetCapabilities"},
+                       timeout=30).status_code == 200  # fmt: skip
+    time.sleep(4)
+    body = ('<csw:Transaction xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" service="CSW" '
+            'version="2.0.2"><csw:Delete/></csw:Transaction>')  # fmt: skip
+    answer = session.post(url, data=body.encode(), timeout=30,
+                          headers={"Content-Type": "application/xml"})  # fmt: skip
+    assert answer.status_code == 501
+    pools = session.get_adapter(url).poolmanager.pools
+    opened = sum(pools[key].num_connections for key in pools.keys())
+    assert opened == 1  # the same connection served both
