@@ -308,3 +308,26 @@ def test_a_bad_report_is_rejected_with_the_reason_and_nothing_is_written(
     assert _cases_of(database, "eD-bad") == 0
     assert list(files.directory.iterdir()) == []
     assert not (tmp_path / "done").exists()
+
+
+def test_the_intake_command_keeps_a_report_photo_where_the_web_form_keeps_them(
+    database, settings, tmp_path, known_parcel
+):
+    from tests.integration.cases_support import geoportal
+
+    photo = _jpeg_with_exif()
+    place = {"x": f"{known_parcel.x:.2f}", "y": f"{known_parcel.y:.2f}"}
+    inbox_dir = tmp_path / "inbox"
+    _drop_report(inbox_dir, "eD-cli", _report(place, "plan", {"a.jpg": photo}), {"a.jpg": photo})
+    trusted = tmp_path / "trusted.pem"
+    trusted.write_bytes(SIGNER[1])
+    done = geoportal(settings, "cases", "intake", "--inbox", str(inbox_dir),
+                     "--trusted", str(trusted))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    mark = done.stdout.strip().removeprefix("eD-cli: ")
+    department, unit, _, submission = _case(database, mark)
+    assert (department, unit) == ("planning", "PP")
+    (reference,) = submission["attachments"]
+    stored = (settings.attachments_dir / reference["id"]).read_bytes()
+    assert CAMERA.encode() not in stored and len(stored) == reference["size"]
+    assert (inbox_dir / "done" / "eD-cli" / "upo.json").is_file()
