@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -144,9 +146,15 @@ class FileDropInbox:
 
     def attachment(self, message: InboxMessage, name: str) -> bytes | None:
         path = self.folder / message.id / name
-        if name == FORM or path.is_symlink() or not path.is_file():
-            return None  # a link could point anywhere on this machine: never followed
-        with path.open("rb") as handle:
+        if name == FORM:
+            return None
+        try:  # a link could point anywhere on this machine: never followed
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             return handle.read(MAX_BYTES + 1)
 
     def reject(self, message: InboxMessage, reason: str) -> None:

@@ -287,12 +287,20 @@ def _bad_reports(parcel) -> dict[str, tuple]:
     "name",
     ["outside the county", "not a number", "x without y", "another crs", "bad parcel id",
      "unknown parcel", "no place", "unknown category", "oversize photo", "gif photo",
-     "photo not delivered", "photo swapped after signing", "unsigned"],
+     "photo not delivered", "photo swapped after signing", "photo as a link", "unsigned"],
 )  # fmt: skip
 def test_a_bad_report_is_rejected_with_the_reason_and_nothing_is_written(
     database, inbox, tmp_path, known_parcel, files, name
 ):
-    if name == "unsigned":
+    if name == "photo as a link":  # a link to a file of this machine is never read
+        place = {"x": f"{known_parcel.x:.2f}", "y": f"{known_parcel.y:.2f}"}
+        secret = tmp_path / "secret.jpg"
+        secret.write_bytes(_jpeg_with_exif())
+        root = _report(place, photos={"a.jpg": secret.read_bytes()})
+        _drop_report(tmp_path, "eD-bad", root)
+        (tmp_path / "eD-bad" / "a.jpg").symlink_to(secret)
+        words = "brak załącznika"
+    elif name == "unsigned":
         place = {"x": f"{known_parcel.x:.2f}", "y": f"{known_parcel.y:.2f}"}
         photo = _jpeg_with_exif()
         _drop(tmp_path, "eD-bad", etree.tostring(_report(place, photos={"a.jpg": photo})))
