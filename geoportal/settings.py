@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         return self.documents_dir or self.var_dir / "documents"
 
     @property
+    def attachments_dir(self) -> Path:
+        """Files attached to requests, under names only the instance can derive."""
+        return self.var_dir / "attachments"
+
+    @property
     def pki_dir(self) -> Path:
         """The development CA and signing certificate, made on first use (never committed)."""
         return self.var_dir / "pki"

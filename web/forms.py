@@ -12,20 +12,19 @@ Decisions
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
-import tempfile
 from pathlib import Path
 
 from flask import Flask, abort, request, session
 
+from geoportal.keys import session_key
+
 CSRF_FIELD = "csrf_token"
-SESSION_KEY_FILE = "session.key"
 
 
 def configure_sessions(app: Flask, runtime_dir: Path, base_url: str) -> None:
     """Sign sessions with the instance's key; cookie flags per the public URL."""
-    app.config["SECRET_KEY"] = _session_key(runtime_dir)
+    app.config["SECRET_KEY"] = session_key(runtime_dir)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = base_url.startswith("https://")
@@ -50,20 +49,3 @@ def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD, "")
     if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), sent.encode()):
         abort(400, description="csrf")
-
-
-def _session_key(runtime_dir: Path) -> bytes:
-    """The instance's session key: made once, atomically, so every worker reads the same."""
-    path = runtime_dir / SESSION_KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".session-key-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-        try:
-            os.link(temporary, path)  # fails if another worker was first: theirs is kept
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
-    return path.read_bytes()

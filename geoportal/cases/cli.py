@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from geoportal.cases.attachments import AttachmentStore
 from geoportal.cases.audit import verify_case_states, verify_chain
 from geoportal.cases.exchange import export_case
 from geoportal.cases.intake import FileDropInbox, XmlSignatureCheck, receive_all
 from geoportal.cases.marks import CaseMark
 from geoportal.instance import Instance
+from geoportal.keys import session_key
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -51,8 +53,10 @@ def _export(args: argparse.Namespace, instance: Instance) -> int:
 
 def _intake(args: argparse.Namespace, instance: Instance) -> int:
     check = XmlSignatureCheck([path.read_text(encoding="ascii") for path in args.trusted])
+    settings = instance.settings
+    files = AttachmentStore(settings.attachments_dir, session_key(settings.runtime_dir))
     outcomes = receive_all(lambda: instance.database.connect("app"), FileDropInbox(args.inbox),
-                           check)  # fmt: skip
+                           check, files)  # fmt: skip
     for message, outcome in outcomes:
         print(f"{message}: {outcome}")
     return 0

@@ -22,7 +22,9 @@ Decisions
     * Planning stamp duty: the 200 zł cap applies to the wyrys part alone (see the note at
       the top of ``fees.yaml``).
     * Page and part counts of planning extracts are known for sure only once staff have
-      prepared them; the quote at submission uses the counts the form asked for.
+      prepared them; the quote at submission counts what the document will list
+      (``quantities`` module): the zones of the acts it quotes, a studium's for a studium
+      extract.
 """
 
 from __future__ import annotations

@@ -9,19 +9,28 @@ message becomes a case exactly as a web form does (:func:`geoportal.cases.store.
 its fee quoted by the server; the message id is its idempotency key, so a message
 delivered twice is one case.
 
-The form (``wniosek.xml``, namespace :data:`NS`) is signed with an enveloped XML
-signature (XAdES-BES is one); :class:`XmlSignatureCheck` accepts it only if it verifies
-against one of the trusted certificates, and only what the signature covers is read.
+The form (``wniosek.xml``, read by :mod:`geoportal.cases.inbox_form`) is signed with an
+enveloped XML signature (XAdES-BES is one); :class:`XmlSignatureCheck` accepts it only if
+it verifies against one of the trusted certificates, and only what the signature covers
+is read. An extract request names parcels; a report of an error on the map names a place
+(coordinates or a parcel), a category and a description, and may carry photos: it is
+routed, checked and stored by the same functions as the web form's (``store.submit``
+routes by category; :mod:`geoportal.cases.attachments` sniffs, limits and strips photos).
+Everything is checked before anything is written: a rejected message leaves no case and
+no file behind.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
@@ -32,22 +41,31 @@ from signxml.exceptions import InvalidInput, InvalidSignature
 
 from geoportal.cases import store
 from geoportal.cases.actors import Actor
-from geoportal.cases.errors import CaseError
-from geoportal.cases.fees import Medium
-from geoportal.cases.places import count_zones, existing_parcels
+from geoportal.cases.attachments import (
+    MAX_BYTES,
+    MAX_FILES,
+    AttachmentStore,
+    Upload,
+    UploadRefused,
+    allowed_for,
+    checked_upload,
+)
+from geoportal.cases.errors import CaseError, SubmissionError
+from geoportal.cases.eservices import EService
+from geoportal.cases.fees import Medium, Quote
+from geoportal.cases.inbox_form import NS, IntakeError, Place, declared_files, fields, place
+from geoportal.cases.places import existing_parcels, in_county, point_in_parcel
 from geoportal.cases.quantities import server_quote
 from geoportal.cases.rules import CaseRules, default_rules
 from geoportal.cases.submission import Submission
+from geoportal.documents.errors import DocumentError
+from geoportal.documents.planning import listed_zones
 
-NS = "urn:pl:geoportal:wniosek:1"
+__all__ = ["NS", "FileDropInbox", "Inbox", "IntakeError", "XmlSignatureCheck", "receive_all"]
 FORM = "wniosek.xml"
 MAX_FORM = 256 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, remove_comments=True)  # fmt: skip
-
-
-class IntakeError(ValueError):
-    """A message that cannot become a case; the text goes back to the sender."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,11 @@ class Inbox(Protocol):
 
     def reject(self, message: InboxMessage, reason: str) -> None:
         """Answer with the reason the message did not become a case."""
+        ...
+
+    def attachment(self, message: InboxMessage, name: str) -> bytes | None:
+        """The file ``name`` delivered with the message, at most ``MAX_BYTES + 1`` of its
+        bytes (more means too large); None if there is none."""
         ...
 
 
@@ -121,6 +144,19 @@ class FileDropInbox:
                "audit_hash": receipt.audit_hash}  # fmt: skip
         (target / "upo.json").write_text(json.dumps(upo, ensure_ascii=False), encoding="utf-8")
 
+    def attachment(self, message: InboxMessage, name: str) -> bytes | None:
+        path = self.folder / message.id / name
+        if name == FORM:
+            return None
+        try:  # a link could point anywhere on this machine: never followed
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(MAX_BYTES + 1)
+
     def reject(self, message: InboxMessage, reason: str) -> None:
         target = self._move(message, "rejected")
         (target / "reason.txt").write_text(reason + "\n", encoding="utf-8")
@@ -149,14 +185,18 @@ def receive_all(
     connect: Callable[[], AbstractContextManager[psycopg.Connection]],
     inbox: Inbox,
     check: SignatureCheck,
+    files: AttachmentStore,
     rules: CaseRules | None = None,
 ) -> list[tuple[str, str]]:
-    """Turn every pending message into a case or a rejection; (message id, outcome)."""
+    """Turn every pending message into a case or a rejection; (message id, outcome).
+
+    ``files`` is where attachments are kept (the web form's store, so both channels name a
+    file alike)."""
     outcomes = []
     for message in inbox.pending():
         try:
             with connect() as conn:
-                submitted = _register(conn, message, check, rules or default_rules())
+                submitted = _register(conn, inbox, message, check, files, rules or default_rules())
         except (IntakeError, CaseError, ValueError) as exc:
             inbox.reject(message, str(exc))
             outcomes.append((message.id, f"rejected: {exc}"))
@@ -166,43 +206,106 @@ def receive_all(
     return outcomes
 
 
-def _register(conn: psycopg.Connection, message: InboxMessage, check: SignatureCheck,
+def _register(conn: psycopg.Connection, inbox: Inbox, message: InboxMessage,
+              check: SignatureCheck, files: AttachmentStore,
               rules: CaseRules) -> store.Submitted:  # fmt: skip
     form = check(message.form)
-    fields = _fields(form)
-    service = rules.services.get(fields["service"])
-    parcels = fields["parcels"]
-    missing = sorted(set(parcels) - existing_parcels(conn, parcels))
-    if missing:
-        raise IntakeError(f"nie ma takich działek w ewidencji: {', '.join(missing[:5])}")
-    medium: Medium = "electronic" if fields["delivery"] == "electronic" else "paper"
-    zones = count_zones(conn, parcels) if parcels else 0
-    fee = server_quote(service.fee, medium, len(parcels), zones)
-    submission = Submission.model_validate({**_submission_fields(fields), "fee": fee})
+    given = fields(form)
+    service = rules.services.get(given["service"])
+    _check_parcels(conn, given["parcels"])
+    data = _submission_fields(given)
+    if "location" in service.needs:
+        data |= _report(conn, service, given, place(form))
+    uploads = _uploads(inbox, message, form, service)
+    data["attachments"] = [files.ref(upload) for upload in uploads]
+    data["fee"] = _fee(conn, service, given)
+    submission = Submission.model_validate(data)
+    for upload in uploads:  # only now, when every check has passed
+        files.keep(upload)
     key = hashlib.sha256(f"e-delivery:{message.id}".encode()).hexdigest()
     return store.submit(conn, submission, key, actor=Actor.system("e-delivery"), rules=rules)
 
 
-def _fields(form: etree._Element) -> dict:
-    """The form's fields by name; parcels as a list."""
-
-    def text(name: str) -> str | None:
-        found = form.find(f"{{{NS}}}{name}")
-        return found.text.strip() if found is not None and found.text else None
-
-    parcels = [e.text.strip() for e in form.iterfind(f"{{{NS}}}dzialki/{{{NS}}}dzialka") if e.text]
-    return {
-        "service": text("usluga") or "", "parcels": parcels, "delivery": text("dostawa") or "",
-        "name": text("wnioskodawca"), "street": text("ulica"), "postcode": text("kod"),
-        "city": text("miejscowosc"), "email": text("email"),
-        "legal_interest": text("interes_prawny"), "description": text("opis"),
-    }  # fmt: skip
+def _check_parcels(conn: psycopg.Connection, parcels: list[str]) -> None:
+    missing = sorted(set(parcels) - existing_parcels(conn, parcels))
+    if missing:
+        raise IntakeError(f"nie ma takich działek w ewidencji: {', '.join(missing[:5])}")
 
 
-def _submission_fields(fields: dict) -> dict:
-    applicant = {"name": fields["name"], "email": fields["email"],
-                 "address": {"street": fields["street"], "postcode": fields["postcode"],
-                             "city": fields["city"]}}  # fmt: skip
-    return {"service": fields["service"], "applicant": applicant, "parcels": fields["parcels"],
-            "delivery": fields["delivery"], "legal_interest": fields["legal_interest"],
-            "description": fields["description"]}  # fmt: skip
+def _fee(conn: psycopg.Connection, service: EService, given: dict) -> Quote:
+    medium: Medium = "electronic" if given["delivery"] == "electronic" else "paper"
+    parcels = given["parcels"]
+    try:
+        zones = listed_zones(conn, given["service"], parcels)
+    except DocumentError as exc:
+        raise IntakeError(f"wniosku nie można wycenić: dane geoportalu nie obejmują działek"
+                          f" wniosku / cannot be quoted: {exc}") from None  # fmt: skip
+    return server_quote(service.fee, medium, len(parcels), zones)
+
+
+def _report(conn: psycopg.Connection, service: EService, given: dict,
+            where: Place | None) -> dict:  # fmt: skip
+    """A report's place (a parcel becomes a point in it, in the county) and category."""
+    if where is None:
+        raise IntakeError("zgłoszenie musi wskazać miejsce / a report needs a place")
+    point = _point(conn, where)
+    if not in_county(conn, *point):
+        raise IntakeError("miejsce leży poza powiatem / the place is outside the county")
+    try:
+        service.routed(given["category"])  # the routing store.submit applies
+    except SubmissionError:
+        known = ", ".join(service.routes)
+        raise IntakeError(f"nieznana kategoria zgłoszenia; dozwolone: {known}"
+                          f" / unknown category; allowed: {known}") from None  # fmt: skip
+    if not given["description"]:
+        raise IntakeError("zgłoszenie musi mieć opis / a report needs a description")
+    return {"location": {"x": f"{point[0]:.2f}", "y": f"{point[1]:.2f}"},
+            "category": given["category"]}  # fmt: skip
+
+
+def _point(conn: psycopg.Connection, where: Place) -> tuple[Decimal, Decimal]:
+    if where.x is not None and where.y is not None:
+        return where.x, where.y
+    point = point_in_parcel(conn, where.parcel) if where.parcel else None
+    if point is None:
+        raise IntakeError(f"nie ma takiej działki w ewidencji: {where.parcel}")
+    return point
+
+
+def _uploads(inbox: Inbox, message: InboxMessage, form: etree._Element,
+             service: EService) -> list[Upload]:  # fmt: skip
+    """The files the signed form names, each as delivered and accepted for the service."""
+    declared = declared_files(form)
+    allowed = allowed_for(service)
+    if declared and not allowed:
+        raise IntakeError("ta usługa nie przyjmuje załączników / this service takes no files")
+    if len(declared) > MAX_FILES:
+        raise IntakeError(f"najwyżej {MAX_FILES} załączniki / at most {MAX_FILES} files")
+    uploads = []
+    for file in declared:
+        content = inbox.attachment(message, file.name)
+        if content is None:
+            raise IntakeError(f"brak załącznika {file.name} / attachment missing")
+        if len(content) <= MAX_BYTES and hashlib.sha256(content).hexdigest() != file.sha256:
+            raise IntakeError(f"załącznik {file.name} nie jest plikiem podpisanym w formularzu"
+                              " / the attachment differs from the signed digest")  # fmt: skip
+        try:
+            uploads.append(checked_upload(file.name, content, allowed))
+        except UploadRefused as exc:
+            raise IntakeError(_refusal(file.name, exc)) from None
+    return uploads
+
+
+def _refusal(name: str, exc: UploadRefused) -> str:
+    if exc.too_large:
+        return f"załącznik {name} jest większy niż {MAX_BYTES // 2**20} MB / {exc}"
+    return f"załącznik {name} nie jest przyjmowanym ani całym plikiem JPEG, PNG lub PDF / {exc}"
+
+
+def _submission_fields(given: dict) -> dict:
+    applicant = {"name": given["name"], "email": given["email"],
+                 "address": {"street": given["street"], "postcode": given["postcode"],
+                             "city": given["city"]}}  # fmt: skip
+    return {"service": given["service"], "applicant": applicant, "parcels": given["parcels"],
+            "delivery": given["delivery"], "legal_interest": given["legal_interest"],
+            "description": given["description"]}  # fmt: skip

@@ -1,10 +1,14 @@
 """What a request names, checked against the published register (``publish`` views).
 
 Shared by every intake channel (the web forms, the e-delivery inbox): which parcels
-exist, and how many plan zones cover them (the planning wypis has a part per zone).
+exist, where a report's place given as a parcel is, whether a place is in the county.
+(How many zones a planning wypis lists, for its fee, is the document's own reading:
+:func:`geoportal.documents.planning.listed_zones`.)
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import psycopg
 
@@ -20,14 +24,26 @@ def existing_parcels(conn: psycopg.Connection, ids: list[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-def count_zones(conn: psycopg.Connection, parcel_ids: list[str]) -> int:
-    """How many plan zones cover the parcels (more than a sliver of 0.01 m²)."""
+def point_in_parcel(conn: psycopg.Connection, parcel_id: str) -> tuple[Decimal, Decimal] | None:
+    """A point inside the current parcel (to the centimetre), or None if there is none."""
     with conn.transaction():
         row = conn.execute(
-            "SELECT count(DISTINCT z.zone_id) FROM publish.plan_zones z"
-            " JOIN publish.parcels p ON ST_Intersects(z.geom, p.geom)"
-            " AND ST_Area(ST_Intersection(z.geom, p.geom)) > 0.01"
-            " WHERE p.parcel_id = ANY(%s)",
-            (parcel_ids,),
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
+            " FROM publish.parcels WHERE parcel_id = %s LIMIT 1) s",
+            (parcel_id,),
         ).fetchone()
-    return int(row[0]) if row else 0
+    if row is None:
+        return None
+    x, y = (Decimal(str(value)).quantize(Decimal("0.01")) for value in row)
+    return x, y
+
+
+def in_county(conn: psycopg.Connection, x: Decimal, y: Decimal) -> bool:
+    """Whether the point (EPSG:2180) lies in one of the county's cadastral districts."""
+    with conn.transaction():
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM publish.districts"
+            " WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 2180)))",
+            (float(x), float(y)),
+        ).fetchone()
+    return bool(row and row[0])

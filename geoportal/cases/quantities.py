@@ -1,9 +1,12 @@
 """The quantities a fee needs, counted on the server from the request, and the quote.
 
 The applicant never types a quantity: parcels are counted, and the planning wypis's
-pages from the zones that cover the parcels. Counts the published data cannot give are
-estimated here and confirmed by staff when they prepare the document (``fees`` module
-docstring): a registration unit, building or card per parcel.
+pages from the zone entries its document lists for the parcels — the local plans' for a
+wypis z planu, the studium's for a wypis ze studium (counted by the callers with
+:func:`geoportal.documents.planning.listed_zones`, the document's own reading). Counts
+the published data cannot give are estimated here and confirmed by staff when they
+prepare the document (``fees`` module docstring): a registration unit, building or card
+per parcel.
 """
 
 from __future__ import annotations

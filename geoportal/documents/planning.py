@@ -15,7 +15,7 @@ import psycopg
 
 from geoportal.documents.content import PlanningParcel, ZoneShare
 from geoportal.documents.errors import DocumentError
-from geoportal.documents.kinds import kind_of
+from geoportal.documents.kinds import SERVICE_KINDS, kind_of
 from geoportal.documents.plan_types import PlanGroup, plan_codes
 
 MIN_PERCENT = Decimal("0.1")  # slivers of digitising below this are not a zone's cover
@@ -83,3 +83,22 @@ def check_data_for(conn: psycopg.Connection, kind_key: str, parcel_ids: Sequence
     if kind.planning is not None:
         with conn.transaction():
             document_parcels(conn, kind.planning, parcel_ids)
+
+
+def listed_zones(conn: psycopg.Connection, service_key: str, parcel_ids: Sequence[str]) -> int:
+    """How many zone entries the planning wypis of an e-service lists for the parcels (0
+    for a service whose document quotes no plan): what its fee's page count comes from.
+
+    The same reading as the document's (:func:`document_parcels`: the acts of the kind's
+    group, slivers left out), so a quote counts what will be printed — a studium extract
+    the studium's zones, never a local plan's — and is refused as issuing is
+    (:class:`DocumentError`) when no studium in the data covers a parcel: a quote of a
+    document the data cannot make would be a number made up.
+    """
+    kind_key = SERVICE_KINDS.get(service_key)
+    group = kind_of(kind_key).planning if kind_key else None
+    if group is None or not parcel_ids:
+        return 0
+    with conn.transaction():
+        found = document_parcels(conn, group, parcel_ids)
+    return sum(len(parcel.zones) for parcel in found)

@@ -410,7 +410,6 @@ def test_pages_speak_english_when_asked(client, known_parcel):
     "key",
     [
         "planning_extract",
-        "studium_extract",
         "planning_certificate",
         "egib_building_card",
         "egib_extract_and_map",

@@ -73,3 +73,12 @@ def test_bad_addresses_and_anonymous_panel(live_server):
         ),
         302,
     )
+
+
+def test_a_studium_extract_where_the_data_hold_no_studium_is_not_quoted(live_server, known_parcel):
+    session = requests.Session()
+    form = hidden_fields(session.get(f"{live_server}/e-uslugi/studium_extract").text)
+    data = form | APPLICANT | {"parcels": known_parcel.parcel_id}
+    answer = session.post(f"{live_server}/e-uslugi/studium_extract", data=data)
+    _checked(answer, 409)  # the demo county carries no studium
+    assert "nie można wycenić" in answer.text and 'name="fee"' not in answer.text

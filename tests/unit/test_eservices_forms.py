@@ -160,7 +160,7 @@ def test_posts_without_a_csrf_token_are_400_and_panel_pages_send_to_sign_in(clie
 
 
 def test_the_session_key_is_made_once_and_shared(tmp_path):
-    from web.forms import _session_key
+    from geoportal.keys import session_key as _session_key
 
     first = _session_key(tmp_path)
     assert len(first) == 32 and _session_key(tmp_path) == first

@@ -13,7 +13,7 @@ import random
 import pytest
 from PIL import Image, PngImagePlugin
 
-from web.eservices.photos import MAX_SIDE_PX, DamagedImage, without_metadata
+from geoportal.cases.photos import MAX_SIDE_PX, DamagedImage, without_metadata
 
 SECRET = b"GPS-52.123-19.456-serial-XYZ"
 

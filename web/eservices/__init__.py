@@ -18,17 +18,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
 
 from geoportal.cases import store, tokens
+from geoportal.cases.attachments import AttachmentStore, allowed_for
 from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.eservices import EService
 from geoportal.cases.fee_items import format_pln
+from geoportal.cases.fees import Quote
 from geoportal.cases.quantities import exemptions_for
 from geoportal.cases.rules import default_rules
 from geoportal.cases.submission import AttachmentRef
+from geoportal.documents.errors import DocumentError
 from web.eservices.failures import error_page, install, private
 from web.eservices.forms import DELIVERIES, RequestForm, read_form
 from web.eservices.requests import (
@@ -39,7 +51,7 @@ from web.eservices.requests import (
     quote_for,
 )
 from web.eservices.texts import page_context, texts
-from web.eservices.uploads import IMAGES, read_uploads, store_upload
+from web.eservices.uploads import read_uploads
 from web.forms import check_csrf
 from web.instance import current_instance
 from web.jobs import after_step
@@ -102,7 +114,7 @@ def review(key: str) -> ResponseReturnValue:
     check_places(database, parsed)
     if not parsed.valid:
         return _form(key, service, parsed, 422)
-    fee = quote_for(database, service, parsed)
+    fee = _quote(key, service, parsed)
     try:
         build_submission(key, service, parsed, fee)
     except ValidationError as exc:
@@ -124,7 +136,7 @@ def file_request(key: str) -> ResponseReturnValue:
     check_places(database, parsed)
     if not parsed.valid:
         abort(400)  # the review page was changed: hidden fields are not typed by people
-    fee = check_sent_quote(request.form.get("fee", ""), quote_for(database, service, parsed))
+    fee = check_sent_quote(request.form.get("fee", ""), _quote(key, service, parsed))
     if filings().blocked(request.remote_addr):
         return error_page(429)
     attachments = _attachments(service)
@@ -145,6 +157,15 @@ def filings() -> Throttle:
     return app_throttle("filings", MAX_FILINGS, 3600)
 
 
+def _quote(key: str, service: EService, parsed: RequestForm) -> Quote:
+    """The server's quote; 409 saying so when the data cannot make the document (a studium
+    extract where no studium is held): no quote of a document that cannot be issued."""
+    try:
+        return quote_for(current_instance().database, key, service, parsed)
+    except DocumentError:
+        abort(make_response(error_page(409, "error_quote_data")))
+
+
 def _service(key: str) -> EService:
     service = default_rules().services.services.get(key)
     if service is None:
@@ -162,20 +183,17 @@ def _read(service: EService) -> tuple[RequestForm, str]:
 
 def _accepts(service: EService) -> str:
     """What the file inputs of the review page accept (a hint; content is what counts)."""
-    if "location" in service.needs:
-        return "image/jpeg,image/png"
-    return "application/pdf,image/jpeg,image/png" if service.requires_legal_interest else ""
+    return ",".join(sorted(allowed_for(service)))
 
 
 def _attachments(service: EService) -> tuple[AttachmentRef, ...]:
-    accepts = _accepts(service)
-    if not accepts:
+    allowed = allowed_for(service)
+    if not allowed:
         return ()
-    allowed = IMAGES if "location" in service.needs else None
     uploads = read_uploads(request.files.getlist("attachments"), allowed)
     settings = current_instance().settings
-    secret = current_app.config["SECRET_KEY"]
-    return tuple(store_upload(u, settings.var_dir / "attachments", secret) for u in uploads)
+    files = AttachmentStore(settings.attachments_dir, current_app.config["SECRET_KEY"])
+    return tuple(files.keep(upload) for upload in uploads)
 
 
 def _picker(service: EService) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import psycopg
 
-from geoportal.cases.places import existing_parcels
+from geoportal.cases.places import existing_parcels, in_county, point_in_parcel
 from web.eservices.forms import RequestForm, is_district_number
 
 
@@ -34,17 +34,11 @@ def locate_parcel(conn: psycopg.Connection, parsed: RequestForm) -> None:
     """A place given as a parcel becomes a point inside it (X/Y filled in for the review)."""
     if parsed.location_parcel is None:
         return
-    with conn.transaction():
-        row = conn.execute(
-            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
-            " FROM publish.parcels WHERE parcel_id = %s LIMIT 1) s",
-            (parsed.location_parcel,),
-        ).fetchone()
-    if row is None:
+    point = point_in_parcel(conn, parsed.location_parcel)
+    if point is None:
         parsed.errors["location_parcel"] = "error_parcel_unknown"
         return
-    x, y = (Decimal(str(value)).quantize(Decimal("0.01")) for value in row)
-    parsed.location = (x, y)
+    x, y = parsed.location = point
     parsed.values["x"], parsed.values["y"] = location_decimal(x), location_decimal(y)
 
 
@@ -52,14 +46,7 @@ def check_in_county(conn: psycopg.Connection, parsed: RequestForm) -> None:
     """A field error unless the place lies in one of the county's cadastral districts."""
     if parsed.location is None:
         return
-    x, y = parsed.location
-    with conn.transaction():
-        row = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM publish.districts"
-            " WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 2180)))",
-            (float(x), float(y)),
-        ).fetchone()
-    if not (row and row[0]):
+    if not in_county(conn, *parsed.location):
         parsed.errors["x"] = "error_outside_county"
 
 

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from geoportal.cases.errors import FeeMismatch
 from geoportal.cases.eservices import EService
 from geoportal.cases.fees import Medium, Quote
-from geoportal.cases.places import count_zones
 from geoportal.cases.quantities import server_quote
 from geoportal.cases.submission import AttachmentRef, Submission
 from geoportal.database import Database
+from geoportal.documents.planning import listed_zones
 from web.eservices.forms import RequestForm
 from web.eservices.places import check_in_county, locate_parcel, resolve_parcels
 
@@ -33,12 +33,15 @@ def check_places(database: Database, parsed: RequestForm) -> None:
         check_in_county(conn, parsed)
 
 
-def quote_for(database: Database, service: EService, parsed: RequestForm) -> Quote:
-    """The server's quote for the request as checked."""
+def quote_for(database: Database, key: str, service: EService, parsed: RequestForm) -> Quote:
+    """The server's quote for the request as checked; :class:`DocumentError` when the data
+    cannot make a planning document the quote would count the pages of (no studium)."""
     zones = 0
     if service.department == "planning" and parsed.parcel_ids:
-        with database.pool("public").connection() as conn:
-            zones = count_zones(conn, parsed.parcel_ids)
+        # Planning data are public (upzp art. 30), but which act is a studium is kept in
+        # ``data.plan``, which the public role does not read: the app role counts them.
+        with database.pool("app").connection() as conn:
+            zones = listed_zones(conn, key, parsed.parcel_ids)
     medium: Medium = "electronic" if parsed.values["delivery"] == "electronic" else "paper"
     return server_quote(service.fee, medium, len(parsed.parcel_ids), zones, parsed.exemption_claim)
 
