@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from geoportal.cases.errors import AttachmentMissing
 from geoportal.cases.eservices import EService
 from geoportal.cases.photos import DamagedImage, without_metadata
 from geoportal.cases.submission import AttachmentRef
@@ -69,6 +70,19 @@ class AttachmentStore:
     def keep(self, upload: Upload) -> AttachmentRef:
         """Write ``upload`` (once per content) and return its reference."""
         return store_upload(upload, self.directory, self.secret)
+
+    def read(self, ref: AttachmentRef) -> bytes:
+        """The stored file of ``ref``, checked against the hash the case recorded.
+
+        :raises AttachmentMissing: the file is gone, or is not the file that was filed.
+        """
+        try:
+            content = (self.directory / ref.id).read_bytes()  # id: [A-Za-z0-9_-], no path
+        except FileNotFoundError as exc:
+            raise AttachmentMissing(f"attachment {ref.id} is not in the store") from exc
+        if hashlib.sha256(content).hexdigest() != ref.sha256:
+            raise AttachmentMissing(f"attachment {ref.id} is not the file that was filed")
+        return content
 
 
 def allowed_for(service: EService) -> frozenset[str]:

@@ -61,3 +61,7 @@ class ReasonRequired(TransitionError):
 
 class AssignmentError(CaseError):
     """A case cannot go to that staff member: no such active account, or the wrong role."""
+
+
+class AttachmentMissing(CaseError):
+    """A case's attachment the store cannot give back as it was filed (gone, or changed)."""

@@ -39,6 +39,7 @@ from geoportal.auth.staff import find_staff
 from geoportal.cases import audit, tokens
 from geoportal.cases.actors import Actor
 from geoportal.cases.assignment import check_assignment
+from geoportal.cases.attachments import AttachmentStore
 from geoportal.cases.calendar import office_date
 from geoportal.cases.errors import (
     CaseError,
@@ -63,7 +64,7 @@ from geoportal.cases.states import (
     check_transition,
     may_act,
 )
-from geoportal.cases.submission import Submission, check_submission
+from geoportal.cases.submission import AttachmentRef, Submission, check_submission
 
 KEY_LOCK_CLASS = 0x63617366  # pg_advisory_xact_lock(int, int): "casf", idempotency keys
 CASE_COLUMNS = (
@@ -316,6 +317,30 @@ def assign(conn: psycopg.Connection, case_id: int, actor: Actor, login: str) -> 
                      {"assignee": login, "previous": case.assignee})  # fmt: skip
         conn.execute("UPDATE cases.case_file SET assignee = %s WHERE id = %s", (login, case.id))
     return replace(case, assignee=login)
+
+
+def open_attachment(
+    conn: psycopg.Connection, case_id: int, actor: Actor, index: int, files: AttachmentStore
+) -> tuple[AttachmentRef, bytes]:
+    """Attachment ``index`` of the case for staff who handle it, its opening on the record.
+
+    A legal-interest justification's attachments hold personal data: only the case's
+    department, the registry office and admins open them, and every opening is an audit
+    event (who, when, which file) written before the file is handed out.
+    """
+    with _transaction(conn):
+        case = _lock_case(conn, case_id)
+        allowed = frozenset({DEPARTMENT, str(Role.KANCELARIA), str(Role.ADMIN)})
+        if not may_act(actor, allowed, case.facts()):
+            raise NotPermitted(f"{actor.label} may not open the attachments of case {case.mark}")
+        refs = case.submission.attachments
+        if not 0 <= index < len(refs):
+            raise CaseNotFound(f"case {case.mark} has no attachment {index}")
+        ref = refs[index]
+        content = files.read(ref)
+        audit.append(conn, case.id, actor.label, "open_attachment", case.state, case.state,
+                     None, {"attachment": ref.id, "name": ref.name})  # fmt: skip
+    return ref, content
 
 
 def get(conn: psycopg.Connection, case_id: int) -> Case | None:
