@@ -27,7 +27,7 @@ import yaml
 from geoportal.files import write_atomic, write_if_changed
 from geoportal.settings import Settings
 from services.configgen.pygeoapi import PLACEHOLDER_RECORDS
-from services.pygeoapi import maps
+from services.pygeoapi import mapquery, maps
 from services.pygeoapi.rules import CURSOR_PATTERN
 
 CONFIG_NAME = "pygeoapi-config.yml"
@@ -91,7 +91,8 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     from pygeoapi.openapi import generate_openapi_document
 
     # these modules' own text too: a change to how the document is made remakes it
-    made_by = Path(__file__).read_text() + Path(maps.__file__).read_text()
+    made_by = "".join(Path(str(m.__file__)).read_text() for m in (maps, mapquery))
+    made_by += Path(__file__).read_text()
     versions = f"{pygeoapi.__version__}\n{version('geoportal')}\n{made_by}"
     digest = hashlib.sha256(f"{versions}\n{config_text}".encode()).hexdigest()
     stamp = openapi_path.with_name(openapi_path.name + ".sha256")
@@ -105,6 +106,9 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     for path, operations in document.get("paths", {}).items():
         if path.endswith("/map") and "get" in operations:
             operations["get"]["parameters"] = maps.openapi_parameters()
+            operations["get"]["responses"] = maps.openapi_map_responses(
+                operations["get"].get("responses", {})
+            )
             # pygeoapi names every map operation "getMap"; OpenAPI wants them unique
             collection = path.split("/")[-2]
             operations["get"]["operationId"] = f"get{collection.title().replace('_', '')}Map"
