@@ -123,6 +123,11 @@ def openapi_parameters() -> list[dict[str, Any]]:
             for name, text, schema in described]  # fmt: skip
 
 
+def size_limits() -> dict[str, int]:
+    """``x-OGC-limits.maps`` of the OpenAPI ``info``: the mapfile's MAXSIZE on each side."""
+    return {"maxWidth": MAX_SIDE, "maxHeight": MAX_SIDE}
+
+
 def openapi_map_responses(responses: dict[str, Any]) -> dict[str, Any]:
     """pygeoapi's answers of a ``…/map`` path with the 200 as served (it says JSON) and
     the 404 of a subset wholly outside the CRS (/req/spatial-subsetting/subset-definition)."""

@@ -103,6 +103,8 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     _in_one_language(document["info"], language)
     _describe_as_served(document)
     _advertise_page_sizes(document, yaml.safe_load(config_text)["server"].get("limits", {}))
+    # OGC 20-058 /rec/scaling/max-width-height: the limits a client can plan for
+    document["info"]["x-OGC-limits"] = {"maps": maps.size_limits()}
     for path, operations in document.get("paths", {}).items():
         if path.endswith("/map") and "get" in operations:
             operations["get"]["parameters"] = maps.openapi_parameters()

@@ -158,6 +158,8 @@ def test_the_openapi_document_describes_the_parameters_served(http, live_server)
     assert names == {"f", "bbox", "bbox-crs", "crs", "width", "height", "transparent",
                      "bgcolor", "subset", "subset-crs", "center", "center-crs",
                      "scale-denominator"}  # fmt: skip
+    # /rec/scaling/max-width-height; width-definition D (4097 is in the bad requests above)
+    assert paths["info"]["x-OGC-limits"]["maps"] == {"maxWidth": 4096, "maxHeight": 4096}
     answers = paths["paths"]["/collections/orthophoto/map"]["get"]["responses"]
     assert set(answers["200"]["content"]) == {"image/png", "image/jpeg"}
     assert {"400", "404"} <= set(answers)
