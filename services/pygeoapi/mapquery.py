@@ -11,6 +11,7 @@ county) with the scale and the pixels make the area (/req/spatial-subsetting/wid
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -157,7 +158,13 @@ def _around(
     half_x, half_y = width * metres / per_x / 2, height * metres / per_y / 2
     bbox = (x - half_x, y - half_y, x + half_x, y + half_y)
     west, south, east, north = valid_area(crs)
-    if bbox[0] < west or bbox[1] < south or bbox[2] > east or bbox[3] > north:
+    if (
+        not all(map(math.isfinite, bbox))
+        or bbox[0] < west
+        or bbox[1] < south
+        or bbox[2] > east
+        or bbox[3] > north
+    ):
         raise bad("mapa w tej skali wykracza poza zakres układu crs",
                   "at this scale the map extends beyond the area of the crs")  # fmt: skip
     return bbox, width, height
@@ -171,7 +178,10 @@ def _metres_per_pixel(scale: float) -> float:
 def _ground_size(bbox: tuple[float, ...], crs: ServedCrs) -> tuple[float, float]:
     """Width and height of an area on the ground (metres), measured through its middle."""
     per_x, per_y = _metres_per_unit(crs, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-    return (bbox[2] - bbox[0]) * per_x, (bbox[3] - bbox[1]) * per_y
+    width, height = (bbox[2] - bbox[0]) * per_x, (bbox[3] - bbox[1]) * per_y
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        raise bad("obszar bez rozmiaru w tym układzie", "the area has no size in this CRS")
+    return width, height
 
 
 def _metres_per_unit(crs: ServedCrs, x: float, y: float) -> tuple[float, float]:
@@ -185,7 +195,11 @@ def _metres_per_unit(crs: ServedCrs, x: float, y: float) -> tuple[float, float]:
         lon2, lat2 = to_lonlat(x + dx / 2, y + dy / 2)
         return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2]) / step
 
-    return along(step, 0.0), along(0.0, step)
+    per_x, per_y = along(step, 0.0), along(0.0, step)
+    if not (math.isfinite(per_x) and math.isfinite(per_y) and per_x > 0 and per_y > 0):
+        raise bad("w tym miejscu układu nie da się ustalić skali (np. biegun)",
+                  "no scale can be set at this point of the CRS (e.g. a pole)")  # fmt: skip
+    return per_x, per_y
 
 
 def _within_limits(width: int, height: int) -> tuple[int, int]:
