@@ -306,19 +306,18 @@ def test_a_subset_wholly_outside_the_crs_is_404(http, live_server):
 
 @pytest.mark.parametrize("crs", ["EPSG:4326", "OGC:CRS84"])
 def test_geographic_maps_keep_their_axis_order(http, live_server, vertex_lonlat, crs):
-    """/req/crs/crs-definition, map-success; /req/core/map-response (Content-Bbox in the
-    CRS's axis order: EPSG:4326 latitude first, CRS84 longitude first)."""
+    """/req/crs/crs-definition, map-success; /req/spatial-subsetting/bbox-crs;
+    /req/core/map-response (Content-Bbox in the CRS's axis order: EPSG:4326 latitude
+    first, CRS84 longitude first). The bbox is sent in the same CRS and order."""
     lon, lat = vertex_lonlat
-    west, south = lon - 0.001, lat - 0.0005
-    answer = _map(http, live_server, "parcels", bbox=f"{west},{south},{west + 0.004},"
-                  f"{south + 0.002}", crs=crs, width="400", height="200")  # fmt: skip
+    west, south, east, north = lon - 0.001, lat - 0.0005, lon + 0.003, lat + 0.0015
+    ordered = [south, west, north, east] if crs == "EPSG:4326" else [west, south, east, north]
+    answer = _map(http, live_server, "parcels", bbox=",".join(map(str, ordered)), crs=crs,
+                  **{"bbox-crs": crs}, width="400", height="200")  # fmt: skip
     image = _png(answer, (400, 200))
     assert _blue_near(image, 0.001 / 0.004 * 400, (0.002 - 0.0005) / 0.002 * 200)
     values = _content_bbox(answer)
-    expected = [south, west, south + 0.002, west + 0.004]
-    if crs == "OGC:CRS84":
-        expected = [west, south, west + 0.004, south + 0.002]
-    assert all(abs(a - b) < 1e-7 for a, b in zip(values, expected, strict=True)), values
+    assert all(abs(a - b) < 1e-7 for a, b in zip(values, ordered, strict=True)), values
 
 
 def test_a_jpeg_map(http, live_server, vertex):
