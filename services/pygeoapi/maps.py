@@ -26,6 +26,7 @@ from services.pygeoapi.mapquery import (
     MAX_SCALE,
     MAX_SIDE,
     MEDIA_TYPES,
+    MM_PER_PIXEL,
     MapQuery,
     read_map_query,
 )
@@ -39,6 +40,14 @@ MAPS_CONFORMANCE = [  # what this module implements (OGC API - Maps - Part 1, 20
 ]  # fmt: skip
 
 
+# MapServer reckons scale at 72 dpi (0.353 mm a pixel); OGC API - Maps at 0.28 mm
+# (/req/scaling/scale-denominator-definition B, F: scale-dependent rules too). At 72 dpi a
+# layer with max_scale 50000 still showed at 1:62000. 25.4 / 0.28 = 90.7 dpi; the /ows edge
+# takes whole dpi, so 91 (0.3 % off). Symbols grow by 91/72 with it: the same millimetres
+# on a 0.28 mm pixel as on a 72 dpi one (display-resolution/map-success B).
+MAP_DPI = round(25.4 / MM_PER_PIXEL)
+
+
 def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
     """The WMS 1.1.1 GetMap drawing a map query (1.1.1: easting first in every CRS)."""
     decimals = 8 if query.crs.geographic else 3
@@ -48,7 +57,7 @@ def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
         "BBOX": ",".join(f"{value:.{decimals}f}" for value in query.bbox),
         "WIDTH": str(query.width), "HEIGHT": str(query.height), "FORMAT": query.media_type,
         "TRANSPARENT": "TRUE" if query.transparent else "FALSE",
-        "BGCOLOR": f"0x{query.bgcolor}",
+        "BGCOLOR": f"0x{query.bgcolor}", "MAP_RESOLUTION": str(MAP_DPI),
     }  # fmt: skip
 
 

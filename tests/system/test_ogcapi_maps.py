@@ -7,12 +7,15 @@ and the bbox the test chose; nothing comes from the code that draws the map.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 MAPS = "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/"
 PARCEL_BLUE = (0x1E, 0x90, 0xFF)  # layers/parcels/layer.yaml stroke
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -351,6 +354,21 @@ def test_coordinates_parameters_alone_are_ignored(http, live_server):
         answer = _map(http, live_server, "parcels", width="32", **{name: "EPSG:2180"})
         assert answer.status_code == 200, (name, answer.text[:200])
         assert answer.headers["Content-Bbox"] == plain.headers["Content-Bbox"]
+
+
+def test_scale_ranges_follow_the_scale_asked(http, live_server, vertex_lonlat):
+    """/req/scaling/scale-denominator-definition B, F: a layer's scale range applies at the
+    standard's 0.28 mm a pixel (MapServer's own 72 dpi showed parcels at 1:62000)."""
+    layer = yaml.safe_load((ROOT / "layers/parcels/layer.yaml").read_text(encoding="utf-8"))
+    max_scale = layer["max_scale"]
+    lon, lat = vertex_lonlat
+    drawn = {}
+    for factor in (0.95, 1.05):
+        answer = _map(http, live_server, "parcels", center=f"{lon},{lat}", width="256",
+                      height="256", **{"scale-denominator": str(max_scale * factor)})  # fmt: skip
+        alpha = _png(answer, (256, 256)).getchannel("A").tobytes()
+        drawn[factor] = sum(1 for value in alpha if value > 0)
+    assert drawn[0.95] > 1000 and drawn[1.05] == 0, drawn
 
 
 def _close(rgb, expected, tolerance: int = 40) -> bool:
