@@ -60,12 +60,25 @@ def read_subset(values: list[str], crs_text: str, extent: Envelope, output: Serv
         named.add(axis)
         low[axis], high[axis] = start, end
     west, south, east, north = _both_valid(crs, output)
+    if low[0] > high[0]:
+        low[0], high[0] = _one_side(low[0], high[0], west, east)
     box = (max(low[0], west), max(low[1], south), min(high[0], east), min(high[1], north))
     if box[0] >= box[2] or box[1] >= box[3]:
         outside = Text(pl="subset w całości poza obszarem układów",
                        en="subset lies wholly outside the area of the CRSs")  # fmt: skip
         raise Refusal(Failure.NOT_FOUND, outside)
     return Envelope(*box, crs)
+
+
+def _one_side(start: float, end: float, west: float, east: float) -> tuple[float, float]:
+    """Of ``Lon(start:end)`` across the antimeridian (/req/spatial-subsetting/
+    subset-definition E), the side where the map's CRS is valid: a map in one CRS
+    cannot hold both sides, so where both are valid it is a 400."""
+    sides = [(a, b) for a, b in ((start, 180.0), (-180.0, end)) if a < east and b > west]
+    if len(sides) > 1:
+        raise bad("subset: mapa w tym układzie nie przekracza południka 180°",
+                  "subset: a map in this crs cannot cross the antimeridian")  # fmt: skip
+    return sides[0] if sides else (start, start)  # nothing left: the 404 below
 
 
 def _interval(item: str, crs: ServedCrs) -> tuple[int, tuple[float, float]]:
@@ -83,7 +96,8 @@ def _interval(item: str, crs: ServedCrs) -> tuple[int, tuple[float, float]]:
         raise bad("subset: mapa potrzebuje przedziału dolna:górna",
                   "subset: a map needs an interval low:high")  # fmt: skip
     start, end = number(ends[0], "subset"), number(ends[1], "subset")
-    if start >= end:  # also low > high on Lon: no map of ours crosses the antimeridian
+    wraps = crs.geographic and axis == 0 and start > end  # across the antimeridian (E)
+    if start >= end and not wraps:
         raise bad("subset: dolna granica musi być mniejsza od górnej",
                   "subset: the low value must be less than the high value")  # fmt: skip
     return axis, (start, end)

@@ -90,3 +90,18 @@ def test_a_scale_sets_pixels_from_the_ground():
     query = f"bbox={lon},{lat},{east_lon},{lat + 0.001}&crs=EPSG:3857&scale-denominator=10000"
     answer = read_map_query(query, _extent())
     assert abs(answer.width - 1000 / 2.8) <= 1, answer.width
+
+
+def test_a_longitude_subset_across_the_antimeridian():
+    """/req/spatial-subsetting/subset-definition E (low > high on a wrapping axis): the
+    side where the map's CRS is valid is drawn (EPSG:2180 lies between 14° and 24.2° E);
+    where both sides are valid (a CRS84 map) no single map holds them: a 400."""
+    extent = _extent()
+    across = read_map_query("subset=Lon(30:20)", extent)
+    assert across.bbox == read_map_query("subset=Lon(-180:20)", extent).bbox
+    with pytest.raises(Refusal) as caught:
+        read_map_query("subset=Lon(170:-170)", extent)  # neither side is in EPSG:2180
+    assert caught.value.failure is Failure.NOT_FOUND
+    with pytest.raises(Refusal) as caught:
+        read_map_query("subset=Lon(170:-170)&crs=OGC:CRS84", extent)
+    assert caught.value.failure is Failure.BAD_PARAMETER
