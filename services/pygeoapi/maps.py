@@ -8,144 +8,44 @@ against limits, the bbox is transformed with its edges densified, and the map is
 1.1.1 GetMap (easting first in every CRS) to the ``/ows`` application called in-process
 (``services.mapserver.inprocess``), so its edge checks and render processes apply.
 pygeoapi still describes the collections and their map links (``services.providers.maps``).
+What a request may ask (area, scale, CRS, format) is read in ``services.pygeoapi.mapquery``.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
 
-import pyproj
-
-from geoportal.text import Text
 from services.edge.documents import status_line
-from services.edge.failures import Failure, Refusal, server_error, unavailable
+from services.edge.failures import Failure, server_error, unavailable
 from services.mapserver.inprocess import WSGIApp, call_ows
-from services.providers.bbox import BBoxError, Envelope, parse_bbox
-from services.providers.crs import (
-    CRS84,
-    ServedCrs,
-    normalize_crs,
-    served_crs,
-    served_uris,
-    storage_uri,
+from services.providers.bbox import Envelope
+from services.providers.crs import CRS84, served_uris, storage_uri
+from services.pygeoapi.mapquery import (
+    COLOUR,
+    MAX_SCALE,
+    MAX_SIDE,
+    MEDIA_TYPES,
+    MM_PER_PIXEL,
+    MapQuery,
+    read_map_query,
 )
 
-MAX_SIDE = 4096  # pixels: the mapfile's MAXSIZE
-DEFAULT_SIDE = 1024  # the longer side when the client names neither width nor height
-FORMATS = ("png", "image/png")
+FEATURES_1 = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-features-1.yaml"
+MAPS = "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/"
 MAPS_CONFORMANCE = [  # what this module implements (OGC API - Maps - Part 1, 20-058)
-    "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/collection-map",
-    "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/background",
-    "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/crs",
-    "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/png",
-]
-_SIZE = re.compile(r"^[1-9][0-9]{0,3}$")
-_COLOUR = re.compile(r"^(?:0x|#)?([0-9A-Fa-f]{6})$")
-_DENSIFY = 21  # points per bbox edge when it is transformed
+    MAPS + name
+    for name in ("core", "collection-map", "background", "crs", "scaling",
+                 "spatial-subsetting", "png", "jpeg")
+]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class MapQuery:
-    """One map request, checked: the area in the output CRS (easting first) and pixels."""
-
-    bbox: tuple[float, float, float, float]
-    crs: ServedCrs
-    width: int
-    height: int
-    transparent: bool
-    bgcolor: str  # RRGGBB
-
-
-def read_map_query(query_string: str, extent: Envelope) -> MapQuery:
-    """The request's parameters, or a refusal naming the one at fault."""
-    params = dict(parse_qsl(query_string, keep_blank_values=True))
-    if params.get("f", "png") not in FORMATS:
-        raise _bad("mapy są tylko w formacie PNG (f=png)", "maps are PNG only (f=png)")
-    crs = _crs(params.get("crs", storage_uri()), "crs")
-    area = extent
-    if "bbox" in params:
-        try:
-            area = parse_bbox(params["bbox"], _crs(params.get("bbox-crs", CRS84), "bbox-crs").uri)
-        except BBoxError as exc:
-            raise _bad(exc.pl, exc.en) from exc
-    elif "bbox-crs" in params:
-        raise _bad("bbox-crs bez bbox", "bbox-crs given without bbox")
-    bbox = _transformed(area, crs)
-    width, height = _size(params.get("width"), params.get("height"), bbox)
-    return MapQuery(bbox, crs, width, height, _transparent(params.get("transparent", "true")),
-                    _colour(params.get("bgcolor", "FFFFFF")))  # fmt: skip
-
-
-def _crs(text: str, name: str) -> ServedCrs:
-    uri = normalize_crs(text)
-    crs = served_crs(uri) if uri else None
-    if crs is None:
-        raise _bad(f"nieobsługiwany układ w {name}", f"unsupported CRS in {name}")
-    return crs
-
-
-def _transformed(area: Envelope, crs: ServedCrs) -> tuple[float, float, float, float]:
-    if area.crs.srid == crs.srid:
-        return area.xmin, area.ymin, area.xmax, area.ymax
-    west, south, east, north = _transformer(area.crs.srid, crs.srid).transform_bounds(
-        area.xmin, area.ymin, area.xmax, area.ymax, densify_pts=_DENSIFY
-    )
-    if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise _bad("bbox poza zasięgiem układu crs", "bbox outside the area of the crs")
-    return west, south, east, north
-
-
-@lru_cache(maxsize=32)
-def _transformer(source: int, target: int) -> pyproj.Transformer:
-    return pyproj.Transformer.from_crs(source, target, always_xy=True)
-
-
-def _size(width: str | None, height: str | None, bbox: tuple[float, ...]) -> tuple[int, int]:
-    """Pixels: as asked (1…4096 each); a side not given follows the bbox's proportions."""
-    aspect = (bbox[2] - bbox[0]) / (bbox[3] - bbox[1])
-    if width is None and height is None:
-        width = str(DEFAULT_SIDE) if aspect >= 1 else None
-        height = None if aspect >= 1 else str(DEFAULT_SIDE)
-    sides = [_side(value, name) for value, name in ((width, "width"), (height, "height"))]
-    w = sides[0] if sides[0] is not None else max(1, round(sides[1] * aspect))  # type: ignore[operator]
-    h = sides[1] if sides[1] is not None else max(1, round(w / aspect))
-    if w > MAX_SIDE or h > MAX_SIDE:
-        raise _bad(f"mapa może mieć najwyżej {MAX_SIDE} pikseli w boku",
-                   f"a map side may have at most {MAX_SIDE} pixels")  # fmt: skip
-    return w, h
-
-
-def _side(value: str | None, name: str) -> int | None:
-    if value is None:
-        return None
-    if not _SIZE.match(value) or int(value) > MAX_SIDE:
-        raise _bad(f"{name} musi być liczbą całkowitą 1…{MAX_SIDE}",
-                   f"{name} must be an integer 1..{MAX_SIDE}")  # fmt: skip
-    return int(value)
-
-
-def _transparent(value: str) -> bool:
-    if value.lower() not in ("true", "false"):
-        raise _bad("transparent to true albo false", "transparent must be true or false")
-    return value.lower() == "true"
-
-
-def _colour(value: str) -> str:
-    match = _COLOUR.match(value)
-    if match is None:
-        raise _bad("bgcolor to kolor szesnastkowy RRGGBB", "bgcolor must be a hex RRGGBB colour")
-    return match.group(1).upper()
-
-
-def _bad(pl: str, en: str) -> Refusal:
-    return Refusal(Failure.BAD_PARAMETER, Text(pl=pl, en=en))
+# MapServer reckons scale at 72 dpi (0.353 mm a pixel); OGC API - Maps at 0.28 mm
+# (/req/scaling/scale-denominator-definition B, F: scale-dependent rules too). At 72 dpi a
+# layer with max_scale 50000 still showed at 1:62000. 25.4 / 0.28 = 90.7 dpi; the /ows edge
+# takes whole dpi, so 91 (0.3 % off). Symbols grow by 91/72 with it: the same millimetres
+# on a 0.28 mm pixel as on a 72 dpi one (display-resolution/map-success B).
+MAP_DPI = round(25.4 / MM_PER_PIXEL)
 
 
 def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
@@ -155,9 +55,9 @@ def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
         "SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetMap", "LAYERS": layers,
         "STYLES": "", "SRS": f"EPSG:{query.crs.srid}",
         "BBOX": ",".join(f"{value:.{decimals}f}" for value in query.bbox),
-        "WIDTH": str(query.width), "HEIGHT": str(query.height), "FORMAT": "image/png",
+        "WIDTH": str(query.width), "HEIGHT": str(query.height), "FORMAT": query.media_type,
         "TRANSPARENT": "TRUE" if query.transparent else "FALSE",
-        "BGCOLOR": f"0x{query.bgcolor}",
+        "BGCOLOR": f"0x{query.bgcolor}", "MAP_RESOLUTION": str(MAP_DPI),
     }  # fmt: skip
 
 
@@ -178,10 +78,10 @@ class MapAnswers:
         answer = call_ows(self.ows, wms_params(self.layers[collection], query))
         if answer.status == 503:
             raise unavailable(Failure.BUSY)
-        if answer.status != 200 or not answer.content_type.startswith("image/png"):
+        if answer.status != 200 or not answer.content_type.startswith(query.media_type):
             raise server_error()
         headers = [
-            ("Content-Type", "image/png"),
+            ("Content-Type", query.media_type),
             ("Content-Length", str(len(answer.body))),
             ("Content-Crs", f"<{query.crs.uri}>"),
             ("Content-Bbox", ",".join(_content_bbox(query))),
@@ -207,17 +107,45 @@ def openapi_parameters() -> list[dict[str, Any]]:
         ("bbox", "minA,minB,maxA,maxB in the axis order of bbox-crs (default: the county)",
          {"type": "string"}),
         ("bbox-crs", "CRS of bbox (default CRS84)", {**crs, "default": CRS84}),
+        ("subset", "Axis(low:high), repeatable: Lon/Lat in a geographic subset-crs, E/N in "
+         "a projected one; an axis not named keeps the county's extent",
+         {"type": "array", "items": {"type": "string"}}),
+        ("subset-crs", "CRS of subset (default CRS84)", {**crs, "default": CRS84}),
+        ("center", "Centre of the map, two numbers in the axis order of center-crs",
+         {"type": "string"}),
+        ("center-crs", "CRS of center (default CRS84)", {**crs, "default": CRS84}),
+        ("scale-denominator", "Scale 1:n at 0.28 mm per pixel; with bbox or subset it sets "
+         "width and height, otherwise the area around center",
+         {"type": "number", "minimum": 1, "maximum": MAX_SCALE}),
         ("crs", "CRS of the map (default EPSG:2180)", {**crs, "default": storage_uri()}),
-        ("width", "Width in pixels (default: from height and the bbox, or 1024)", side),
-        ("height", "Height in pixels (default: from width and the bbox, or 1024)", side),
-        ("transparent", "Transparent background (default true)",
-         {"type": "boolean", "default": True}),
+        ("width", "Width in pixels (default: from height and the area, or 1024)", side),
+        ("height", "Height in pixels (default: from width and the area, or 1024)", side),
+        ("transparent", "Transparent background (default true for PNG, false for JPEG)",
+         {"type": "boolean"}),
         ("bgcolor", "Background colour RRGGBB or 0xRRGGBB (default FFFFFF)",
-         {"type": "string", "pattern": _COLOUR.pattern}),
-        ("f", "Format: png", {"type": "string", "enum": ["png"], "default": "png"}),
+         {"type": "string", "pattern": COLOUR.pattern}),
+        ("f", "Format: png or jpeg", {"type": "string", "enum": ["png", "jpeg"],
+                                      "default": "png"}),
     ]  # fmt: skip
     return [{"name": name, "in": "query", "required": False, "description": text,
-             "schema": schema} for name, text, schema in described]  # fmt: skip
+             "schema": schema, **({"style": "form", "explode": True} if name == "subset" else {})}
+            for name, text, schema in described]  # fmt: skip
+
+
+def size_limits() -> dict[str, int]:
+    """``x-OGC-limits.maps`` of the OpenAPI ``info``: the mapfile's MAXSIZE on each side."""
+    return {"maxWidth": MAX_SIDE, "maxHeight": MAX_SIDE}
+
+
+def openapi_map_responses(responses: dict[str, Any]) -> dict[str, Any]:
+    """pygeoapi's answers of a ``…/map`` path with the 200 as served (it says JSON) and
+    the 404 of a subset wholly outside the CRS (/req/spatial-subsetting/subset-definition)."""
+    image = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        **responses,
+        "200": {"description": "The map", "content": dict.fromkeys(MEDIA_TYPES.values(), image)},
+        "404": {"$ref": f"{FEATURES_1}#/components/responses/NotFound"},
+    }
 
 
 def map_layers(config: dict[str, Any]) -> dict[str, str]:

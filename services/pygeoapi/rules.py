@@ -38,7 +38,12 @@ _CURSOR = re.compile(CURSOR_PATTERN)
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$"
 )
-MAP = COMMON | {"bbox", "bbox-crs", "crs", "width", "height", "transparent", "bgcolor"}
+MAP = COMMON | {
+    "bbox", "bbox-crs", "crs", "width", "height", "transparent", "bgcolor", "subset",
+    "subset-crs", "center", "center-crs", "scale-denominator",
+}  # fmt: skip
+# OGC 20-058 /req/spatial-subsetting/subset-definition H: subset=Lat(..)&subset=Lon(..)
+REPEATABLE = {"map": frozenset({"subset"})}
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
@@ -163,7 +168,7 @@ def check_query(
     for name in names:
         if name not in allowed:
             raise _bad(f"nieznany parametr {name[:40]!r}", f"unknown parameter {name[:40]!r}")
-        if names.count(name) > 1:
+        if names.count(name) > 1 and name not in REPEATABLE.get(route, ()):
             raise _bad(f"parametr {name[:40]!r} powtórzony", f"parameter {name[:40]!r} repeated")
     if route not in ("items", "item") or collection is None:
         return Checked()
