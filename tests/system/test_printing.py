@@ -107,6 +107,9 @@ def test_a4_300_dpi_print_within_5_s(http, live_server, capsys, base):
         ({"x": "200000"}, "x"),
         ({"title": "x" * 500}, "title"),
         ({"title": "a\x00b"}, "title"),
+        ({"opacity": "parcels:500"}, "opacity"),
+        ({"opacity": "roads:50"}, "opacity"),  # not among the printed layers
+        ({"opacity": "<script>alert(1)</script>:5"}, "opacity"),
     ],
 )
 def test_bad_print_requests_are_400_with_a_message(http, live_server, params, parameter):
