@@ -75,15 +75,19 @@ def test_print_is_at_the_exact_scale(http, live_server, paper, orientation):
     assert len(widths) >= 2, "the legend images are on the sheet"
 
 
-@pytest.mark.parametrize("base", ["orthophoto", "cadastral"])
-def test_a4_300_dpi_print_within_5_s(http, live_server, capsys, base):
+@pytest.mark.parametrize(
+    "base,opacity",
+    [("orthophoto", ""), ("cadastral", ""), ("orthophoto", "land_use:50,buildings:70")],
+)
+def test_a4_300_dpi_print_within_5_s(http, live_server, capsys, base, opacity):
+    """Also with two faded layers: base, three passes and the blending in Pillow."""
     layers = "land_use,parcels,buildings,districts,parcel_numbers"
     started = time.perf_counter()
-    answer = _print(http, live_server, dpi="300", base=base, layers=layers)
+    answer = _print(http, live_server, dpi="300", base=base, layers=layers, opacity=opacity)
     elapsed = time.perf_counter() - started
     with capsys.disabled():
-        print(f"\nA4 portrait 300 dpi, base {base}, 5 layers: {elapsed:.2f} s, "
-              f"{len(answer.content) / 1e6:.1f} MB")  # fmt: skip
+        print(f"\nA4 portrait 300 dpi, base {base}, 5 layers, opacity {opacity or '-'}: "
+              f"{elapsed:.2f} s, {len(answer.content) / 1e6:.1f} MB")  # fmt: skip
     assert answer.status_code == 200, answer.text[:300]
     assert elapsed <= 5.0
 
