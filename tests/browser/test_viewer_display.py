@@ -71,6 +71,31 @@ def test_legends_stay_visible_in_high_contrast(
         page.context.close()
 
 
+def test_the_status_bar_and_suggestions_are_readable_in_high_contrast(
+    chromium: Browser, live_server: str
+) -> None:
+    viewer = open_page(chromium)
+    page = viewer.page
+    try:
+        page.goto(f"{live_server}/wyglad?kontrast=1")
+        page.goto(f"{live_server}/#x=509000&y=413500&scale=5000")
+        wait_rendered(page)
+        for selector in ("#scale-picker", "#crs-select"):
+            light, dark = _luminance_shares(page.locator(selector).screenshot())
+            # white text on black: mostly dark, the letters light (was white on white)
+            assert dark > 0.5 and light > 0.03, (selector, light, dark)
+        page.fill("#search-input", "Łask")
+        listbox = page.locator("#search-listbox")
+        expect(listbox.locator("[role=option]").first).to_be_visible()
+        light, dark = _luminance_shares(listbox.screenshot())
+        assert dark > 0.5 and light > 0.03, ("suggestions", light, dark)
+        assert axe_violations(page) == []
+        screenshot(page, "suggestions-high-contrast")
+        assert viewer.problems.all() == []
+    finally:
+        page.context.close()
+
+
 def test_kiosk_display_settings_last_one_visitor_only(chromium: Browser, live_server: str) -> None:
     viewer = open_page(chromium, width=1920, height=1080)
     page = viewer.page
