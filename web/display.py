@@ -5,6 +5,11 @@ with low vision ask for contrast). They are links that set a cookie and return t
 page, and the page's ``<body>`` carries the classes, so they work without JavaScript and
 on every page rendered from ``viewer/base.html``. The way back is the Referer, and only
 when it is this site: anything else goes to the start page (no open redirect).
+
+The office's kiosk (``/kiosk``) is used by one visitor after another, so its settings are
+its own: ``/kiosk/wyglad`` keeps them in a session cookie scoped to ``/kiosk`` (no expiry
+date), the kiosk page reads only that one, and the kiosk's inactivity reset clears it
+(``kontrast=0&tekst=0``) so the next visitor finds the default display.
 """
 
 from __future__ import annotations
@@ -17,39 +22,63 @@ from flask.typing import ResponseReturnValue
 display_blueprint = Blueprint("display", __name__)
 SETTINGS = {"kontrast": "high-contrast", "tekst": "large-text"}  # parameter -> body class
 COOKIE = "wyglad"
+KIOSK_COOKIE = "wyglad_kiosk"
+KIOSK_PATH = "/kiosk"
 MAX_AGE_S = 365 * 24 * 3600
 
 
 @display_blueprint.get("/wyglad")
 def change() -> ResponseReturnValue:
     """Turn one setting on or off (``?kontrast=1`` / ``?tekst=0``) and go back."""
-    chosen = set(current_classes())
+    response = redirect(_way_back("/"), 303)
+    response.set_cookie(COOKIE, " ".join(_chosen(kiosk=False)), max_age=MAX_AGE_S,
+                        httponly=True, samesite="Lax", secure=request.is_secure)  # fmt: skip
+    return response
+
+
+@display_blueprint.get(f"{KIOSK_PATH}/wyglad")
+def kiosk_change() -> ResponseReturnValue:
+    """The same for the kiosk, for this visitor only: a session cookie under ``/kiosk``,
+    deleted when no setting is left on; the way back is always the kiosk."""
+    back = _way_back(KIOSK_PATH)
+    response = redirect(back if urlsplit(back).path == KIOSK_PATH else KIOSK_PATH, 303)
+    chosen = _chosen(kiosk=True)
+    if chosen:
+        response.set_cookie(KIOSK_COOKIE, " ".join(chosen), path=KIOSK_PATH, httponly=True,
+                            samesite="Lax", secure=request.is_secure)  # fmt: skip
+    else:
+        response.delete_cookie(KIOSK_COOKIE, path=KIOSK_PATH, httponly=True, samesite="Lax")
+    return response
+
+
+def _chosen(*, kiosk: bool) -> list[str]:
+    """The classes after this request's ``kontrast``/``tekst`` changes."""
+    chosen = set(current_classes(kiosk=kiosk))
     for name, css_class in SETTINGS.items():
         value = request.args.get(name)
         if value == "1":
             chosen.add(css_class)
         elif value == "0":
             chosen.discard(css_class)
-    response = redirect(_way_back(), 303)
-    response.set_cookie(COOKIE, " ".join(sorted(chosen)), max_age=MAX_AGE_S, httponly=True,
-                        samesite="Lax", secure=request.is_secure)  # fmt: skip
-    return response
+    return sorted(chosen)
 
 
-def _way_back() -> str:
+def _way_back(default: str) -> str:
     """The page the visitor came from, if it is on this site (the Referer's path); the
     pages do not carry their own address in the link, so a 404 echoes nothing."""
     referer = urlsplit(request.headers.get("Referer", ""))
     if referer.netloc != request.host or not referer.path.startswith("/"):
-        return "/"
-    path = referer.path if not referer.path.startswith("//") else "/"
+        return default
+    path = referer.path if not referer.path.startswith("//") else default
     return path + (f"?{referer.query}" if referer.query else "")
 
 
-def current_classes() -> list[str]:
-    """The display classes the visitor chose (only known ones, whatever the cookie says)."""
+def current_classes(*, kiosk: bool = False) -> list[str]:
+    """The display classes the visitor chose (only known ones, whatever the cookie says);
+    on the kiosk only the kiosk's own session cookie counts."""
     known = set(SETTINGS.values())
-    return [name for name in request.cookies.get(COOKIE, "").split() if name in known]
+    raw = request.cookies.get(KIOSK_COOKIE if kiosk else COOKIE, "")
+    return [name for name in raw.split() if name in known]
 
 
 def install(app: Flask) -> None:

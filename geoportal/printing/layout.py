@@ -51,9 +51,10 @@ class PrintRequest:
     paper: str
     orientation: str
     dpi: int
-    layers: tuple[str, ...] = ()
+    layers: tuple[str, ...] = ()  # drawing order: the first at the bottom (WMS LAYERS)
     base_map: str = ""
     title: str = ""
+    opacity: tuple[tuple[str, int], ...] = ()  # (layer, percent) of layers not fully opaque
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 Every parameter is checked against an allow-list or a range before anything is
 rendered: the scale against :data:`~geoportal.printing.layout.SCALES`, the layers and
 base map against the names the caller allows, the centre against the county's extent.
+``layers`` is the drawing order, bottom first (as the viewer's layer tree stacks them);
+``opacity`` gives a percentage for a printed layer that is not fully opaque
+(``land_use:50,buildings:80``).
 
 >>> read_print_request({"x": "509000", "y": "413500", "scale": "1000"},
 ...                    layers=["parcels"], base_maps=["none"],
@@ -32,6 +35,7 @@ from geoportal.text import Text
 _NUMBER = re.compile(r"^[+-]?\d{1,9}(\.\d{1,6})?$")
 _INTEGER = re.compile(r"^\d{1,7}$")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_PERCENT = re.compile(r"[0-9]{1,3}")
 MAX_LAYERS = 20
 
 
@@ -78,15 +82,17 @@ def read_print_request(
             ),
             "dpi",
         )
+    printed = _layers(params.get("layers", ""), layers)
     return PrintRequest(
         centre=centre,
         scale=scale,
         paper=paper,
         orientation=orientation,
         dpi=dpi,
-        layers=_layers(params.get("layers", ""), layers),
+        layers=printed,
         base_map=_base_map(params.get("base", base_maps[0] if base_maps else ""), base_maps),
         title=_title(params.get("title", "")),
+        opacity=_opacity(params.get("opacity", ""), printed),
     )
 
 
@@ -123,6 +129,32 @@ def _layers(value: str, allowed: Sequence[str]) -> tuple[str, ...]:
         shown = _shown(unknown[0])
         raise PrintError(Text(pl=f"Nie ma warstwy {shown}", en=f"no layer {shown}"), "layers")
     return tuple(dict.fromkeys(names))
+
+
+def _opacity(value: str, printed: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    """``layer:percent`` pairs for printed layers; 100 % is left out (the default)."""
+    found: dict[str, int] = {}
+    for item in (part for part in value.split(",") if part):
+        name, _, percent = item.partition(":")
+        if name not in printed:
+            shown = _shown(name)
+            raise PrintError(
+                Text(
+                    pl=f"Przezroczystość dla warstwy spoza wydruku: {shown}",
+                    en=f"opacity for a layer that is not printed: {shown}",
+                ),
+                "opacity",
+            )
+        if not _PERCENT.fullmatch(percent) or int(percent) > 100 or name in found:
+            raise PrintError(
+                Text(
+                    pl="Przezroczystość: warstwa:procent (0–100), np. land_use:50",
+                    en="opacity: layer:percent (0–100), e.g. land_use:50",
+                ),
+                "opacity",
+            )
+        found[name] = int(percent)
+    return tuple((name, percent) for name, percent in found.items() if percent < 100)
 
 
 def _base_map(value: str, allowed: Sequence[str]) -> str:

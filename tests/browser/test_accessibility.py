@@ -1,8 +1,10 @@
-"""WCAG 2.1 AA across the site, not only the viewer: every public page, the staff
-sign-in page and the staff console signed in (the queue, a case with its history), in each
-display setting, pass axe-core; at 200 % text (1.4.4) and at a 320 px wide window
-(1.4.10, reflow) nothing is cut off, nothing needs sideways scrolling, and the pages still
-pass axe-core (a table wider than the window scrolls in a focusable, named region)."""
+"""WCAG 2.1 AA across the site, not only the viewer: every public page (the office's
+kiosk too), the staff sign-in page and the staff console signed in (the queue, a case with
+its history), in each display setting, pass axe-core; at 200 % text (1.4.4) and at a 320 px
+wide window (1.4.10, reflow) nothing is cut off, nothing needs sideways scrolling, and the
+pages still pass axe-core (a table wider than the window scrolls in a focusable, named
+region). The kiosk is also checked with a parcel card open and with its layer tree opened
+on a phone-sized screen."""
 
 from __future__ import annotations
 
@@ -49,6 +51,8 @@ def site_pages(chromium: Browser, live_server: str, known_parcel: Any) -> list[s
     return [
         "/",
         "/?lang=en",
+        "/kiosk",
+        "/kiosk?lang=en",
         f"/dzialka/{known_parcel.parcel_id}",
         "/dzialka?q=%C5%81ask%201",
         "/services",
@@ -105,11 +109,13 @@ def _visit(
 
 
 def _context(browser: Browser, live_server: str, mode: str, **options: Any) -> BrowserContext:
-    """A new browser whose display settings were chosen with the site's own links."""
+    """A new browser whose display settings were chosen with the site's own links (the
+    kiosk keeps its own, web/display.py)."""
     context = browser.new_context(locale="pl-PL", **options)
     page = context.new_page()
     for choice in DISPLAY_MODES[mode][1]:
         page.goto(f"{live_server}/wyglad?{choice}")
+        page.goto(f"{live_server}/kiosk/wyglad?{choice}")
     page.close()
     return context
 
@@ -146,6 +152,39 @@ def test_every_page_passes_axe_in_each_display_mode(
     assert page.url.startswith(f"{live_server}/panel/sprawy/")  # still signed in at the end
     screenshot(page, f"a11y-{mode}-last-page")
     assert not failures, _listed(failures)
+
+
+@pytest.mark.parametrize("mode", list(DISPLAY_MODES))
+def test_kiosk_with_a_card_and_with_the_layer_tree_passes_axe(
+    chromium: Browser, live_server: str, known_parcel: Any, mode: str, contexts: list
+) -> None:
+    context = _context(chromium, live_server, mode, viewport={"width": 1920, "height": 1080})
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{live_server}/kiosk")
+    _settle(page)
+    page.fill("#search-input", known_parcel.parcel_id)
+    page.keyboard.press("Enter")
+    card = page.locator('#info-content article.feature[data-layer="parcels"]').first
+    expect(card).to_have_attribute("data-feature-id", known_parcel.parcel_id, timeout=20_000)
+    assert axe_violations(page) == [], "card open"
+    screenshot(page, f"a11y-kiosk-card-{mode}")
+
+    phone = _context(chromium, live_server, mode, viewport={"width": 390, "height": 780})
+    contexts.append(phone)
+    page = phone.new_page()
+    page.goto(f"{live_server}/kiosk#layers=parcels,buildings,land_use")
+    _settle(page)
+    toggle = page.locator("#panel-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")  # the phone sheet starts closed
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    tree = page.locator("#layer-list")
+    tree.scroll_into_view_if_needed()
+    expect(tree).to_be_visible()
+    expect(page.locator("#layer-list img.legend:visible").first).to_be_visible()
+    assert axe_violations(page) == [], "layer tree open"
+    screenshot(page, f"a11y-kiosk-tree-{mode}")
 
 
 # 1280 × 800 at 200 % zoom is 640 × 400 CSS pixels; 320 px is WCAG's reflow width.

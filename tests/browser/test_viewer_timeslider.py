@@ -53,6 +53,18 @@ def _first_day(database: Any) -> str:
     return str(row[0].astimezone(WARSAW).date().isoformat())
 
 
+def _a_day_with_half_the_parcels_near(database: Any, known_parcel: Any) -> dt.date:
+    """The day after the median start of the parcel versions within 500 m of the parcel."""
+    with database.connect("owner") as conn:
+        row = conn.execute(
+            "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY version_start) FROM data.parcel"
+            " WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint(%s, %s), 2180), 500)",
+            (known_parcel.x, known_parcel.y),
+        ).fetchone()
+    assert row is not None and row[0] is not None
+    return row[0].astimezone(WARSAW).date() + dt.timedelta(days=1)
+
+
 def _asked_dates(urls: list[str]) -> list[str]:
     return [
         parse_qs(urlsplit(url).query)["date"][0]
@@ -135,3 +147,89 @@ def test_the_slider_on_a_phone_in_english(
         assert viewer.problems.all() == []
     finally:
         page.context.close()
+
+
+def test_the_chosen_day_is_in_the_permalink_and_a_link_restores_it(
+    chromium: Any, viewer_page: ViewerPage, live_server: str, known_parcel: Any, database: Any
+) -> None:
+    page = viewer_page.page
+    first = dt.date.fromisoformat(_first_day(database))
+    later = _a_day_with_half_the_parcels_near(database, known_parcel).isoformat()
+    _open_on_the_slider(page, live_server, known_parcel)
+    expect(page.locator("#map")).to_have_attribute("data-history-date", ISO_DAY, timeout=20_000)
+    _wait_rendered(page)
+    today_drawn = page.evaluate(ORANGE)
+    slider = page.locator("#history-slider")
+    slider.fill(str((dt.date.fromisoformat(later) - first).days))
+    expect(page.locator("#map")).to_have_attribute("data-history-date", later, timeout=20_000)
+    _wait_rendered(page)
+    assert parse_qs(page.evaluate("location.hash").lstrip("#"))["date"] == [later]
+    drawn = page.evaluate(ORANGE)
+    assert 0 < drawn < today_drawn * 0.98, (drawn, today_drawn)  # that day, not today
+    link = page.evaluate("location.href")
+
+    # the link in another browser: the slider on that day, the parcels of that day drawn
+    other = open_page(chromium)
+    try:
+        asked: list[str] = []
+        other.page.on("request", lambda request: asked.append(request.url))
+        other.page.goto(link)
+        expect(other.page.locator("#history-toggle")).to_be_checked(timeout=20_000)
+        expect(other.page.locator("#map")).to_have_attribute(
+            "data-history-date", later, timeout=20_000
+        )
+        _wait_rendered(other.page)
+        assert set(_asked_dates(asked)) == {later}  # never today's first
+        restored = other.page.locator("#history-slider")
+        assert restored.input_value() == slider.input_value()
+        assert restored.get_attribute("aria-valuetext") == slider.get_attribute("aria-valuetext")
+        again = other.page.evaluate(ORANGE)
+        assert drawn > 0 and abs(again - drawn) <= drawn * 0.02, (again, drawn)
+        assert axe_violations(other.page) == []
+        screenshot(other.page, "timeslider-from-link")
+        assert other.problems.all() == []
+    finally:
+        other.page.context.close()
+
+    page.locator("#history-toggle").uncheck()  # off: the day leaves the link
+    expect(page.locator("#history-controls")).to_be_hidden()
+    assert "date" not in parse_qs(page.evaluate("location.hash").lstrip("#"))
+    assert viewer_page.problems.all() == []
+
+
+@pytest.mark.parametrize(
+    "date,said",
+    [
+        ("2024-02-30", "(date)"),  # not a day of the calendar
+        ("31.12.2020", "(date)"),
+        ("%3Cscript%3E", "(date)"),
+        ("1900-01-01", "Dzień 1900-01-01 z odnośnika jest poza zakresem danych archiwalnych"),
+        ("2999-01-01", "Dzień 2999-01-01 z odnośnika jest poza zakresem danych archiwalnych"),
+    ],
+)
+def test_a_bad_date_in_a_link_is_named_and_the_current_view_shown(
+    viewer_page: ViewerPage, live_server: str, known_parcel: Any, date: str, said: str
+) -> None:
+    page = viewer_page.page
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(
+        f"{live_server}/#x={known_parcel.x:.1f}&y={known_parcel.y:.1f}&scale=5000"
+        f"&layers=parcels&date={date}"
+    )
+    _wait_rendered(page)
+    message = page.locator("#url-message")
+    expect(message).to_contain_text(said, timeout=20_000)
+    expect(page.locator("#history-toggle")).not_to_be_checked()
+    expect(page.locator("#history-controls")).to_be_hidden()
+    state = parse_qs(page.evaluate("location.hash").lstrip("#"))
+    assert "date" not in state
+    assert (float(state["x"][0]), float(state["y"][0])) == (
+        round(known_parcel.x, 1),
+        round(known_parcel.y, 1),
+    )  # the view the link gave
+    assert _asked_dates(asked) == []
+    assert page.evaluate(ORANGE) == 0
+    assert axe_violations(page) == []
+    screenshot(page, f"timeslider-bad-date-{date[:10].replace('%', '')}")
+    assert viewer_page.problems.all() == []

@@ -289,6 +289,8 @@ CASES = {
     "print absurd scale": Case("/drukuj", {"x": "509000", "y": "413500", "scale": "7"}, 400),
     "print huge dpi": Case("/drukuj", {"x": "509000", "y": "413500", "scale": "1000",
                                        "dpi": "100000"}, 400),
+    "print opacity out of range": Case("/drukuj", {"x": "509000", "y": "413500", "scale": "1000",
+                                       "layers": "parcels", "opacity": "parcels:500"}, 400),
     "search overlong": Case("/api/search", {"q": "x" * 300}, 400),
     "as-of future date": Case("/api/historia/dzialki", {"date": "2999-01-01",
                               "bbox": "505000,410000,506000,411000"}, 400, "date_future"),

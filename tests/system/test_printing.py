@@ -74,12 +74,16 @@ def test_print_is_at_the_exact_scale(http, live_server, paper, orientation):
     assert len(widths) >= 2, "the legend images are on the sheet"
 
 
-@pytest.mark.parametrize("base", ["orthophoto", "cadastral"])
-def test_an_a4_print_at_300_dpi_carries_a_map_of_300_dpi(http, live_server, base):
-    """The 300 dpi sheet with five layers over a base map: the map image has the pixels
-    300 dpi asks for over the frame (its time is measured by ``benchmarks/printing.py``)."""
+@pytest.mark.parametrize(
+    "base,opacity",
+    [("orthophoto", ""), ("cadastral", ""), ("orthophoto", "land_use:50,buildings:70")],
+)
+def test_an_a4_print_at_300_dpi_carries_a_map_of_300_dpi(http, live_server, base, opacity):
+    """The 300 dpi sheet with five layers over a base map, also with two faded layers (base,
+    three passes and the blending): the map image has the pixels 300 dpi asks for over the
+    frame (its time is measured by ``benchmarks/printing.py``)."""
     layers = "land_use,parcels,buildings,districts,parcel_numbers"
-    answer = _print(http, live_server, dpi="300", base=base, layers=layers)
+    answer = _print(http, live_server, dpi="300", base=base, layers=layers, opacity=opacity)
     assert answer.status_code == 200, answer.text[:300]
     plan = plan_print(PrintRequest(CENTRE, 1000, "A4", "portrait", 300))
     page = PdfReader(io.BytesIO(answer.content)).pages[0]
@@ -107,6 +111,9 @@ def test_an_a4_print_at_300_dpi_carries_a_map_of_300_dpi(http, live_server, base
         ({"x": "200000"}, "x"),
         ({"title": "x" * 500}, "title"),
         ({"title": "a\x00b"}, "title"),
+        ({"opacity": "parcels:500"}, "opacity"),
+        ({"opacity": "roads:50"}, "opacity"),  # not among the printed layers
+        ({"opacity": "<script>alert(1)</script>:5"}, "opacity"),
     ],
 )
 def test_bad_print_requests_are_400_with_a_message(http, live_server, params, parameter):

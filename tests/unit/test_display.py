@@ -44,3 +44,34 @@ def test_an_unknown_class_in_the_cookie_never_reaches_the_page(client):
     client.set_cookie("wyglad", '"><script>alert(1)</script> high-contrast')
     html = client.get("/services").get_data(as_text=True)
     assert "<script>alert" not in html and "high-contrast" in html
+
+
+def test_the_kiosk_keeps_its_settings_for_one_visitor(client):
+    client.set_cookie("wyglad", "high-contrast")  # the site's own, lasting choice
+    assert "high-contrast" not in _body_class(client.get("/kiosk").get_data(as_text=True))
+    back = {"Referer": "http://localhost/kiosk?lang=en"}
+    answer = client.get("/kiosk/wyglad?tekst=1", headers=back)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/kiosk?lang=en"
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith("wyglad_kiosk=large-text;") and "Path=/kiosk" in cookie
+    assert "Expires" not in cookie and "Max-Age" not in cookie  # a session cookie
+    client.get("/kiosk/wyglad?kontrast=1", headers=back)
+    html = client.get("/kiosk?lang=en").get_data(as_text=True)
+    assert _body_class(html) >= {"kiosk", "high-contrast", "large-text"}
+    assert 'href="/kiosk/wyglad?kontrast=0"' in html  # the kiosk's links stay the kiosk's
+    site = _body_class(client.get("/services").get_data(as_text=True))
+    assert "high-contrast" in site and "large-text" not in site  # nothing leaks either way
+    reset = client.get("/kiosk/wyglad?kontrast=0&tekst=0", headers=back)
+    assert "wyglad_kiosk=;" in reset.headers["Set-Cookie"]  # deleted
+    assert "high-contrast" not in _body_class(client.get("/kiosk").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("referer", ["http://localhost/services", "https://evil.example/kiosk", ""])
+def test_the_kiosk_way_back_is_always_the_kiosk(client, referer):
+    answer = client.get("/kiosk/wyglad?kontrast=1", headers={"Referer": referer})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/kiosk"
+
+
+def _body_class(html: str) -> set[str]:
+    start = html.index('<body class="') + len('<body class="')
+    return set(html[start : html.index('"', start)].split())

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import doctest
+import io
 
 import pytest
+from PIL import Image
 
 import geoportal.printing.layout as layout_module
 import geoportal.printing.params as params_module
+import geoportal.printing.passes as passes_module
 from geoportal.printing.layout import (
     MAX_PIXELS_DEFAULT,
     POINTS_PER_MM,
@@ -20,6 +23,7 @@ from geoportal.printing.layout import (
     scale_bar_metres,
 )
 from geoportal.printing.params import read_print_request
+from geoportal.printing.passes import compose
 
 EXTENT = (494_000.0, 396_000.0, 524_000.0, 431_000.0)
 GOOD = {"x": "509000", "y": "413500", "scale": "1000", "layers": "parcels"}
@@ -31,7 +35,7 @@ def _read(**changes: str) -> PrintRequest:
 
 
 def test_doctests() -> None:
-    for module in (layout_module, params_module):
+    for module in (layout_module, params_module, passes_module):
         assert doctest.testmod(module).failed == 0
 
 
@@ -101,6 +105,14 @@ def test_a_good_request() -> None:
         ({"y": "500000"}, "x"),
         ({"title": "t" * 81}, "title"),
         ({"title": "line\nbreak"}, "title"),
+        ({"opacity": "parcels:101"}, "opacity"),
+        ({"opacity": "parcels:-5"}, "opacity"),
+        ({"opacity": "parcels:5.5"}, "opacity"),
+        ({"opacity": "parcels"}, "opacity"),
+        ({"opacity": "parcels:50\n"}, "opacity"),
+        ({"opacity": "parcels:50,parcels:60"}, "opacity"),
+        ({"opacity": "buildings:50"}, "opacity"),  # a layer the print does not draw
+        ({"opacity": "<script>:50"}, "opacity"),
     ],
 )
 def test_bad_requests_name_the_parameter(changes: dict[str, str], parameter: str) -> None:
@@ -109,6 +121,30 @@ def test_bad_requests_name_the_parameter(changes: dict[str, str], parameter: str
     assert caught.value.parameter == parameter
     assert caught.value.text.pl and caught.value.text.en
     assert "<" not in caught.value.text.en
+
+
+def test_layer_order_and_opacity_are_read_as_given() -> None:
+    request = _read(layers="buildings,parcels", opacity="parcels:40,buildings:100")
+    assert request.layers == ("buildings", "parcels")  # drawing order, bottom first
+    assert request.opacity == (("parcels", 40),)  # 100 % is the default, left out
+
+
+def test_faded_layers_are_laid_over_at_their_opacity() -> None:
+    size = (4, 2)
+    red = _png(size, (255, 0, 0, 255))
+    half_transparent_blue = _png(size, (0, 0, 255, 128))
+    out = compose(size, None, [(red, 1.0), (half_transparent_blue, 0.5)], jpeg=False)
+    pixel = Image.open(io.BytesIO(out)).getpixel((0, 0))
+    # blue at 128/255 × 0.5 ≈ 0.25 over red
+    assert pixel == (191, 0, 64)
+    with pytest.raises(ValueError):
+        compose((5, 5), None, [(red, 1.0)], jpeg=False)
+
+
+def _png(size: tuple[int, int], colour: tuple[int, int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def test_unknown_names_are_not_echoed_when_they_are_not_identifiers() -> None:

@@ -141,6 +141,7 @@ def test_config_lists_every_catalog_layer_with_titles(
         "extent_collection": "/ogc/collections/parcels?f=json",
         "print": "/drukuj",
         "history": "/api/historia",
+        "kiosk_display_reset": "/kiosk/wyglad?kontrast=0&tekst=0",
     }
     assert config["info_layers"] == ["parcels", "buildings"]
 

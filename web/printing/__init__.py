@@ -4,7 +4,8 @@ The parameters are checked by :mod:`geoportal.printing.params`; the map image an
 legends come from our own WMS (``/ows``), called in-process through its WSGI
 application (no HTTP, no URL from the client): the same edge checks every name, so a
 print can show nothing the WMS would not. Errors map to 400 with a message in the
-page's language.
+page's language. The layers are drawn in the order asked (the viewer's tree, bottom
+first); a faded layer is drawn in a pass of its own (:mod:`geoportal.printing.passes`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from geoportal.printing.document import LegendEntry, PrintTexts, print_pdf
 from geoportal.printing.layout import PrintError, PrintPlan, format_scale, plan_print
 from geoportal.printing.params import read_print_request
+from geoportal.printing.passes import compose, draw_passes
 from services.mapserver.inprocess import call_ows
 from web.instance import current_instance
 from web.viewer.pageconfig import base_maps
@@ -51,7 +53,7 @@ def print_map() -> Any:
         message = "Wybierz co najmniej jedną warstwę" if language == "pl" else "choose a layer"
         return _refuse(message, "layers", 400)
     try:
-        image = _render_map(plan, names, photo=base["kind"] in PHOTOGRAPHIC)
+        image = _map_image(plan, base["wms_layers"], overlays, photo=base["kind"] in PHOTOGRAPHIC)
         legend = _legend(print_request.layers, overlays, instance.catalog, language)
     except RenderFailed:
         message = "Usługa WMS nie odpowiada" if language == "pl" else "the WMS does not answer"
@@ -94,17 +96,38 @@ def _ows(params: dict[str, str]) -> tuple[str, bytes]:
     return answer.content_type, answer.body
 
 
-def _render_map(plan: PrintPlan, names: list[str], photo: bool) -> bytes:
+def _map_image(
+    plan: PrintPlan, base_names: list[str], overlays: dict[str, str], photo: bool
+) -> bytes:
+    """One GetMap when every layer is opaque; else the base and one transparent pass per
+    run of layers at the same opacity, laid over each other here."""
+    wanted = plan.request
+    if not wanted.opacity:
+        return _render_map(plan, base_names + [overlays[i] for i in wanted.layers], photo)
+    base = _render_map(plan, base_names, photo) if base_names else None
+    passes = [
+        (_render_map(plan, [overlays[i] for i in one.layers], photo=False, transparent=True),
+         one.opacity)
+        for one in draw_passes(wanted.layers, dict(wanted.opacity))
+    ]  # fmt: skip
+    return compose(plan.pixels, base, passes, jpeg=photo)
+
+
+def _render_map(
+    plan: PrintPlan, names: list[str], photo: bool, *, transparent: bool = False
+) -> bytes:
     """GetMap at the plan's pixel size; MAP_RESOLUTION keeps MapServer's scale (and so
     each layer's scale range) the printed one rather than 72 dpi's."""
     minx, miny, maxx, maxy = plan.bbox
+    background = {"TRANSPARENT": "TRUE"} if transparent else {
+        "TRANSPARENT": "FALSE", "BGCOLOR": "0xFFFFFF"}  # fmt: skip
     _, body = _ows({
         "SERVICE": "WMS", "VERSION": "1.1.1", "REQUEST": "GetMap",
         "LAYERS": ",".join(names), "STYLES": "", "SRS": "EPSG:2180",
         "BBOX": f"{minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}",
         "WIDTH": str(plan.pixels[0]), "HEIGHT": str(plan.pixels[1]),
-        "FORMAT": "image/jpeg" if photo else "image/png", "TRANSPARENT": "FALSE",
-        "BGCOLOR": "0xFFFFFF", "MAP_RESOLUTION": f"{plan.effective_dpi:.0f}",
+        "FORMAT": "image/jpeg" if photo else "image/png", **background,
+        "MAP_RESOLUTION": f"{plan.effective_dpi:.0f}",
     })  # fmt: skip
     return body
 

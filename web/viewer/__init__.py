@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
+from web.display import current_classes
 from web.instance import current_instance
 from web.viewer.assets import BUILD_COMMAND, BUILD_DIR, load_bundle
 from web.viewer.pageconfig import client_config
@@ -53,6 +54,7 @@ def _render_viewer(*, kiosk: bool) -> ResponseReturnValue:
         bundle=bundle,
         build_command=BUILD_COMMAND,
         kiosk=kiosk,
+        **({"display_classes": " ".join(current_classes(kiosk=True))} if kiosk else {}),
         config=client_config(
             current_instance().catalog,
             current_instance().site,

@@ -183,6 +183,8 @@ def client_config(
             "extent_collection": f"{script_root}/ogc/collections/{extent_layer.id}?f=json",
             "print": f"{script_root}/drukuj",
             "history": f"{script_root}/api/historia",
+            # the kiosk's reset: back to the default display for the next visitor
+            "kiosk_display_reset": f"{script_root}/kiosk/wyglad?kontrast=0&tekst=0",
         },
         "layers": [_layer_config(layer, language, viewer) for layer in shown],
         "themes": layer_tree(shown, themes or [], language),

@@ -1,11 +1,15 @@
 // Kiosk mode (/kiosk): the office's touch screen. After `config.kiosk.idle_seconds`
 // without a touch, key, wheel or pointer movement the viewer starts over for the next
 // visitor: start view, no card, empty search, the catalog's layers as the page opened.
+// A display setting the visitor chose (high contrast, larger text: a session cookie of
+// /kiosk, see web/display.py) is dropped too: the page reloads through the kiosk's
+// display link with every setting off, which deletes the cookie.
 // The large touch targets and the missing ways off the map are the page's (template, CSS).
 
 import './kiosk.css';
 import {scaleToResolution} from './urlstate.js';
 
+const DISPLAY_CLASSES = ['high-contrast', 'large-text']; // web/display.py's SETTINGS
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'input'];
 
 /**
@@ -28,6 +32,10 @@ export function bindKiosk(doc, config, parts) {
   const idleMs = config.kiosk.idle_seconds * 1000;
   let timer = null;
   const reset = () => {
+    if (DISPLAY_CLASSES.some((name) => doc.body.classList.contains(name))) {
+      doc.defaultView.location.replace(config.urls.kiosk_display_reset);
+      return;
+    }
     closeDialogs(doc);
     parts.search.clear();
     parts.info.clear();

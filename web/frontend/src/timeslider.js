@@ -2,7 +2,8 @@
 // version the register keeps). A checkbox switches the layer on; the slider moves a day per
 // arrow key and a month per PageUp/PageDown between the oldest version and today. The
 // layer asks for what the map shows (bbox strategy) at 1:15 000 and closer: the server
-// answers at most 10 km a side.
+// answers at most 10 km a side. The chosen day goes into the permalink (`date=`), and a
+// link with a day opens the slider on it (`open`).
 
 import './timeslider.css';
 import GeoJSON from 'ol/format/GeoJSON.js';
@@ -24,7 +25,8 @@ const style = new Style({stroke: new Stroke({color: '#ff7a00', width: 2.5})});
  * @param {Document} doc Document.
  * @param {Object} config Page configuration (`urls.history`).
  * @param {import("ol/Map.js").default} map Map.
- * @return {{reset: function(): void}|null} Control, or null when the page has none.
+ * @return {Object|null} Control: `reset()`, `date()` (the day shown, null when off),
+ *     `open(day)`, `onChange(listener)`; null when the page has none.
  */
 export function bindTimeSlider(doc, config, map) {
   const toggle = doc.getElementById('history-toggle');
@@ -38,7 +40,10 @@ export function bindTimeSlider(doc, config, map) {
   const dateFormat = new Intl.DateTimeFormat(config.locale, {dateStyle: 'long', timeZone: 'UTC'});
   let first = null;
   let day = null;
+  let last = null;
   let timer = null;
+  const listeners = [];
+  const changed = () => listeners.forEach((listener) => listener());
   const source = new VectorSource({
     format: new GeoJSON({dataProjection: 'EPSG:4326', featureProjection: config.projection.code}),
     strategy: bboxStrategy,
@@ -95,6 +100,7 @@ export function bindTimeSlider(doc, config, map) {
     showDay();
     clearTimeout(timer);
     timer = setTimeout(() => source.refresh(), DEBOUNCE_MS);
+    changed();
   };
   const zoomHint = () => {
     const resolution = map.getView().getResolution();
@@ -106,30 +112,50 @@ export function bindTimeSlider(doc, config, map) {
     }
   };
 
-  async function start() {
+  /**
+   * Show the slider and the parcels of `wanted` (default: the last day).
+   * @param {?string} wanted A day `YYYY-MM-DD`.
+   * @return {Promise<?Object>} null when shown; else why not: `{unavailable: true}` or
+   *     `{outside: {first, last}}` (then the slider stays off).
+   */
+  async function start(wanted = null) {
     if (first === null) {
       const range = await readRange(config);
       if (!range) {
         status.textContent = t(config, 'history_unavailable');
         toggle.checked = false;
-        return;
+        return {unavailable: true};
       }
       first = Date.parse(`${range.first}T00:00:00Z`);
+      last = range.last;
       const days = Math.round((Date.parse(`${range.last}T00:00:00Z`) - first) / DAY_MS);
       slider.max = String(days);
       slider.value = String(days);
       day = range.last;
       showDay();
     }
+    if (wanted !== null) {
+      if (wanted < isoOf(0) || wanted > last) {
+        toggle.checked = false;
+        return {outside: {first: isoOf(0), last}};
+      }
+      slider.value = String(Math.round((Date.parse(`${wanted}T00:00:00Z`) - first) / DAY_MS));
+      day = wanted;
+      showDay();
+    }
+    toggle.checked = true;
     controls.hidden = false;
     source.refresh();
     layer.setVisible(true);
     zoomHint();
+    changed();
+    return null;
   }
   const stop = () => {
     controls.hidden = true;
     layer.setVisible(false);
     status.textContent = '';
+    changed();
   };
 
   toggle.addEventListener('change', () => (toggle.checked ? start() : stop()));
@@ -144,6 +170,9 @@ export function bindTimeSlider(doc, config, map) {
   });
   map.getView().on('change:resolution', zoomHint);
   return {
+    date: () => (layer.getVisible() ? day : null),
+    open: (wanted) => start(wanted),
+    onChange: (listener) => listeners.push(listener),
     reset: () => {
       toggle.checked = false;
       if (first !== null) {

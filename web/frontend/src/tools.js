@@ -93,7 +93,8 @@ function openDialog(dialog, opener) {
  * @param {Document} doc Document.
  * @param {Object} config Page configuration.
  * @param {import("ol/Map.js").default} map Map.
- * @param {function(): Object} currentState Visible layers and base map.
+ * @param {function(): Object} currentState Visible layers (drawing order, bottom first),
+ *     `opacity` ([id, percent] of the faded ones) and base map.
  */
 export function bindPrint(doc, config, map, currentState) {
   const button = doc.getElementById('print-button');
@@ -124,6 +125,9 @@ export function bindPrint(doc, config, map, currentState) {
       orientation: form.elements.orientation.value, dpi: form.elements.dpi.value,
       layers: state.layers.join(','), base: state.base, lang: config.lang,
     });
+    if (state.opacity.length) {
+      params.set('opacity', state.opacity.map(([id, percent]) => `${id}:${percent}`).join(','));
+    }
     const title = form.elements.title.value.trim();
     if (title) {
       params.set('title', title);

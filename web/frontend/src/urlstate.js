@@ -2,7 +2,8 @@
 // x is the easting and y the northing in EPSG:2180 (OpenLayers order). Instead of z
 // (a zoom level of the view) a link may give `res` (metres per pixel) or `scale` (1:n).
 // `parcel=<id>` opens the viewer on that parcel and its card; `base=<id>` picks the base
-// map; `order=<id>,<id>` the layer tree's order, top first (only when not the catalog's).
+// map; `order=<id>,<id>` the layer tree's order, top first (only when not the catalog's);
+// `date=YYYY-MM-DD` the day of the time slider, present while the slider is on.
 // The query string is read too, so `/?x=…&y=…&scale=1000` works as well; the hash
 // wins. A malformed part is ignored and named in `problems` (the viewer says so).
 
@@ -19,12 +20,23 @@ const METRES_PER_PIXEL_AT_SCALE_1 = 0.00028; // OGC standardized rendering pixel
  * @property {number|null} scale Scale denominator, when the link gave one.
  * @property {string|null} crs Projection of the map (`EPSG:3857`); null: the data's.
  * @property {Array<string>|null} order Layer ids top first (the tree's order).
+ * @property {string|null} date Day of the time slider (`2024-05-31`), a real calendar day.
  * @property {Array<string>} problems Names of the parts that were malformed.
  */
 
 const PARCEL_ID = /^[0-9A-Za-z_./-]{3,60}$/;
 const NAME = /^[a-z0-9_-]{1,40}$/i;
 const CRS = /^EPSG:\d{4,6}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `text` is a day of the calendar: `2024-02-30` is not (Date would roll it over). */
+function isCalendarDay(text) {
+  if (!DAY.test(text)) {
+    return false;
+  }
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === text;
+}
 
 function finite(value) {
   if (value === null || value === '') {
@@ -99,6 +111,11 @@ export function readUrlState(location) {
     problems.push('crs');
     crs = null;
   }
+  let date = get('date') || null;
+  if (date !== null && !isCalendarDay(date)) {
+    problems.push('date');
+    date = null;
+  }
   return {
     center: x !== null && y !== null ? [x, y] : null,
     zoom,
@@ -109,6 +126,7 @@ export function readUrlState(location) {
     scale: get('res') === null && resolution !== null ? scale : null,
     crs,
     order,
+    date,
     problems,
   };
 }
@@ -118,7 +136,7 @@ export function readUrlState(location) {
  * @param {Window} win The window.
  * @param {{center: Array<number>, zoom: (number|undefined), scale: (number|undefined),
  *     crs: (string|undefined), layers: Array<string>, base: ?string, parcel: ?string,
- *     order: ?Array<string>}} state
+ *     order: ?Array<string>, date: ?string}} state
  *     State: the zoom level, or the scale when the view is between levels.
  * @return {string} The new hash.
  */
@@ -143,6 +161,9 @@ export function writeUrlState(win, state) {
   }
   if (state.order) {
     params.set('order', state.order.join(','));
+  }
+  if (state.date) {
+    params.set('date', state.date);
   }
   const hash = '#' + params.toString().replace(/%2C/g, ',').replace(/%2F/g, '/')
     .replace(/%3A/g, ':');

@@ -155,8 +155,6 @@ export async function createViewer(config, doc) {
   bindViewerTools(doc, config, map, {capabilities, state});
   bindButton(doc, 'home-button', goHome);
   const info = new InfoController(config, map, panel, highlight);
-  const visibleIds = () =>
-    layers.filter((layer) => layer.getVisible()).map((layer) => layer.get('layerId'));
   map.on('singleclick', (event) => map.get('tool') || info.queryAt(event.coordinate));
   mapElement.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && event.target === mapElement && !map.get('tool')) {
@@ -164,15 +162,38 @@ export async function createViewer(config, doc) {
     }
   });
   const search = bindSearch(config, doc, info);
-  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info, tree);
+  const timeSlider = bindTimeSlider(doc, config, map);
+  const writeState = bindUrlState(doc, config, map, layers, baseMaps, info, tree, timeSlider);
   if (state.parcel) {
     info.showParcel(state.parcel, !state.center);
   }
-  bindPrint(doc, config, map, () => ({layers: visibleIds(), base: baseMaps.get()}));
+  if (state.date) {
+    openHistoryDay(config, doc, timeSlider, state.date);
+  }
+  bindPrint(doc, config, map, () => ({...printedLayers(layers), base: baseMaps.get()}));
   bindShare(doc, config, writeState);
-  const timeSlider = bindTimeSlider(doc, config, map);
   bindKiosk(doc, config, {map, layers, baseMaps, info, search, more: [timeSlider?.reset, tree?.reset]});
   return map;
+}
+
+/**
+ * What a print draws: the visible layers as the tree stacks them (bottom first, as WMS
+ * draws LAYERS) and the opacity of those the person faded.
+ * @param {Array} layers Overlay layers.
+ * @return {{layers: Array<string>, opacity: Array<Array>}} Ids and [id, percent] pairs.
+ */
+function printedLayers(layers) {
+  const shown = layers
+    .map((layer, index) => ({layer, index}))
+    .filter(({layer}) => layer.getVisible())
+    .sort((a, b) => (a.layer.getZIndex() ?? 0) - (b.layer.getZIndex() ?? 0) || a.index - b.index)
+    .map(({layer}) => layer);
+  return {
+    layers: shown.map((layer) => layer.get('layerId')),
+    opacity: shown
+      .filter((layer) => layer.getOpacity() < 1)
+      .map((layer) => [layer.get('layerId'), Math.round(layer.getOpacity() * 100)]),
+  };
 }
 
 function applyLayerState(layers, visibleIds, problems) {
@@ -190,14 +211,34 @@ function applyLayerState(layers, visibleIds, problems) {
 
 /** Say which parts of the link were ignored; the map opens anyway. */
 function showUrlProblems(config, doc, problems) {
-  const output = doc.getElementById('url-message');
-  if (!output || problems.length === 0) {
+  if (problems.length === 0) {
     return;
   }
   const parts = [...new Set(problems)].join(', ');
-  output.textContent = t(config, 'permalink_malformed').replace('{parts}', parts);
+  showUrlMessage(doc, t(config, 'permalink_malformed').replace('{parts}', parts));
+}
+
+function showUrlMessage(doc, text) {
+  const output = doc.getElementById('url-message');
+  if (!output) {
+    return;
+  }
+  output.textContent = text;
   output.classList.add('shown');
   setTimeout(() => output.classList.remove('shown'), 12000);
+}
+
+/** A link's `date=`: the slider on that day, or (outside the data's days) a message. */
+async function openHistoryDay(config, doc, timeSlider, day) {
+  if (!timeSlider) {
+    return;
+  }
+  const refused = await timeSlider.open(day);
+  if (refused?.outside) {
+    const {first, last} = refused.outside;
+    showUrlMessage(doc, t(config, 'history_date_outside')
+      .replace('{date}', day).replace('{first}', first).replace('{last}', last));
+  }
 }
 
 /** The county's data extent from the OGC API collection, in the map projection. */
@@ -278,7 +319,7 @@ function bindSearch(config, doc, info) {
   });
 }
 
-function bindUrlState(doc, config, map, layers, baseMaps, info, tree) {
+function bindUrlState(doc, config, map, layers, baseMaps, info, tree, timeSlider) {
   const win = doc.defaultView;
   const langLinks = doc.querySelectorAll('a[data-keep-hash]');
   const update = () => {
@@ -292,6 +333,7 @@ function bindUrlState(doc, config, map, layers, baseMaps, info, tree) {
       base: baseMaps.get(),
       parcel: info.selectedParcel,
       order: tree?.changedOrder(),
+      date: timeSlider?.date(),
     });
     for (const link of langLinks) {
       link.hash = hash;
@@ -303,6 +345,7 @@ function bindUrlState(doc, config, map, layers, baseMaps, info, tree) {
   }
   baseMaps.onChange(update);
   tree?.onChange(update);
+  timeSlider?.onChange(update);
   info.onSelect = update;
   return update;
 }
