@@ -29,6 +29,7 @@ from geoportal.database import DatabaseUnavailable
 from geoportal.documents.errors import DocumentError
 from web.eservices.texts import page_context
 from web.eservices.uploads import UploadRefused
+from web.language import N_
 
 LOG = logging.getLogger(__name__)
 STATUS: tuple[tuple[type[Exception], int], ...] = (
@@ -56,7 +57,7 @@ def status_of(error: Exception) -> int:
 
 def error_page(status: int, text: str | None = None) -> ResponseReturnValue:
     """The page of one status, in the page's language, without any detail of the cause
-    (``text``: a key of ``strings.yaml`` when the status alone would not say what to fix)."""
+    (``text``: a msgid of the catalogue when the status alone would not say what to fix)."""
     shown = status if status in SHOWN else 400
     page = render_template("eservices/error.html", status=shown, text=text, **page_context())
     return page, status
@@ -77,9 +78,9 @@ def _domain_error(error: Exception) -> ResponseReturnValue:
     status = status_of(error)
     LOG.info("refused with %s: %s", status, error)
     if isinstance(error, UploadRefused) and not error.too_large:
-        return error_page(status, "error_upload_type")
+        return error_page(status, N_("error_upload_type"))
     if isinstance(error, DocumentError):
-        return error_page(status, "error_document_data")
+        return error_page(status, N_("error_document_data"))
     return error_page(status)
 
 

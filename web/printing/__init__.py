@@ -18,8 +18,8 @@ from geoportal.printing.layout import PrintError, PrintPlan, format_scale, plan_
 from geoportal.printing.params import read_print_request
 from services.mapserver.inprocess import call_ows
 from web.instance import current_instance
+from web.language import page_language
 from web.viewer.pageconfig import base_maps
-from web.viewer.texts import page_language
 
 printing_blueprint = Blueprint("printing", __name__)
 MAX_PIXELS = 4096  # the WMS's MAXSIZE

@@ -24,7 +24,8 @@ from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
 from geoportal.themes import OTHER, OTHER_TITLE, Theme
-from web.viewer.texts import LOCALES, strings
+from web.language import LOCALES, gettext, texts
+from web.viewer.clienttexts import CLIENT_TEXTS
 from web.viewer.toolsconfig import tools_config
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
@@ -158,7 +159,7 @@ def client_config(
     return {
         "lang": language,
         "locale": LOCALES[language],
-        "strings": strings(language, site),
+        "strings": texts(CLIENT_TEXTS),
         "projection": {
             "code": f"EPSG:{STORAGE_EPSG}",
             "proj4": proj4(STORAGE_EPSG),
@@ -170,7 +171,7 @@ def client_config(
         "base_maps": base_maps(rasters or [], language, publications, themes),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
-        "tools": tools_config(site, strings(language, site)),
+        "tools": tools_config(site, gettext),
         "print": {
             "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
             "papers": list(PAPERS),

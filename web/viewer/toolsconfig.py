@@ -8,6 +8,7 @@ from MapProxy's GLOBAL_WEBMERCATOR grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from geoportal.crs import (
@@ -24,11 +25,12 @@ from geoportal.site import Site
 ZONE_OF_EPSG = {code: zone for zone, code in PL2000_EPSG.items()}
 
 
-def tools_config(site: Site, texts: dict[str, str]) -> dict[str, Any]:
-    """The ``tools`` part of the viewer page's configuration."""
+def tools_config(site: Site, gettext: Callable[..., str]) -> dict[str, Any]:
+    """The ``tools`` part of the viewer page's configuration (``gettext``: the page's
+    texts, :func:`web.language.gettext`)."""
     zone_epsg = site.crs.local_zone
     puwg, mercator = f"EPSG:{STORAGE_EPSG}", f"EPSG:{WEB_MERCATOR_EPSG}"
-    zone_label = texts["crs_pl2000"].replace("{zone}", str(ZONE_OF_EPSG[zone_epsg]))
+    zone_label = gettext("crs_pl2000", zone=ZONE_OF_EPSG[zone_epsg])
     return {
         "coordinate_systems": [
             {"code": puwg, "label": f"PUWG 1992 ({puwg})"},
