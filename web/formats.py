@@ -32,8 +32,10 @@ def number(value: object, digits: int) -> str:
 
 
 def money(grosze: int) -> str:
-    """An amount in grosze as złoty: ``1 234,50 zł`` in Polish, ``PLN 1,234.50`` in English."""
-    return numbers.format_currency(Decimal(grosze) / 100, "PLN", locale=get_locale())
+    """An amount in grosze as złoty: ``1 234,50 zł`` in Polish, ``1,234.50 PLN`` in English."""
+    # Amount first in both languages (CLDR's English "PLN1,234.50" glues code and digits).
+    amount = Decimal(grosze) / 100
+    return numbers.format_currency(amount, "PLN", "#,##0.00\u00a0¤", locale=get_locale())
 
 
 def day(value: dt.date | str | None) -> str:

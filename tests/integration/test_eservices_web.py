@@ -23,6 +23,7 @@ from tests.integration.eservices_support import (
     open_form,
     review,
 )
+from tests.texts import strings
 from web.app import create_flask_app
 
 ANON = "egib_register_extract_anonymous"
@@ -81,6 +82,35 @@ def _png() -> bytes:
 
 def _token_of(response) -> str:
     return response.headers["Location"].split("/sprawy/")[1].split("/")[0]
+
+
+MONTHS = {
+    "pl": ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+}
+
+
+@pytest.mark.parametrize(("lang", "total"), [("pl", "24,00\u00a0zł"), ("en", "24.00\u00a0PLN")])
+def test_the_quote_and_the_receipt_in_the_pages_language(
+    client, instance, known_parcel, lang, total
+):
+    """Texts from the language's catalogue; money and the deadline as the language writes them."""
+    texts = strings(lang, instance.site)
+    fields = open_form(client, ANON) | APPLICANT | {"parcels": known_parcel.parcel_id}
+    page = client.post(f"/e-uslugi/{ANON}?lang={lang}", data=fields)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'<html lang="{lang}">' in html
+    assert texts["quote_total"] in html and texts["preview_title"] in html
+    assert re.search(r'id="quote-total">([^<]+)<', html).group(1) == total
+    filed = file_from_review(client, ANON, html)
+    receipt = client.get(filed.headers["Location"], query_string={"lang": lang})
+    text = receipt.get_data(as_text=True)
+    assert texts["receipt_title"] in text
+    iso, shown = re.search(
+        r'<dd><time datetime="(\d{4}-\d\d-\d\d)">([^<]+)</time></dd>', text
+    ).groups()
+    year, month, day = (int(part) for part in iso.split("-"))
+    assert shown == f"{day} {MONTHS[lang][month - 1]} {year}"  # the deadline
 
 
 def test_a_request_is_reviewed_with_the_server_quote_then_filed_with_a_receipt(

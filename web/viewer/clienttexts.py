@@ -26,17 +26,15 @@ CLIENT_TEXTS = (
     N_("parcel_text_page"),
     N_("info_hint"),
     N_("info_busy"),
+
     N_("info_nothing"),
     N_("info_no_layers"),
     N_("info_error"),
     N_("info_at_point"),
     N_("info_parcel"),
     # map and tools
-    N_("layers"),
     N_("zoom_in"),
     N_("zoom_out"),
-    N_("scale"),
-    N_("tools"),
     N_("measure_geodesic_length"),
     N_("measure_planar_length"),
     N_("measure_geodesic_area"),
