@@ -26,7 +26,6 @@ CLIENT_TEXTS = (
     N_("parcel_text_page"),
     N_("info_hint"),
     N_("info_busy"),
-
     N_("info_nothing"),
     N_("info_no_layers"),
     N_("info_error"),
