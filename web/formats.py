@@ -43,7 +43,10 @@ def day(value: dt.date | str | None) -> str:
     if value is None or value == "":
         return MISSING
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:  # a stored text that is not a day: shown as it is, not a 500
+            return value
     elif isinstance(value, dt.datetime):
         value = value.astimezone(OFFICE_TZ).date()
     return dates.format_date(value, "medium", locale=get_locale())

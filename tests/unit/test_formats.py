@@ -58,6 +58,7 @@ def test_numbers_money_and_dates_in_the_pages_locale(app: Flask, lang: str) -> N
         assert money(123450) == expected["money"]
         assert day(dt.date(2026, 3, 5)) == expected["day"]
         assert day("2026-03-05") == expected["day"]
+        assert day("jutro") == "jutro" and day(None) == "–"
         # the office's clock (Europe/Warsaw): winter UTC+1, summer UTC+2
         winter = dt.datetime(2026, 3, 5, 14, 3, 9, tzinfo=dt.UTC)
         assert office_time(winter) == expected["moment"]
