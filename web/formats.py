@@ -31,6 +31,11 @@ def number(value: object, digits: int) -> str:
     return numbers.format_decimal(Decimal(str(value)), pattern, locale=get_locale())
 
 
+def scale(denominator: int) -> str:
+    """A map scale: ``1:10 000`` in Polish, ``1:10,000`` in English."""
+    return f"1:{number(denominator, 0)}"
+
+
 def money(grosze: int) -> str:
     """An amount in grosze as złoty: ``1 234,50 zł`` in Polish, ``1,234.50 PLN`` in English."""
     # Amount first in both languages (CLDR's English "PLN1,234.50" glues code and digits).
@@ -44,12 +49,14 @@ def day(value: dt.date | str | None) -> str:
         return MISSING
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            calendar_day = dt.date.fromisoformat(value[:10])
         except ValueError:  # a stored text that is not a day: shown as it is, not a 500
             return value
     elif isinstance(value, dt.datetime):
-        value = value.astimezone(OFFICE_TZ).date()
-    return dates.format_date(value, "medium", locale=get_locale())
+        calendar_day = value.astimezone(OFFICE_TZ).date()
+    else:
+        calendar_day = value
+    return dates.format_date(calendar_day, "medium", locale=get_locale())
 
 
 def office_time(moment: dt.datetime, seconds: bool = True) -> str:

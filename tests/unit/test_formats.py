@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 
-from web.formats import day, money, number, office_time
+from web.formats import day, money, number, office_time, scale
 from web.language import install
 
 NBSP = "\u00a0"
@@ -28,6 +28,7 @@ def app() -> Flask:
 CASES = {
     "pl": {
         "area": f"1{NBSP}234,5",
+        "scale": f"1:10{NBSP}000",
         "whole": f"12{NBSP}345",
         "ha": "0,1234",
         "money": f"1{NBSP}234,50{NBSP}zł",
@@ -37,6 +38,7 @@ CASES = {
     },
     "en": {
         "area": "1,234.5",
+        "scale": "1:10,000",
         "whole": "12,345",
         "ha": "0.1234",
         "money": f"1,234.50{NBSP}PLN",
@@ -55,6 +57,7 @@ def test_numbers_money_and_dates_in_the_pages_locale(app: Flask, lang: str) -> N
         assert number(Decimal("12345.4"), 0) == expected["whole"]
         assert number(Decimal("0.12340"), 4) == expected["ha"]
         assert number(None, 2) == "–"
+        assert scale(10_000) == expected["scale"]
         assert money(123450) == expected["money"]
         assert day(dt.date(2026, 3, 5)) == expected["day"]
         assert day("2026-03-05") == expected["day"]

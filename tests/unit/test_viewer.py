@@ -152,7 +152,9 @@ def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
     assert site.start is not None  # the demo county opens on its seat at 1:10 000
     assert config["start"] == {"center": list(site.start.center), "scale": site.start.scale}
     assert config["base_maps"][0]["id"] == config["default_base_map"] == "cadastral"
-    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1 000"]
+    # scales as Polish writes numbers (a no-break space groups thousands)
+    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1\u00a0000"]
+    assert config["tools"]["scales"][-1]["label"] == "1:100\u00a0000"
 
 
 def test_base_maps_come_from_the_raster_catalog() -> None:
@@ -224,6 +226,8 @@ def test_english_by_parameter_and_by_accept_language(
         assert config["lang"] == "en"
         english = strings("en", SITE)
         assert config["strings"] == {key: english[key] for key in CLIENT_TEXTS}
+        assert config["tools"]["scales"][-1]["label"] == "1:100,000"
+        assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1,000"]
         titles = {layer["id"]: layer["title"] for layer in config["layers"]}
         assert titles == {layer.id: layer.title.en for layer in viewer_catalog.layers}
     polish = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)

@@ -18,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
 from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
-from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, format_scale
+from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX
 from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
 from geoportal.text import Text
 from geoportal.themes import OTHER, OTHER_TITLE, Theme
+from web.formats import scale
 from web.language import LOCALES, gettext, texts
 from web.viewer.clienttexts import CLIENT_TEXTS
 from web.viewer.toolsconfig import tools_config
@@ -171,9 +172,9 @@ def client_config(
         "base_maps": base_maps(rasters or [], language, publications, themes),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
-        "tools": tools_config(site, gettext),
+        "tools": tools_config(site, gettext, scale),
         "print": {
-            "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+            "scales": [{"value": value, "label": scale(value)} for value in SCALES],
             "papers": list(PAPERS),
             "dpi": sorted({DPI_RANGE[0], 200, DPI_RANGE[1]}),
             "title_max": TITLE_MAX,

@@ -19,15 +19,18 @@ from geoportal.crs import (
     proj4,
     projected_area_of_use,
 )
-from geoportal.printing.layout import SCALES, format_scale
+from geoportal.printing.layout import SCALES
 from geoportal.site import Site
 
 ZONE_OF_EPSG = {code: zone for zone, code in PL2000_EPSG.items()}
 
 
-def tools_config(site: Site, gettext: Callable[..., str]) -> dict[str, Any]:
-    """The ``tools`` part of the viewer page's configuration (``gettext``: the page's
-    texts, :func:`web.language.gettext`)."""
+def tools_config(
+    site: Site, gettext: Callable[..., str], scale: Callable[[int], str]
+) -> dict[str, Any]:
+    """The ``tools`` part of the viewer page's configuration in the page's language
+    (``gettext``: its texts, :func:`web.language.gettext`; ``scale``: how it writes a
+    scale, :func:`web.formats.scale`)."""
     zone_epsg = site.crs.local_zone
     puwg, mercator = f"EPSG:{STORAGE_EPSG}", f"EPSG:{WEB_MERCATOR_EPSG}"
     zone_label = gettext("crs_pl2000", zone=ZONE_OF_EPSG[zone_epsg])
@@ -46,5 +49,5 @@ def tools_config(site: Site, gettext: Callable[..., str]) -> dict[str, Any]:
             {"code": puwg, "label": f"PUWG 1992 ({puwg})"},
             {"code": mercator, "label": f"Web Mercator ({mercator})"},
         ],
-        "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+        "scales": [{"value": value, "label": scale(value)} for value in SCALES],
     }
