@@ -32,7 +32,7 @@ config:
 # (new ones empty, unused ones dropped), then translate them; the set-up compiles the .mo.
 translations:
 	mkdir -p var
-	$(VENV)/bin/pybabel extract -F babel.cfg --project=geoportal --version=1 -o var/messages.pot web
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --project=geoportal --version=1 -o var/messages.pot web
 	$(VENV)/bin/pybabel update -i var/messages.pot -d web/translations -N --ignore-obsolete -w 100
 
 bench: setup
