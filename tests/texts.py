@@ -6,12 +6,15 @@ that showed a msgid, the other language or an unfilled ``%(seat)s`` would differ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from geoportal.instance import Instance
+from geoportal.settings import Settings
 from geoportal.site import Site
 from web.language import site_examples
 
@@ -42,3 +45,14 @@ def strings(language: str, site: Site, **values: object) -> dict[str, str]:
 def gettext_in(language: str, site: Site) -> Callable[..., str]:
     """A ``gettext(key, **values)`` of one language, for code that is handed one."""
     return lambda key, **values: strings(language, site, **values)[key]
+
+
+@contextmanager
+def in_page(language: str) -> Iterator[None]:
+    """Inside a request for a page in ``language``: what gettext and Babel need. No
+    database answers (port 9); the code under test must not need one."""
+    from web.app import create_flask_app
+
+    app = create_flask_app(Instance(Settings(pg_port=9)))
+    with app.test_request_context(f"/?lang={language}"):
+        yield

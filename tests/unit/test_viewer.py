@@ -20,7 +20,7 @@ from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog
 from geoportal.instance import Instance
 from geoportal.settings import PROJECT_ROOT, Settings
-from tests.texts import strings
+from tests.texts import in_page, strings
 from web.app import create_flask_app
 from web.headers import STRICT_CSP as CONTENT_SECURITY_POLICY
 from web.viewer import pageconfig
@@ -164,7 +164,8 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
     from web.viewer.pageconfig import base_maps
 
     rasters = load_rasters(Path(__file__).resolve().parents[2] / "layers")
-    offered = base_maps(rasters, "pl")
+    with in_page("pl"):
+        offered = base_maps(rasters, "pl")
     # without publications the topographic map (a publication's base map) is left out
     assert [base["id"] for base in offered] == ["cadastral", "orthophoto", "hillshade", "none"]
     by_id = {base["id"]: base for base in offered}
@@ -176,7 +177,12 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
     assert by_id["none"]["title"] == "Brak"
     # a raster without tiles (the DEM) is not a base map; a missing raster is left out
     assert all(base["id"] != "dem" for base in offered)
-    assert [base["id"] for base in base_maps([], "en")] == ["cadastral", "none"]
+    with in_page("en"):
+        english = base_maps([], "en")
+    assert [(base["id"], base["title"]) for base in english] == [
+        ("cadastral", "Cadastral map"),
+        ("none", "None"),
+    ]
 
 
 def test_a_publication_with_a_base_map_is_offered_by_the_switcher() -> None:
@@ -190,7 +196,8 @@ def test_a_publication_with_a_base_map_is_offered_by_the_switcher() -> None:
     layers = Path(__file__).resolve().parents[2] / "layers"
     rasters = load_rasters(layers)
     publications = load_publications(layers, Catalog.load(layers), rasters)
-    offered = base_maps(rasters, "en", publications)
+    with in_page("en"):
+        offered = base_maps(rasters, "en", publications)
     ids = [base["id"] for base in offered]
     assert ids == ["cadastral", "baza", "orthophoto", "hillshade", "none"]
     topographic = offered[1]

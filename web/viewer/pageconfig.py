@@ -22,20 +22,16 @@ from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX
 from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
-from geoportal.text import Text
 from geoportal.themes import OTHER, OTHER_TITLE, Theme
 from web.formats import scale
-from web.language import LOCALES, gettext, texts
+from web.language import LOCALES, N_, gettext, texts
 from web.viewer.clienttexts import CLIENT_TEXTS
 from web.viewer.toolsconfig import tools_config
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
 SUGGESTIONS = 8  # suggestions the search box asks for
 CADASTRAL, NO_BASE_MAP = "cadastral", "none"
-BASE_MAP_TITLES = {
-    CADASTRAL: Text(pl="Mapa ewidencyjna", en="Cadastral map"),
-    NO_BASE_MAP: Text(pl="Brak", en="None"),
-}
+BASE_MAP_TITLES = {CADASTRAL: N_("base_map_cadastral"), NO_BASE_MAP: N_("base_map_none")}
 
 
 class Search(BaseModel):
@@ -117,7 +113,7 @@ def _base_map(
 ) -> tuple[str, str | None, list[str], str] | None:
     """(title, WMTS name, /ows layers, kind) of one switcher entry, or None if not served."""
     if base_id in BASE_MAP_TITLES:
-        return BASE_MAP_TITLES[base_id].in_language(language), None, [], base_id
+        return gettext(BASE_MAP_TITLES[base_id]), None, [], base_id
     raster = next((r for r in rasters if r.id == base_id and r.tiles), None)
     if raster is not None:
         return raster.title.in_language(language), raster.wms_name, [raster.wms_name], raster.kind
