@@ -108,3 +108,27 @@ def test_the_compiled_catalogue_is_current(language: str) -> None:
     expected = io.BytesIO()
     write_mo(expected, _catalogue(language))
     assert compiled.read_bytes() == expected.getvalue(), "run scripts/bootstrap.sh"
+
+
+def test_every_name_the_pages_look_up_at_run_time_has_a_text() -> None:
+    """A new state, step, delivery, deadline kind or error status would show its msgid."""
+    from typing import get_args
+
+    from geoportal.cases.calendar import DeadlineRule
+    from geoportal.cases.states import EDGES, State
+    from web.eservices.failures import SHOWN
+    from web.eservices.forms import DELIVERIES
+    from web.eservices.texts import (
+        ACTION_TEXTS,
+        DEADLINE_TEXTS,
+        DELIVERY_TEXTS,
+        STATE_TEXTS,
+        STATUS_TEXTS,
+    )
+
+    kinds = get_args(DeadlineRule.model_fields["kind"].annotation)
+    assert set(STATE_TEXTS) == {f"state_{state}" for state in State}
+    assert {f"action_{edge.action}" for edge in EDGES} <= set(ACTION_TEXTS)
+    assert set(DELIVERY_TEXTS) == {f"delivery_{name}" for name in DELIVERIES}
+    assert set(DEADLINE_TEXTS) == {f"deadline_{kind}" for kind in kinds}
+    assert set(STATUS_TEXTS) == {f"error_{status}" for status in SHOWN}
