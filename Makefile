@@ -5,7 +5,7 @@ VENV := .venv
 GEOPORTAL := $(VENV)/bin/geoportal
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test lint config bench bench-county bench-etl clean-var
+.PHONY: run test setup setup-test lint config translations bench bench-county bench-etl clean-var
 
 run: setup
 	$(GEOPORTAL) run
@@ -27,6 +27,13 @@ lint:
 
 config:
 	$(GEOPORTAL) config build
+
+# After adding or renaming a text: msgids from the code and templates into both catalogues
+# (new ones empty, unused ones dropped), then translate them; the set-up compiles the .mo.
+translations:
+	mkdir -p var
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --project=geoportal --version=1 -o var/messages.pot web
+	$(VENV)/bin/pybabel update -i var/messages.pot -d web/translations -N --ignore-obsolete -w 100
 
 bench: setup
 	$(VENV)/bin/python -m benchmarks

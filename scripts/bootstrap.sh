@@ -47,6 +47,13 @@ if [[ ! -f $stamp || requirements.lock -nt $stamp || pyproject.toml -nt $stamp ]
   touch "$stamp"
 fi
 
+# Texts: the gettext catalogues compiled (.po -> .mo; the .mo files are not in git).
+for po in web/translations/*/LC_MESSAGES/messages.po; do
+  if [[ ! -f ${po%.po}.mo || $po -nt ${po%.po}.mo ]]; then
+    .venv/bin/pybabel -q compile -i "$po" -o "${po%.po}.mo"
+  fi
+done
+
 # Frontend: OpenLayers bundled from npm; nothing is fetched from a CDN at run time.
 front=web/frontend
 if [[ -f $front/package.json ]]; then

@@ -22,9 +22,11 @@ from web.display import install as install_display
 from web.downloads import downloads_blueprint
 from web.eservices import eservices_blueprint
 from web.eservices.tracking import tracking_blueprint
+from web.formats import install as install_formats
 from web.forms import configure_sessions
 from web.headers import SecurityHeaders
 from web.health import health_blueprint
+from web.language import install as install_language
 from web.panel import panel_blueprint
 from web.printing import printing_blueprint
 from web.ratelimit import RateLimiter
@@ -43,6 +45,8 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app = Flask(__name__)
     app.extensions["geoportal"] = instance
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
+    install_language(app)
+    install_formats(app)
     app.register_blueprint(health_blueprint)
     app.register_blueprint(viewer_blueprint)
     app.register_blueprint(catalogue_blueprint)

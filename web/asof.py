@@ -32,11 +32,23 @@ from geoportal.database import DatabaseUnavailable
 from services.edge.failures import Refusal, unavailable
 from services.edge.kvp import check_bbox as parse_bbox
 from web.instance import current_instance
-from web.viewer.texts import page_language, strings
+from web.language import N_, gettext
 
 asof_api = Blueprint("asof_api", __name__)
 PARAMETERS = frozenset({"date", "bbox", "lang"})
 FIRST_DAY_TTL_S = 60.0  # a load adding older versions is seen within a minute
+# Why the register could not answer (geoportal.cadastre.asof.AsOfError.code) → msgid.
+MESSAGE_TEXTS = {
+    "date_missing": N_("asof_msg_date_missing"),
+    "date_malformed": N_("asof_msg_date_malformed"),
+    "date_future": N_("asof_msg_date_future"),
+    "date_before_data": N_("asof_msg_date_before_data"),
+    "no_history": N_("asof_msg_no_history"),
+    "bbox_malformed": N_("asof_msg_bbox_malformed"),
+    "bbox_too_large": N_("asof_msg_bbox_too_large"),
+    "unknown_parameter": N_("asof_msg_unknown_parameter"),
+    "repeated_parameter": N_("asof_msg_repeated_parameter"),
+}
 
 
 @asof_api.get("/api/historia")
@@ -103,19 +115,14 @@ def _read_request() -> tuple[dt.date, tuple[float, float, float, float]]:
 
 
 def _refused(error: AsOfError) -> ResponseReturnValue:
-    texts = strings(page_language(request), current_instance().site)
-    text = texts[f"asof_msg_{error.code}"]
-    for name, value in error.details.items():
-        text = text.replace("{" + name + "}", value)
-    response = jsonify(code=error.code, text=text)
+    response = jsonify(code=error.code, text=gettext(MESSAGE_TEXTS[error.code], **error.details))
     response.status_code = 400
     return response
 
 
 def _unavailable() -> ResponseReturnValue:
-    texts = strings(page_language(request), current_instance().site)
     refusal = unavailable()
-    response = jsonify(code="unavailable", text=texts["search_msg_unavailable"])
+    response = jsonify(code="unavailable", text=gettext("search_msg_unavailable"))
     response.status_code = refusal.answer.status
     response.headers.extend(refusal.headers())
     return response

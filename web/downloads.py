@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from services.downloads.build import Manifest, downloads_dir, read_manifest, themes
 from services.downloads.feeds import dataset_feed, dcat_catalog, file_url, service_feed
 from web.instance import current_instance
-from web.viewer.texts import page_language, strings
+from web.language import gettext, page_language
 
 downloads_blueprint = Blueprint("downloads", __name__, url_prefix="/pobieranie")
 ATOM = "application/atom+xml; charset=utf-8"
@@ -27,8 +27,7 @@ MAX_AGE_S = 3600
 def _manifest() -> Manifest:
     manifest = read_manifest(downloads_dir(current_instance()))
     if manifest is None:
-        texts = strings(page_language(request), current_instance().site)
-        response = Response(texts["downloads_not_ready"], 503, {"Retry-After": "60"},
+        response = Response(gettext("downloads_not_ready"), 503, {"Retry-After": "60"},
                             mimetype="text/plain")  # fmt: skip
         abort(response)
     return manifest
@@ -50,7 +49,7 @@ def downloads_page() -> ResponseReturnValue:
     ] if manifest else []  # fmt: skip
     page = render_template("downloads/index.html", lang=language,
                            other_lang="en" if language == "pl" else "pl",
-                           t=strings(language, instance.site), sections=sections,
+                           sections=sections,
                            manifest=manifest, base_url=instance.settings.base_url,
                            site_name=instance.site.label(language))  # fmt: skip
     return (page, 200) if manifest else (page, 503, {"Retry-After": "60"})

@@ -55,7 +55,7 @@ SELECT json_build_object('type', 'FeatureCollection', 'date', %(day)s::text,
 
 
 class AsOfError(ValueError):
-    """A request the register cannot answer; ``code`` names why (a key of the texts)."""
+    """A request the register cannot answer; ``code`` names why (web.asof has its text)."""
 
     def __init__(self, code: str, **details: str):
         super().__init__(code)

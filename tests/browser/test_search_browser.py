@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from geoportal.instance import Instance
 from tests.browser.pages import ViewerPage, axe_violations, open_page, screenshot
-from web.viewer.texts import strings
+from tests.texts import strings
 
 SITE = Instance().site
 PL = strings("pl", SITE)

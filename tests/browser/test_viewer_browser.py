@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from geoportal.instance import Instance
 from tests.browser.pages import ViewerPage, open_page, screenshot
-from web.viewer.texts import strings
+from tests.texts import strings
 
 SITE = Instance().site
 pytestmark = pytest.mark.browser

@@ -23,7 +23,7 @@ from geoportal.instance import Instance
 from geoportal.printing.layout import SCALES
 from tests.browser.mapview import hash_state, open_view, read_number, wait_rendered
 from tests.browser.pages import ViewerPage, axe_violations, open_page, screenshot
-from web.viewer.texts import strings
+from tests.texts import strings
 
 pytestmark = pytest.mark.browser
 

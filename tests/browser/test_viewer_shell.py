@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from tests.browser.pages import ViewerPage, open_page, screenshot
+from tests.texts import strings
 from web.app import create_flask_app
-from web.viewer.texts import strings
 
 SITE = Instance().site
 pytestmark = pytest.mark.browser

@@ -24,6 +24,9 @@ GEO = Actor.staff("geodeta", {Role.GEODESY})
 PLANNER = Actor.staff("planista", {Role.PLANNING})
 
 
+PL_MONTHS = ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"]
+
+
 def _registered(database):
     with database.connect("app") as conn:
         done = store.submit(conn, request("egib_register_extract_anonymous"), new_idempotency_key())
@@ -73,7 +76,9 @@ def test_the_panel_notifies_and_the_citizen_and_programs_see_it(database, instan
         "csrf_token": page["csrf_token"], "new_date": "jutro", "reason": "x"})  # fmt: skip
     assert bad.status_code == 400
     citizen = app.test_client()
-    assert later in citizen.get(f"/sprawy/{token}").get_data(as_text=True)
+    day = dt.date.fromisoformat(later)  # the page writes it in Polish, e.g. "5 mar 2026"
+    shown = f"{day.day} {PL_MONTHS[day.month - 1]} {day.year}"
+    assert f'<time datetime="{later}">{shown}</time>' in citizen.get(f"/sprawy/{token}").text
     status = citizen.get(f"/api/sprawy/{token}").get_json()
     assert status["state"] == "registered" and status["delayed_to"] == later
     assert [event["action"] for event in status["history"]] == [

@@ -23,6 +23,7 @@ from tests.integration.eservices_support import (
     open_form,
     review,
 )
+from tests.texts import strings
 from web.app import create_flask_app
 
 ANON = "egib_register_extract_anonymous"
@@ -81,6 +82,35 @@ def _png() -> bytes:
 
 def _token_of(response) -> str:
     return response.headers["Location"].split("/sprawy/")[1].split("/")[0]
+
+
+MONTHS = {
+    "pl": ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+}
+
+
+@pytest.mark.parametrize(("lang", "total"), [("pl", "24,00\u00a0zł"), ("en", "24.00\u00a0PLN")])
+def test_the_quote_and_the_receipt_in_the_pages_language(
+    client, instance, known_parcel, lang, total
+):
+    """Texts from the language's catalogue; money and the deadline as the language writes them."""
+    texts = strings(lang, instance.site)
+    fields = open_form(client, ANON) | APPLICANT | {"parcels": known_parcel.parcel_id}
+    page = client.post(f"/e-uslugi/{ANON}?lang={lang}", data=fields)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'<html lang="{lang}">' in html
+    assert texts["quote_total"] in html and texts["preview_title"] in html
+    assert re.search(r'id="quote-total">([^<]+)<', html).group(1) == total
+    filed = file_from_review(client, ANON, html)
+    receipt = client.get(filed.headers["Location"], query_string={"lang": lang})
+    text = receipt.get_data(as_text=True)
+    assert texts["receipt_title"] in text
+    iso, shown = re.search(
+        r'<dd><time datetime="(\d{4}-\d\d-\d\d)">([^<]+)</time></dd>', text
+    ).groups()
+    year, month, day = (int(part) for part in iso.split("-"))
+    assert shown == f"{day} {MONTHS[lang][month - 1]} {year}"  # the deadline
 
 
 def test_a_request_is_reviewed_with_the_server_quote_then_filed_with_a_receipt(
@@ -303,6 +333,38 @@ def test_staff_take_the_steps_the_state_machine_allows_and_no_others(
     assert _step(geo, case_id, "closed").status_code == 409  # a document is issued first
     page = geo.get(f"/panel/sprawy/{case_id}").get_data(as_text=True)
     assert "W realizacji" in page and f"staff:{staff['kancelaria']}" in page
+
+
+def test_the_department_opens_an_attachment_from_the_case_page_and_another_may_not(
+    app, client, known_parcel, staff, database
+):
+    typed = {"parcels": known_parcel.parcel_id, "legal_interest": "Jestem spadkobiercą."}
+    page = review(client, PERSONAL, APPLICANT | typed)
+    name = 'postanowienie "o spadku"\r\nX-Evil: 1.pdf'
+    filed = file_from_review(client, PERSONAL, page.get_data(as_text=True),
+                             attachments=[(io.BytesIO(PDF), name)])  # fmt: skip
+    case_id = _case_id(database, _token_of(filed))
+    geo, plan = app.test_client(), app.test_client()
+    for who, login in ((geo, "geodesy"), (plan, "planning")):
+        assert _sign_in(who, staff[login]).status_code == 303
+    link = f"/panel/sprawy/{case_id}/zalaczniki/0"
+    assert f'href="{link}"' in geo.get(f"/panel/sprawy/{case_id}").get_data(as_text=True)
+    opened = geo.get(link)
+    assert opened.status_code == 200 and opened.data == PDF
+    assert opened.mimetype == "application/pdf"
+    disposition = opened.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "\r" not in disposition
+    assert "X-Evil" not in opened.headers and opened.headers["Cache-Control"] == "no-store"
+    assert opened.headers["Content-Security-Policy"] == "sandbox"
+    assert plan.get(link).status_code == 403
+    assert geo.get(f"/panel/sprawy/{case_id}/zalaczniki/1").status_code == 404
+    assert client.get(link).status_code == 302  # signed out: to the sign-in page
+    with database.connect("owner") as conn:
+        opened_by = conn.execute(
+            "SELECT actor FROM cases.audit_event WHERE case_id = %s AND action = 'open_attachment'",
+            (case_id,),
+        ).fetchall()
+    assert opened_by == [(f"staff:{staff['geodesy']}",)]
 
 
 def test_panel_pages_need_a_signed_in_account(client):

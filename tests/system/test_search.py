@@ -333,6 +333,35 @@ def test_card_in_english(http, live_server, known_parcel):
     assert '<html lang="en">' in page.text and "Legal area" in page.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "group", "point", "month"),
+    [("pl", "\u00a0", ",", ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz",
+                            "paź", "lis", "gru"]),
+     ("en", ",", ".", ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct",
+                       "Nov", "Dec"])],
+)  # fmt: skip
+def test_card_numbers_and_date_in_the_pages_locale(
+    http, live_server, database, known_parcel, lang, group, point, month
+):
+    """Polish ``1 234,5``, English ``1,234.5``; the data date as the language writes it."""
+    with database.connect("owner") as conn:
+        area_ha, area_m2, data_date = conn.execute(
+            "SELECT area_ha, ST_Area(geom), data_date FROM publish.parcels WHERE parcel_id = %s",
+            (known_parcel.parcel_id,),
+        ).fetchone()
+    page = http.get(f"{live_server}/dzialka/{known_parcel.parcel_id}", params={"lang": lang}).text
+
+    def written(value: object, digits: int) -> str:
+        text = f"{value:,.{digits}f}"  # 1,234.5 in Python's own notation
+        return text.replace(",", "G").replace(".", point).replace("G", group)
+
+    assert area_m2 >= 1000, "a parcel this small would not show the grouping"
+    assert f"<dd>{written(area_m2, 0)} m²</dd>" in page
+    assert f"<dd>{written(area_ha, 4)} ha</dd>" in page
+    shown = f"{data_date.day} {month[data_date.month - 1]} {data_date.year}"  # never NULL
+    assert f"<dd>{shown}</dd>" in page
+
+
 def test_unknown_parcel_is_404_with_help(http, live_server):
     response = http.get(f"{live_server}/dzialka/100301_2.9999.1/1")
     assert response.status_code == 404

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from geoportal.instance import Instance
 from geoportal.settings import Settings
 from services.catalogue import service_entries
+from tests.texts import strings
 from web.app import create_flask_app
-from web.viewer.texts import strings
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
 INSTANCE = Instance(Settings(public_url=PUBLIC_URL))

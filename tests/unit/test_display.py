@@ -27,8 +27,14 @@ def test_high_contrast_and_larger_text_stay_on_every_page(client):
             "high-contrast large-text" in html
         ), path
         assert "Kontrast standardowy" in html and "Tekst standardowy" in html
+    english = client.get("/e-uslugi?lang=en").get_data(as_text=True)
+    assert "Standard contrast" in english and "Standard text" in english
     client.get("/wyglad?kontrast=0&tekst=0", headers=back)
-    assert "high-contrast" not in client.get("/services").get_data(as_text=True)
+    polish = client.get("/services").get_data(as_text=True)
+    assert "high-contrast" not in polish
+    assert "Wysoki kontrast" in polish and "Większy tekst" in polish
+    english = client.get("/services?lang=en").get_data(as_text=True)
+    assert "High contrast" in english and "Larger text" in english
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from flask.testing import FlaskClient
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
+from tests.texts import catalogue, strings
 from web.app import create_flask_app
-from web.search.answers import CONTEXT_KEYS
-from web.viewer.texts import LANGUAGES, strings
+from web.language import LANGUAGES
+from web.search.answers import CONTEXT_KEYS, KIND_TEXTS, MESSAGE_TEXTS
 
 SITE = Instance().site
 
@@ -76,8 +77,9 @@ def test_every_message_code_and_context_role_has_a_text():
              "too_short", "empty", "too_long", "control", "bad_limit", "not_coordinates",
              "unsupported_crs", "crs_mismatch", "unavailable"]  # fmt: skip
     kinds = ["parcel", "obreb", "gmina", "address", "coordinate"]
+    assert set(MESSAGE_TEXTS) == set(codes) and set(KIND_TEXTS) == set(kinds)
     for lang in LANGUAGES:
-        texts = strings(lang, SITE)
-        assert all(f"search_msg_{code}" in texts for code in codes)
-        assert all(f"search_kind_{kind}" in texts for kind in kinds)
-        assert all(key in texts for key in CONTEXT_KEYS.values())
+        texts = catalogue(lang)
+        assert all(texts.get(MESSAGE_TEXTS[code]) for code in codes)
+        assert all(texts.get(KIND_TEXTS[kind]) for kind in kinds)
+        assert all(texts.get(key) for key in CONTEXT_KEYS.values())

@@ -9,6 +9,7 @@ import pytest
 from geoportal.catalog import CatalogError
 from geoportal.instance import Instance
 from geoportal.themes import OTHER, load_themes
+from tests.texts import in_page
 from web.viewer.pageconfig import layer_tree
 
 
@@ -60,7 +61,8 @@ def test_base_maps_are_grouped_under_their_rasters_theme() -> None:
     from web.viewer.pageconfig import base_maps
 
     instance = Instance()
-    offered = base_maps(instance.rasters, "pl", instance.publications, instance.themes)
+    with in_page("pl"):
+        offered = base_maps(instance.rasters, "pl", instance.publications, instance.themes)
     themes = {base["id"]: base["theme"] for base in offered}
     assert themes == {"cadastral": None, "baza": None, "orthophoto": "Zobrazowania i rzeźba terenu",
                       "hillshade": "Zobrazowania i rzeźba terenu", "none": None}  # fmt: skip

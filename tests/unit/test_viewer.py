@@ -20,10 +20,11 @@ from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog
 from geoportal.instance import Instance
 from geoportal.settings import PROJECT_ROOT, Settings
+from tests.texts import in_page, strings
 from web.app import create_flask_app
 from web.headers import STRICT_CSP as CONTENT_SECURITY_POLICY
 from web.viewer import pageconfig
-from web.viewer.texts import strings
+from web.viewer.clienttexts import CLIENT_TEXTS
 
 PUBLIC_URL = "https://geoportal.powiat.example.pl/mapy"
 SITE = Instance().site
@@ -152,7 +153,9 @@ def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
     assert site.start is not None  # the demo county opens on its seat at 1:10 000
     assert config["start"] == {"center": list(site.start.center), "scale": site.start.scale}
     assert config["base_maps"][0]["id"] == config["default_base_map"] == "cadastral"
-    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1 000"]
+    # scales as Polish writes numbers (a no-break space groups thousands)
+    assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1\u00a0000"]
+    assert config["tools"]["scales"][-1]["label"] == "1:100\u00a0000"
 
 
 def test_base_maps_come_from_the_raster_catalog() -> None:
@@ -162,7 +165,8 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
     from web.viewer.pageconfig import base_maps
 
     rasters = load_rasters(Path(__file__).resolve().parents[2] / "layers")
-    offered = base_maps(rasters, "pl")
+    with in_page("pl"):
+        offered = base_maps(rasters, "pl")
     # without publications the topographic map (a publication's base map) is left out
     assert [base["id"] for base in offered] == ["cadastral", "orthophoto", "hillshade", "none"]
     by_id = {base["id"]: base for base in offered}
@@ -174,7 +178,12 @@ def test_base_maps_come_from_the_raster_catalog() -> None:
     assert by_id["none"]["title"] == "Brak"
     # a raster without tiles (the DEM) is not a base map; a missing raster is left out
     assert all(base["id"] != "dem" for base in offered)
-    assert [base["id"] for base in base_maps([], "en")] == ["cadastral", "none"]
+    with in_page("en"):
+        english = base_maps([], "en")
+    assert [(base["id"], base["title"]) for base in english] == [
+        ("cadastral", "Cadastral map"),
+        ("none", "None"),
+    ]
 
 
 def test_a_publication_with_a_base_map_is_offered_by_the_switcher() -> None:
@@ -188,7 +197,8 @@ def test_a_publication_with_a_base_map_is_offered_by_the_switcher() -> None:
     layers = Path(__file__).resolve().parents[2] / "layers"
     rasters = load_rasters(layers)
     publications = load_publications(layers, Catalog.load(layers), rasters)
-    offered = base_maps(rasters, "en", publications)
+    with in_page("en"):
+        offered = base_maps(rasters, "en", publications)
     ids = [base["id"] for base in offered]
     assert ids == ["cadastral", "baza", "orthophoto", "hillshade", "none"]
     topographic = offered[1]
@@ -222,7 +232,10 @@ def test_english_by_parameter_and_by_accept_language(
         assert '<html lang="en">' in html
         config = _config(html)
         assert config["lang"] == "en"
-        assert config["strings"] == strings("en", SITE)
+        english = strings("en", SITE)
+        assert config["strings"] == {key: english[key] for key in CLIENT_TEXTS}
+        assert config["tools"]["scales"][-1]["label"] == "1:100,000"
+        assert [s["label"] for s in config["print"]["scales"]][:2] == ["1:500", "1:1,000"]
         titles = {layer["id"]: layer["title"] for layer in config["layers"]}
         assert titles == {layer.id: layer.title.en for layer in viewer_catalog.layers}
     polish = client.get("/", headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
@@ -301,12 +314,6 @@ def test_start_view_is_the_site_extent_inside_the_projection(client: FlaskClient
     assert config["extent"] == [494000, 396000, 524000, 431000]  # site.yaml
     pminx, pminy, pmaxx, pmaxy = config["projection"]["extent"]
     assert pminx < minx < maxx < pmaxx and pminy < miny < maxy < pmaxy
-
-
-def test_every_text_exists_in_both_languages() -> None:
-    polish, english = strings("pl", SITE), strings("en", SITE)
-    assert polish.keys() == english.keys()
-    assert all(polish[key].strip() and english[key].strip() for key in polish)
 
 
 def test_kiosk_page_has_no_way_off_the_map_and_an_idle_time_from_viewer_yaml(

@@ -18,7 +18,7 @@ from services.catalogue import (
     service_entries,
 )
 from web.instance import current_instance
-from web.viewer.texts import page_language, strings
+from web.language import gettext, page_language
 
 catalogue_blueprint = Blueprint("catalogue", __name__)
 FORMATS = ("html", "json")
@@ -32,7 +32,7 @@ def services_page() -> ResponseReturnValue:
     entries = service_entries(instance)
     chosen = _format()
     if chosen is None:
-        message = strings(language, instance.site)["services_bad_format"]
+        message = gettext("services_bad_format")
         return jsonify({"code": "InvalidParameterValue", "description": message}), 400
     licence = instance.site.data.licence
     if chosen == "json":
@@ -45,7 +45,6 @@ def services_page() -> ResponseReturnValue:
         "viewer/services.html",
         lang=language,
         other_lang="en" if language == "pl" else "pl",
-        t=strings(language, instance.site),
         site_name=instance.site.label(language),
         themes=_by_theme(entries, language),
         licence=licence,
@@ -65,10 +64,9 @@ def _format() -> str | None:
 def _by_theme(entries: list[ServiceEntry], language: str) -> list[tuple[str, list[ServiceEntry]]]:
     """Entries grouped by theme, each group headed by the theme's name."""
     instance = current_instance()
-    texts = strings(language, instance.site)
-    names = {ALL_THEMES: texts["theme_all"], TILES_THEME: texts["theme_tiles"],
-             VECTOR_TILES_THEME: texts["theme_vector_tiles"],
-             DOWNLOADS_THEME: texts["downloads_title"]}  # fmt: skip
+    names = {ALL_THEMES: gettext("theme_all"), TILES_THEME: gettext("theme_tiles"),
+             VECTOR_TILES_THEME: gettext("theme_vector_tiles"),
+             DOWNLOADS_THEME: gettext("downloads_title")}  # fmt: skip
     names |= {pub.key: getattr(pub.title, language) for pub in instance.publications}
     themes: dict[str, list[ServiceEntry]] = {}
     for entry in entries:

@@ -15,7 +15,6 @@ same request is not a new case and is not counted).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import (
@@ -33,9 +32,7 @@ from pydantic import ValidationError
 
 from geoportal.cases import store, tokens
 from geoportal.cases.attachments import AttachmentStore, allowed_for
-from geoportal.cases.calendar import OFFICE_TZ
 from geoportal.cases.eservices import EService
-from geoportal.cases.fee_items import format_pln
 from geoportal.cases.fees import Quote
 from geoportal.cases.quantities import exemptions_for
 from geoportal.cases.rules import default_rules
@@ -50,15 +47,15 @@ from web.eservices.requests import (
     field_errors,
     quote_for,
 )
-from web.eservices.texts import page_context, texts
+from web.eservices.texts import page_context
 from web.eservices.uploads import read_uploads
 from web.forms import check_csrf
 from web.instance import current_instance
 from web.jobs import after_step
+from web.language import N_, gettext, page_language
 from web.throttle import Throttle, app_throttle
 from web.viewer.assets import load_bundle
 from web.viewer.pageconfig import client_config
-from web.viewer.texts import page_language
 
 PICKER_LAYERS = ("dzialki", "budynki", "numery_dzialek")  # what a place is recognised by
 MAX_FILINGS = 30  # new cases per address and hour: an office counter files more on paper
@@ -66,12 +63,6 @@ eservices_blueprint = Blueprint("eservices", __name__)
 eservices_blueprint.before_request(check_csrf)
 install(eservices_blueprint)
 eservices_blueprint.after_request(private)  # forms carry the session's CSRF token
-
-
-@eservices_blueprint.app_template_filter("office_time")
-def office_time(moment: dt.datetime, seconds: bool = True) -> str:
-    """A moment as the office's clock shows it (Europe/Warsaw), with its UTC offset."""
-    return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M" + (":%S %z" if seconds else ""))
 
 
 @eservices_blueprint.app_template_filter("service_title")
@@ -123,7 +114,7 @@ def review(key: str) -> ResponseReturnValue:
     return render_template(
         "eservices/review.html", key=key, service=service, form=parsed, quote=fee,
         quote_json=fee.model_dump_json(), idempotency_key=tokens.new_idempotency_key(),
-        pln=format_pln, accepts=_accepts(service), **page_context(),
+        accepts=_accepts(service), **page_context(),
     )  # fmt: skip
 
 
@@ -163,7 +154,7 @@ def _quote(key: str, service: EService, parsed: RequestForm) -> Quote:
     try:
         return quote_for(current_instance().database, key, service, parsed)
     except DocumentError:
-        abort(make_response(error_page(409, "error_quote_data")))
+        abort(make_response(error_page(409, N_("error_quote_data"))))
 
 
 def _service(key: str) -> EService:
@@ -208,7 +199,7 @@ def _picker(service: EService) -> dict[str, Any]:
     picker = {key: config[key] for key in ("projection", "extent", "start", "urls")}
     picker["layers"] = [layer for layer in config["layers"]
                         if layer["wms_name"] in PICKER_LAYERS]  # fmt: skip
-    picker["strings"] = {"picked": texts(page_language(request))["location_map_picked"]}
+    picker["strings"] = {"picked": gettext("location_map_picked")}
     return {"picker": picker, "picker_bundle": bundle}
 
 

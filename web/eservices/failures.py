@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from geoportal.cases.errors import (
+    AttachmentMissing,
     CaseError,
     CaseNotFound,
     FeeError,
@@ -29,10 +30,12 @@ from geoportal.database import DatabaseUnavailable
 from geoportal.documents.errors import DocumentError
 from web.eservices.texts import page_context
 from web.eservices.uploads import UploadRefused
+from web.language import N_
 
 LOG = logging.getLogger(__name__)
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CaseNotFound, 404),
+    (AttachmentMissing, 409),  # the stored file is gone or not the one filed
     (DocumentError, 409),  # the data cannot make this document (e.g. no studium there)
     (NotPermitted, 403),
     (ReasonRequired, 400),
@@ -56,7 +59,7 @@ def status_of(error: Exception) -> int:
 
 def error_page(status: int, text: str | None = None) -> ResponseReturnValue:
     """The page of one status, in the page's language, without any detail of the cause
-    (``text``: a key of ``strings.yaml`` when the status alone would not say what to fix)."""
+    (``text``: a msgid of the catalogue when the status alone would not say what to fix)."""
     shown = status if status in SHOWN else 400
     page = render_template("eservices/error.html", status=shown, text=text, **page_context())
     return page, status
@@ -77,9 +80,12 @@ def _domain_error(error: Exception) -> ResponseReturnValue:
     status = status_of(error)
     LOG.info("refused with %s: %s", status, error)
     if isinstance(error, UploadRefused) and not error.too_large:
-        return error_page(status, "error_upload_type")
+        return error_page(status, N_("error_upload_type"))
     if isinstance(error, DocumentError):
-        return error_page(status, "error_document_data")
+        return error_page(status, N_("error_document_data"))
+    if isinstance(error, AttachmentMissing):  # the store lost or changed a filed file
+        LOG.error("attachment refused: %s", error)
+        return error_page(status, N_("error_attachment_missing"))
     return error_page(status)
 
 

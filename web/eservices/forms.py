@@ -1,7 +1,7 @@
 """The request form of an e-service: what was typed, checked field by field.
 
 Pure: no database and no request object, so the unit tests read it directly. Each
-error is a key of ``strings.yaml`` (the page shows it in the page's language) under the
+error is a msgid of the gettext catalogue (the page shows it in the page's language) under the
 field's name. The database checks (parcels exist, the place is in the county) are in
 :mod:`web.eservices.places`; the fee in :mod:`geoportal.cases.quantities`.
 """
@@ -18,6 +18,7 @@ from geoportal.cadastre.identifiers import IdentifierError, parse_parcel_id
 from geoportal.cases.eservices import EService
 from geoportal.cases.fees import ExemptionClaim
 from geoportal.cases.submission import MAX_PARCELS
+from web.language import N_
 
 DELIVERIES = ("electronic", "post", "collection")
 TEXT_FIELDS = ("name", "street", "postcode", "city", "email", "phone", "legal_interest",
@@ -67,7 +68,7 @@ class RequestForm:
 def read_form(
     form: Mapping[str, Any], service: EService, exemptions: Iterable[str] = ()
 ) -> RequestForm:
-    """The form of ``service`` as typed; its field errors (keys of ``strings.yaml``).
+    """The form of ``service`` as typed; its field errors (msgids).
 
     ``exemptions`` are the keys of the fee exemptions the applicant may claim.
     """
@@ -79,13 +80,13 @@ def read_form(
     if "location" in service.needs:
         _check_location(parsed, set(service.routes))
     if service.requires_legal_interest and not values["legal_interest"]:
-        parsed.errors["legal_interest"] = "error_legal_interest"
+        parsed.errors["legal_interest"] = N_("error_legal_interest")
     _check_exemption(parsed, set(exemptions))
     if form.get("consent") != "yes":
-        parsed.errors["consent"] = "error_consent"
+        parsed.errors["consent"] = N_("error_consent")
     for name, limit in LIMITS.items():
         if len(values[name]) > limit:
-            parsed.errors[name] = "error_too_long"
+            parsed.errors[name] = N_("error_too_long")
     return parsed
 
 
@@ -93,17 +94,17 @@ def _check_applicant(parsed: RequestForm) -> None:
     values, errors = parsed.values, parsed.errors
     for name in ("name", "street", "city"):
         if not values[name]:
-            errors[name] = "error_required"
+            errors[name] = N_("error_required")
     if not _POSTCODE.fullmatch(values["postcode"]):
-        errors["postcode"] = "error_postcode"
+        errors["postcode"] = N_("error_postcode")
     if values["delivery"] not in DELIVERIES:
-        errors["delivery"] = "error_delivery"
+        errors["delivery"] = N_("error_delivery")
     if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        errors["email"] = "error_email"
+        errors["email"] = N_("error_email")
     elif values["delivery"] == "electronic" and not values["email"]:
-        errors["email"] = "error_email_needed"
+        errors["email"] = N_("error_email_needed")
     if values["phone"] and not _PHONE.fullmatch(values["phone"]):
-        errors["phone"] = "error_phone"
+        errors["phone"] = N_("error_phone")
 
 
 def _check_exemption(parsed: RequestForm, allowed: set[str]) -> None:
@@ -111,9 +112,9 @@ def _check_exemption(parsed: RequestForm, allowed: set[str]) -> None:
     if not claimed:
         return
     if claimed not in allowed:
-        parsed.errors["exemption"] = "error_exemption"
+        parsed.errors["exemption"] = N_("error_exemption")
     elif not parsed.values["exemption_justification"]:
-        parsed.errors["exemption_justification"] = "error_required"
+        parsed.errors["exemption_justification"] = N_("error_required")
 
 
 def _check_parcels(parsed: RequestForm) -> None:
@@ -122,19 +123,19 @@ def _check_parcels(parsed: RequestForm) -> None:
         try:
             parse_parcel_id(text)
         except IdentifierError:
-            parsed.errors["parcels"] = "error_parcel_id"
+            parsed.errors["parcels"] = N_("error_parcel_id")
             return
     district, number = parsed.values["district"], parsed.values["number"]
     if district or number:
         if not (district and _NUMBER.fullmatch(number)) or len(district) > 100:
-            parsed.errors["number"] = "error_district_number"
+            parsed.errors["number"] = N_("error_district_number")
             return
         parsed.district = (district, number)
     unique = list(dict.fromkeys(ids))
     if not unique and parsed.district is None:
-        parsed.errors["parcels"] = "error_parcels_needed"
+        parsed.errors["parcels"] = N_("error_parcels_needed")
     elif len(unique) > MAX_PARCELS:
-        parsed.errors["parcels"] = "error_too_many"
+        parsed.errors["parcels"] = N_("error_too_many")
     parsed.parcel_ids = unique
 
 
@@ -146,13 +147,13 @@ def _check_location(parsed: RequestForm, categories: set[str]) -> None:
             parse_parcel_id(values["location_parcel"])
             parsed.location_parcel = values["location_parcel"]
         except IdentifierError:
-            parsed.errors["location_parcel"] = "error_parcel_id"
+            parsed.errors["location_parcel"] = N_("error_parcel_id")
     else:
         _check_coordinates(parsed)
     if categories and values["category"] not in categories:
-        parsed.errors["category"] = "error_category"
+        parsed.errors["category"] = N_("error_category")
     if not values["description"]:
-        parsed.errors["description"] = "error_required"
+        parsed.errors["description"] = N_("error_required")
 
 
 def _check_coordinates(parsed: RequestForm) -> None:
@@ -164,7 +165,7 @@ def _check_coordinates(parsed: RequestForm) -> None:
     except (InvalidOperation, ValueError):
         inside = False
     if not inside:
-        parsed.errors["x"] = "error_location"
+        parsed.errors["x"] = N_("error_location")
         return
     parsed.location = (x, y)
 

@@ -11,19 +11,20 @@ import psycopg
 
 from geoportal.cases.places import existing_parcels, in_county, point_in_parcel
 from web.eservices.forms import RequestForm, is_district_number
+from web.language import N_
 
 
 def resolve_parcels(conn: psycopg.Connection, parsed: RequestForm) -> None:
     """Replace typed parcels with those that exist; a field error for any that does not."""
     found = existing_parcels(conn, parsed.parcel_ids)
     if [p for p in parsed.parcel_ids if p not in found]:
-        parsed.errors["parcels"] = "error_parcel_unknown"
+        parsed.errors["parcels"] = N_("error_parcel_unknown")
         return
     ids = list(parsed.parcel_ids)
     if parsed.district is not None:
         by_number = _by_district(conn, *parsed.district)
         if by_number is None:
-            parsed.errors["number"] = "error_parcel_unknown"
+            parsed.errors["number"] = N_("error_parcel_unknown")
             return
         if by_number not in ids:
             ids.append(by_number)
@@ -36,7 +37,7 @@ def locate_parcel(conn: psycopg.Connection, parsed: RequestForm) -> None:
         return
     point = point_in_parcel(conn, parsed.location_parcel)
     if point is None:
-        parsed.errors["location_parcel"] = "error_parcel_unknown"
+        parsed.errors["location_parcel"] = N_("error_parcel_unknown")
         return
     x, y = parsed.location = point
     parsed.values["x"], parsed.values["y"] = location_decimal(x), location_decimal(y)
@@ -47,7 +48,7 @@ def check_in_county(conn: psycopg.Connection, parsed: RequestForm) -> None:
     if parsed.location is None:
         return
     if not in_county(conn, *parsed.location):
-        parsed.errors["x"] = "error_outside_county"
+        parsed.errors["x"] = N_("error_outside_county")
 
 
 def _by_district(conn: psycopg.Connection, district: str, number: str) -> str | None:

@@ -20,6 +20,14 @@ from geoportal.database import Database
 from geoportal.documents.planning import listed_zones
 from web.eservices.forms import RequestForm
 from web.eservices.places import check_in_county, locate_parcel, resolve_parcels
+from web.language import N_
+
+# Fields whose own format the core checks: their own message, others "required".
+FIELD_ERRORS = {
+    "email": N_("error_email"),
+    "phone": N_("error_phone"),
+    "postcode": N_("error_postcode"),
+}
 
 
 def check_places(database: Database, parsed: RequestForm) -> None:
@@ -97,7 +105,5 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         names = [str(part) for part in problem["loc"]]
         field = next((n for n in reversed(names) if n in {"email", "phone", "postcode",
                       "name", "street", "city"}), "name")  # fmt: skip
-        errors[field] = (
-            "error_" + field if field in {"email", "phone", "postcode"} else "error_required"
-        )
+        errors[field] = FIELD_ERRORS.get(field, N_("error_required"))
     return errors

@@ -10,10 +10,21 @@ with nothing written. All staff see every case: the registry office works on all
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import psycopg
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -22,6 +33,7 @@ from geoportal.auth.staff import StaffUser, active_staff, authenticate
 from geoportal.cases import audit, store
 from geoportal.cases.actors import Actor
 from geoportal.cases.assignment import ASSIGNERS, fits
+from geoportal.cases.attachments import AttachmentStore
 from geoportal.cases.errors import CaseNotFound
 from geoportal.cases.queue import queue
 from geoportal.cases.states import OFFICE_STATES, State, available_steps, may_act
@@ -103,6 +115,26 @@ def case_page(case_id: int) -> ResponseReturnValue:
     return render_template("panel/case.html", case=case, events=events, steps=steps,
                            staff=g.staff, office_states=OFFICE_STATES, assignees=assignees,
                            **page_context())  # fmt: skip
+
+
+@panel_blueprint.get("/sprawy/<int:case_id>/zalaczniki/<int:index>")
+def attachment(case_id: int, index: int) -> ResponseReturnValue:
+    """An attachment of the case for the staff who handle it; each opening is audited.
+
+    Sent as a download (never rendered in the console's origin) of the type checked at
+    filing, sandboxed should a browser open it anyway.
+    """
+    instance = current_instance()
+    files = AttachmentStore(instance.settings.attachments_dir, current_app.config["SECRET_KEY"])
+    with instance.database.pool("app").connection() as conn:
+        ref, content = store.open_attachment(conn, case_id, _actor(), index, files)
+    # send_file writes the applicant's file name as RFC 6266 filename* (quotes, line
+    # breaks and Polish letters cannot break the header) with an ASCII fallback.
+    response = send_file(io.BytesIO(content), mimetype=ref.media_type, as_attachment=True,
+                         download_name=ref.name, max_age=0)  # fmt: skip
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @panel_blueprint.post("/sprawy/<int:case_id>/przydzial")

@@ -20,8 +20,8 @@ from geoportal.printing.params import read_print_request
 from geoportal.printing.passes import compose, draw_passes
 from services.mapserver.inprocess import call_ows
 from web.instance import current_instance
+from web.language import gettext, page_language
 from web.viewer.pageconfig import base_maps
-from web.viewer.texts import page_language
 
 printing_blueprint = Blueprint("printing", __name__)
 MAX_PIXELS = 4096  # the WMS's MAXSIZE
@@ -50,14 +50,12 @@ def print_map() -> Any:
     base = bases[print_request.base_map]
     names = base["wms_layers"] + [overlays[i] for i in print_request.layers]
     if not names:
-        message = "Wybierz co najmniej jedną warstwę" if language == "pl" else "choose a layer"
-        return _refuse(message, "layers", 400)
+        return _refuse(gettext("print_no_layers"), "layers", 400)
     try:
         image = _map_image(plan, base["wms_layers"], overlays, photo=base["kind"] in PHOTOGRAPHIC)
         legend = _legend(print_request.layers, overlays, instance.catalog, language)
     except RenderFailed:
-        message = "Usługa WMS nie odpowiada" if language == "pl" else "the WMS does not answer"
-        return _refuse(message, "", 503)
+        return _refuse(gettext("print_wms_unavailable"), "", 503)
     site = instance.site
     texts = PrintTexts(
         heading=site.label(language),

@@ -17,8 +17,8 @@ from geoportal.search.finder import MAX_LIMIT, Finder
 from geoportal.search.parsing import QueryError
 from services.edge.failures import unavailable
 from web.instance import current_instance
+from web.language import page_language
 from web.search.answers import answer_json, message
-from web.viewer.texts import page_language, strings
 
 search_api = Blueprint("search_api", __name__)
 DEFAULT_LIMIT = 10
@@ -34,20 +34,19 @@ def finder() -> Finder:
 def search() -> ResponseReturnValue:
     """Typed results (parcel, obreb, gmina, address, coordinate) in EPSG:2180."""
     lang = page_language(request)
-    texts = strings(lang, current_instance().site)
     query = request.args.get("q", "")
     try:
         limit = _limit(request.args.get("limit"))
         answer = finder().search(query, limit)
     except QueryError as error:
-        return _refused(error.code, texts)
+        return _refused(error.code)
     except (DatabaseUnavailable, psycopg.OperationalError):
         refusal = unavailable()
-        response = jsonify(error=message("unavailable", texts))
+        response = jsonify(error=message("unavailable"))
         response.status_code = refusal.answer.status
         response.headers.extend(refusal.headers())
         return response
-    response = jsonify(answer_json(query.strip(), answer, texts, lang))
+    response = jsonify(answer_json(query.strip(), answer, lang))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -64,7 +63,7 @@ def _limit(value: str | None) -> int:
     return min(number, MAX_LIMIT)
 
 
-def _refused(code: str, texts: dict[str, str]) -> ResponseReturnValue:
-    response = jsonify(error=message(code, texts))
+def _refused(code: str) -> ResponseReturnValue:
+    response = jsonify(error=message(code))
     response.status_code = 400
     return response

@@ -7,8 +7,6 @@ parcel's data without a map. The card reads public views only (geoportal.cadastr
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import psycopg
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,9 +17,9 @@ from geoportal.database import DatabaseUnavailable
 from geoportal.search.parsing import QueryError, read_id
 from services.edge.failures import unavailable
 from web.instance import current_instance
-from web.search.answers import context_text, message
+from web.language import gettext, page_language
+from web.search.answers import context_text, kind_text, message
 from web.search.api import finder
-from web.viewer.texts import page_language, strings
 
 parcel_pages = Blueprint("parcel_pages", __name__)
 PAGE_LIMIT = 50
@@ -36,7 +34,7 @@ def _site_name() -> dict[str, str]:
 @parcel_pages.get("/dzialka")
 def search_page() -> ResponseReturnValue:
     """The search form, and the results of ``q`` as links."""
-    lang, texts = _language()
+    lang = page_language(request)
     query = request.args.get("q", "")
     results, note, status = [], None, 200
     if query.strip():
@@ -44,20 +42,20 @@ def search_page() -> ResponseReturnValue:
             answer = finder().search(query, PAGE_LIMIT)
             results = [
                 {
-                    "kind": texts[f"search_kind_{r.kind}"],
+                    "kind": kind_text(r),
                     "label": r.label,
-                    "context": context_text(r, texts),
+                    "context": context_text(r),
                     "href": _result_href(r.kind, r.id, r.parcel_id, lang),
                 }
                 for r in answer.results
             ]
-            note = message(answer.message, texts)
+            note = message(answer.message)
         except QueryError as error:
-            note, status = message(error.code, texts), 400
+            note, status = message(error.code), 400
         except (DatabaseUnavailable, psycopg.OperationalError):
-            return _unavailable(lang, texts)
+            return _unavailable(lang)
     html = render_template(
-        "search/parcel_search.html", **_page(lang, texts), query=query.strip(), results=results,
+        "search/parcel_search.html", **_page(lang), query=query.strip(), results=results,
         note=note, searched=bool(query.strip()),
     )  # fmt: skip
     return html, status
@@ -66,7 +64,7 @@ def search_page() -> ResponseReturnValue:
 @parcel_pages.get("/dzialka/<path:parcel_id>")
 def parcel_page(parcel_id: str) -> ResponseReturnValue:
     """One parcel's public data; 400 for a malformed id (saying why), 404 for an unknown one."""
-    lang, texts = _language()
+    lang = page_language(request)
     if not is_parcel_id(parcel_id):
         lenient = read_id(parcel_id) if len(parcel_id) <= 200 else None
         if lenient is not None and lenient.exact:
@@ -76,29 +74,23 @@ def parcel_page(parcel_id: str) -> ResponseReturnValue:
             reason = ""
         except IdentifierError as error:
             reason = str(error)
-        return _error(lang, texts, 400, texts["parcel_page_malformed"], reason, parcel_id)
+        return _error(lang, 400, gettext("parcel_page_malformed"), reason, parcel_id)
     try:
         with current_instance().database.pool("public").connection() as conn:
             card = read_card(conn, parcel_id)
     except (DatabaseUnavailable, psycopg.OperationalError):
-        return _unavailable(lang, texts)
+        return _unavailable(lang)
     if card is None:
-        return _error(lang, texts, 404, texts["parcel_page_unknown"], "", parcel_id)
+        return _error(lang, 404, gettext("parcel_page_unknown"), "", parcel_id)
     html = render_template(
-        "search/parcel_card.html", **_page(lang, texts), card=card,
-        number=lambda value, digits: _number(value, digits, lang),
+        "search/parcel_card.html", **_page(lang), card=card,
         map_href=url_for("viewer.viewer_page", lang=lang, parcel=card.parcel_id),
     )  # fmt: skip
     return html
 
 
-def _language() -> tuple[str, dict[str, str]]:
-    lang = page_language(request)
-    return lang, strings(lang, current_instance().site)
-
-
-def _page(lang: str, texts: dict[str, str]) -> dict[str, object]:
-    return {"lang": lang, "other_lang": "en" if lang == "pl" else "pl", "t": texts}
+def _page(lang: str) -> dict[str, object]:
+    return {"lang": lang, "other_lang": "en" if lang == "pl" else "pl"}
 
 
 def _result_href(kind: str, result_id: str, parcel_id: str | None, lang: str) -> str | None:
@@ -109,27 +101,15 @@ def _result_href(kind: str, result_id: str, parcel_id: str | None, lang: str) ->
     return None
 
 
-def _number(value: object, digits: int, lang: str) -> str:
-    """A number with a fixed count of decimals, with a decimal comma in Polish."""
-    if value is None:
-        return "–"
-    text = f"{Decimal(str(value)):,.{digits}f}".replace(",", "\u00a0")
-    return text.replace(".", ",") if lang == "pl" else text
-
-
-def _error(
-    lang: str, texts: dict[str, str], status: int, title: str, reason: str, asked: str
-) -> tuple[str, int]:
+def _error(lang: str, status: int, title: str, reason: str, asked: str) -> tuple[str, int]:
     html = render_template(
-        "search/parcel_error.html", **_page(lang, texts), status=status, title=title,
+        "search/parcel_error.html", **_page(lang), status=status, title=title,
         reason=reason, asked=asked[:200],
     )  # fmt: skip
     return html, status
 
 
-def _unavailable(lang: str, texts: dict[str, str]) -> ResponseReturnValue:
+def _unavailable(lang: str) -> ResponseReturnValue:
     refusal = unavailable()
-    html, status = _error(
-        lang, texts, refusal.answer.status, texts["search_msg_unavailable"], "", ""
-    )
+    html, status = _error(lang, refusal.answer.status, gettext("search_msg_unavailable"), "", "")
     return html, status, refusal.headers()

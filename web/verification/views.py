@@ -18,6 +18,7 @@ from geoportal.settings import Settings
 from web.eservices.texts import page_context
 from web.forms import check_csrf
 from web.instance import current_instance
+from web.language import gettext
 from web.verification.checks import Answer, Verdict, code_in, verify
 from web.verification.limits import ClientBuckets
 
@@ -44,7 +45,7 @@ def _limit() -> ResponseReturnValue | None:
     if wait > 0:
         context = page_context()
         page = render_template("verification/page.html", answer=None, code="",
-                               message=context["t"]["verify_too_many"], **context)  # fmt: skip
+                               message=gettext("verify_too_many"), **context)  # fmt: skip
         return page, 429, {"Retry-After": str(math.ceil(wait))}
     return None
 

@@ -16,9 +16,9 @@ from werkzeug.wrappers import Response
 
 from web.display import current_classes
 from web.instance import current_instance
+from web.language import page_language
 from web.viewer.assets import BUILD_COMMAND, BUILD_DIR, load_bundle
 from web.viewer.pageconfig import client_config
-from web.viewer.texts import page_language, strings
 
 viewer_blueprint = Blueprint("viewer", __name__)
 
@@ -50,7 +50,6 @@ def _render_viewer(*, kiosk: bool) -> ResponseReturnValue:
         "viewer/index.html",
         lang=language,
         other_lang="en" if language == "pl" else "pl",
-        t=strings(language, current_instance().site),
         bundle=bundle,
         build_command=BUILD_COMMAND,
         kiosk=kiosk,

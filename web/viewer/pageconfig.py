@@ -18,22 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from geoportal.cadastre.identifiers import PARCEL_ID_PATTERN
 from geoportal.catalog import Catalog, Layer
 from geoportal.crs import STORAGE_EPSG, proj4, projected_area_of_use
-from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX, format_scale
+from geoportal.printing.layout import DPI_RANGE, PAPERS, SCALES, TITLE_MAX
 from geoportal.publications import Publication
 from geoportal.rastercatalog import RasterLayer
 from geoportal.site import Site
-from geoportal.text import Text
 from geoportal.themes import OTHER, OTHER_TITLE, Theme
-from web.viewer.texts import LOCALES, strings
+from web.formats import scale
+from web.language import LOCALES, N_, gettext, texts
+from web.viewer.clienttexts import CLIENT_TEXTS
 from web.viewer.toolsconfig import tools_config
 
 VIEWER_FILE = Path(__file__).with_name("viewer.yaml")
 SUGGESTIONS = 8  # suggestions the search box asks for
 CADASTRAL, NO_BASE_MAP = "cadastral", "none"
-BASE_MAP_TITLES = {
-    CADASTRAL: Text(pl="Mapa ewidencyjna", en="Cadastral map"),
-    NO_BASE_MAP: Text(pl="Brak", en="None"),
-}
+BASE_MAP_TITLES = {CADASTRAL: N_("base_map_cadastral"), NO_BASE_MAP: N_("base_map_none")}
 
 
 class Search(BaseModel):
@@ -115,7 +113,7 @@ def _base_map(
 ) -> tuple[str, str | None, list[str], str] | None:
     """(title, WMTS name, /ows layers, kind) of one switcher entry, or None if not served."""
     if base_id in BASE_MAP_TITLES:
-        return BASE_MAP_TITLES[base_id].in_language(language), None, [], base_id
+        return gettext(BASE_MAP_TITLES[base_id]), None, [], base_id
     raster = next((r for r in rasters if r.id == base_id and r.tiles), None)
     if raster is not None:
         return raster.title.in_language(language), raster.wms_name, [raster.wms_name], raster.kind
@@ -158,7 +156,7 @@ def client_config(
     return {
         "lang": language,
         "locale": LOCALES[language],
-        "strings": strings(language, site),
+        "strings": texts(CLIENT_TEXTS),
         "projection": {
             "code": f"EPSG:{STORAGE_EPSG}",
             "proj4": proj4(STORAGE_EPSG),
@@ -170,9 +168,9 @@ def client_config(
         "base_maps": base_maps(rasters or [], language, publications, themes),
         "default_base_map": viewer.default_base_map,
         "cadastral_layers": viewer.cadastral_layers,
-        "tools": tools_config(site, strings(language, site)),
+        "tools": tools_config(site, gettext, scale),
         "print": {
-            "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+            "scales": [{"value": value, "label": scale(value)} for value in SCALES],
             "papers": list(PAPERS),
             "dpi": sorted({DPI_RANGE[0], 200, DPI_RANGE[1]}),
             "title_max": TITLE_MAX,

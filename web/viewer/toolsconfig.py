@@ -8,6 +8,7 @@ from MapProxy's GLOBAL_WEBMERCATOR grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from geoportal.crs import (
@@ -18,17 +19,21 @@ from geoportal.crs import (
     proj4,
     projected_area_of_use,
 )
-from geoportal.printing.layout import SCALES, format_scale
+from geoportal.printing.layout import SCALES
 from geoportal.site import Site
 
 ZONE_OF_EPSG = {code: zone for zone, code in PL2000_EPSG.items()}
 
 
-def tools_config(site: Site, texts: dict[str, str]) -> dict[str, Any]:
-    """The ``tools`` part of the viewer page's configuration."""
+def tools_config(
+    site: Site, gettext: Callable[..., str], scale: Callable[[int], str]
+) -> dict[str, Any]:
+    """The ``tools`` part of the viewer page's configuration in the page's language
+    (``gettext``: its texts, :func:`web.language.gettext`; ``scale``: how it writes a
+    scale, :func:`web.formats.scale`)."""
     zone_epsg = site.crs.local_zone
     puwg, mercator = f"EPSG:{STORAGE_EPSG}", f"EPSG:{WEB_MERCATOR_EPSG}"
-    zone_label = texts["crs_pl2000"].replace("{zone}", str(ZONE_OF_EPSG[zone_epsg]))
+    zone_label = gettext("crs_pl2000", zone=ZONE_OF_EPSG[zone_epsg])
     return {
         "coordinate_systems": [
             {"code": puwg, "label": f"PUWG 1992 ({puwg})"},
@@ -44,5 +49,5 @@ def tools_config(site: Site, texts: dict[str, str]) -> dict[str, Any]:
             {"code": puwg, "label": f"PUWG 1992 ({puwg})"},
             {"code": mercator, "label": f"Web Mercator ({mercator})"},
         ],
-        "scales": [{"value": scale, "label": format_scale(scale)} for scale in SCALES],
+        "scales": [{"value": value, "label": scale(value)} for value in SCALES],
     }
