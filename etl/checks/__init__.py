@@ -17,7 +17,8 @@ ALL = frozenset(TABLES)
 POLYGONAL = frozenset(name for name in SPATIAL
                       if getattr(DATA_TABLES[name].c.geom.type, "geometry_type", None)
                       == "MULTIPOLYGON")  # fmt: skip
-PARCEL, BUILDING, ZONE = frozenset({"parcel"}), frozenset({"building"}), frozenset({"plan_zone"})
+PARCEL, BUILDING = frozenset({"parcel"}), frozenset({"building"})
+ZONE = frozenset(planning.ZONE_TABLES)
 DISTRICT, UNIT = frozenset({"cadastral_district"}), frozenset({"cadastral_unit"})
 COUNTY_DATA = SPATIAL - {"admin_unit", "prg_address"}
 
