@@ -69,5 +69,5 @@ def test_the_gfs_side_files_do_not_hide_the_crs_from_us(database, demo_loaded):
     zones = CASES / "strefy" / "StrefaPlanistyczna_OK.gml"
     assert zones.with_suffix(".gfs").is_file()
     result = load_files(database, [PLAN, zones], dry_run=True)
-    assert result.counts["plan_zone"]["read"] == 4
+    assert result.counts["general_plan_zone"]["read"] == 4
     assert not [f for f in result.findings if f.check == "outside_poland"]
