@@ -90,8 +90,8 @@ def test_the_public_view_shows_the_zones_with_their_plan(database, demo_loaded):
 
 
 def test_the_real_test_plan_loads_its_28_zones_without_planning_defects(database, demo_loaded):
-    result = load_files(database, [APP / "1_pog_AktPlanowaniaPrzestrzennego.gml",
-                                   APP / "1_strefy_StrefaPlanistyczna.gml"], dry_run=True)  # fmt: skip
+    files = [APP / "1_pog_AktPlanowaniaPrzestrzennego.gml", APP / "1_strefy_StrefaPlanistyczna.gml"]
+    result = load_files(database, files, dry_run=True)
     assert result.counts["general_plan_zone"]["read"] == 28
     assert result.counts["plan"]["read"] == 1
     found = {f.check for f in result.findings}
@@ -108,7 +108,8 @@ def test_a_new_version_of_a_zone_closes_the_old_one(database, demo_loaded, gener
     version = re.search(r"<app:wersjaId>([^<]+)<", old).group(1)
     new = old.replace(version, "20260115T100000").replace(
         re.search(r"<app:poczatekWersjiObiektu>[^<]+<", old).group(0),
-        "<app:poczatekWersjiObiektu>2026-01-15T10:00:00Z<")
+        "<app:poczatekWersjiObiektu>2026-01-15T10:00:00Z<",
+    )
     new = re.sub(r'(<app:maksWysokoscZabudowy uom="m">)[^<]+<', r"\g<1>21.5<", new)
     if "maksWysokoscZabudowy" not in new:  # a zone without parameters (SK) gets a height
         new = new.replace("</app:StrefaPlanistyczna>", '<app:maksWysokoscZabudowy uom="m">21.5'
