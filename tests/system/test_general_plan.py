@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 
 import pytest
 from PIL import Image
@@ -143,3 +144,36 @@ def test_the_viewer_tree_holds_the_layer_under_planning(live_server, http):
     # drawn under the local plans: a local plan, where one exists, is what applies
     assert tree["planowanie"] == ["plan_zones", "general_plan_zones"]
     assert "Plan ogólny gminy – strefy planistyczne" in answer.text
+
+
+HALF_WORLD = 20037508.342789244
+
+
+def test_a_vector_tile_holds_the_zones_it_touches(live_server, http, database, cemetery,
+                                                  tmp_path):  # fmt: skip
+    _, x, y = cemetery
+    zoom = 14
+    width = 2 * HALF_WORLD / 2**zoom
+    with database.connect("owner") as conn:
+        mx, my = conn.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_Point(%s, %s), 2180), 3857) p",
+            (x, y)).fetchone()  # fmt: skip
+        column, row = int((mx + HALF_WORLD) // width), int((HALF_WORLD - my) // width)
+        west, north = -HALF_WORLD + column * width, HALF_WORLD - row * width
+        inside = {r[0] for r in conn.execute(
+            "SELECT oznaczenie FROM publish.general_plan_zones WHERE ST_Area(ST_Intersection("
+            "ST_Transform(geom, 3857), ST_MakeEnvelope(%s, %s, %s, %s, 3857))) > 1",
+            (west, north - width, west + width, north))}  # fmt: skip
+    answer = http.get(f"{live_server}/ogc/collections/general_plan_zones/tiles/WebMercatorQuad/"
+                      f"{zoom}/{row}/{column}", timeout=60)  # fmt: skip
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    tile = tmp_path / "tile.pbf"
+    tile.write_bytes(answer.content)
+    done = subprocess.run(
+        ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", str(tile), "-oo", f"Z={zoom}",
+         "-oo", f"X={column}", "-oo", f"Y={row}"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    found = {f["properties"]["oznaczenie"] for f in json.loads(done.stdout)["features"]}
+    assert inside and inside <= found
