@@ -177,3 +177,30 @@ def test_a_vector_tile_holds_the_zones_it_touches(live_server, http, database, c
     )  # fmt: skip
     found = {f["properties"]["oznaczenie"] for f in json.loads(done.stdout)["features"]}
     assert inside and inside <= found
+
+
+def test_a_parcel_card_lists_the_general_plan_zones_covering_it(live_server, http, database):
+    with database.connect("owner") as conn:
+        parcel_id, covering = conn.execute(
+            "SELECT p.parcel_id, array_agg(z.oznaczenie || '|' || round((100 * ST_Area("
+            "ST_Intersection(z.geom, p.geom)) / ST_Area(p.geom))::numeric, 1) ORDER BY z.gid)"
+            " FROM data.parcel p JOIN data.general_plan_zone z ON ST_Intersects(z.geom, p.geom)"
+            " AND z.version_end IS NULL WHERE p.version_end IS NULL AND p.parcel_id LIKE"
+            " '100301_2.%%' GROUP BY p.parcel_id HAVING count(*) >= 2"
+            " ORDER BY p.parcel_id LIMIT 1"
+        ).fetchone()
+        outside = conn.execute(
+            "SELECT parcel_id FROM data.parcel WHERE version_end IS NULL"
+            " AND parcel_id LIKE '100302_4.%' ORDER BY parcel_id LIMIT 1"
+        ).fetchone()[0]
+    page = http.get(f"{live_server}/dzialka/{parcel_id}", timeout=30).text
+    section = page[page.index('id="card-general-plans"') :]
+    for entry in covering:
+        marking, share = entry.split("|")
+        if float(share) >= 0.05:
+            assert f"{marking}</th>" in section and share.replace(".", ",") + " %" in section
+    assert "Plan ogólny gminy Buczek" in section
+    english = http.get(f"{live_server}/dzialka/{parcel_id}", params={"lang": "en"}, timeout=30)
+    assert "General plan of the gmina" in english.text
+    town = http.get(f"{live_server}/dzialka/{outside}", timeout=30).text
+    assert "Działki nie obejmuje plan ogólny w danych geoportalu." in town
