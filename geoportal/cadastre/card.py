@@ -3,7 +3,8 @@
 Read as the public role from ``publish`` views only (``parcels``, ``parcel_land_uses``,
 ``parcel_buildings``, ``search_addresses``, ``plan_zones``, ``general_plan_zones``):
 identifiers, legal area, klasoużytki, buildings, addresses, and the zones of local plans and
-of the general plan covering the parcel with their share of its area. Subjects (owners) are not within the public role's reach (art. 24 PGiK).
+of the general plan covering the parcel with their share of its area. Subjects (owners)
+are not within the public role's reach (art. 24 PGiK).
 """
 
 from __future__ import annotations
