@@ -147,7 +147,7 @@ def read_card(conn: psycopg.Connection, parcel_id: str) -> ParcelCard | None:
         if r[5] is not None and float(r[5]) >= MIN_PLAN_SHARE
     )
     general_plans = tuple(
-        GeneralPlanZone(*r[:5], float(r[5]))
+        GeneralPlanZone(r[0], r[1], r[2], r[3], r[4], float(r[5]))
         for r in conn.execute(_GENERAL_PLANS, (parcel_id,)).fetchall()
         if r[5] is not None and float(r[5]) >= MIN_PLAN_SHARE
     )
