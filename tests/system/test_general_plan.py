@@ -204,3 +204,30 @@ def test_a_parcel_card_lists_the_general_plan_zones_covering_it(live_server, htt
     assert "General plan of the gmina" in english.text
     town = http.get(f"{live_server}/dzialka/{outside}", timeout=30).text
     assert "Działki nie obejmuje plan ogólny w danych geoportalu." in town
+
+
+def test_gdal_reads_the_zones_with_their_declared_types(live_server, database, tmp_path):
+    """``ogr2ogr`` with default options, through WFS 2.0 and through OGC API: every zone,
+    markings as text, the parameters as reals, the date as each protocol declares it."""
+    with database.connect("owner") as conn:
+        expected = {r[0] for r in conn.execute(
+            "SELECT oznaczenie FROM data.general_plan_zone WHERE version_end IS NULL")}  # fmt: skip
+    for source, layer, marking, height, since, date_type in (
+        (f"WFS:{live_server}/ows/pog?VERSION=2.0.0", "strefy_planistyczne", "OZNACZENIE",
+         "MAKS_WYSOKOSC", "OBOWIAZUJE_OD", "String"),  # as the parcels' DATA in WFS
+        (f"OAPIF:{live_server}/ogc", "general_plan_zones", "oznaczenie", "max_height_m",
+         "valid_from", "Date"),
+    ):  # fmt: skip
+        target = tmp_path / f"{layer}.gpkg"
+        subprocess.run(["ogr2ogr", "-f", "GPKG", str(target), source, layer],
+                       capture_output=True, text=True, timeout=300, check=True)  # fmt: skip
+        info = subprocess.run(["ogrinfo", "-so", "-al", str(target)], capture_output=True,
+                              text=True, timeout=60, check=True).stdout  # fmt: skip
+        fields = dict(re.findall(r"^(\w+): (\w+) \(", info, re.MULTILINE))
+        assert fields[marking] == "String" and fields[height] == "Real", (layer, fields)
+        assert fields[since] == date_type, (layer, fields)
+        assert f"Feature Count: {len(expected)}" in info, layer
+        rows = subprocess.run(["ogrinfo", "-q", "-al", "-geom=NO", str(target)],
+                              capture_output=True, text=True, timeout=60, check=True).stdout  # fmt: skip
+        found = set(re.findall(rf"^  {marking} \(String\) = (.+)$", rows, re.MULTILINE))
+        assert found == expected, layer
