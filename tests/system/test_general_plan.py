@@ -228,6 +228,7 @@ def test_gdal_reads_the_zones_with_their_declared_types(live_server, database, t
         assert fields[since] == date_type, (layer, fields)
         assert f"Feature Count: {len(expected)}" in info, layer
         rows = subprocess.run(["ogrinfo", "-q", "-al", "-geom=NO", str(target)],
-                              capture_output=True, text=True, timeout=60, check=True).stdout  # fmt: skip
+                              capture_output=True, text=True, timeout=60,
+                              check=True).stdout  # fmt: skip
         found = set(re.findall(rf"^  {marking} \(String\) = (.+)$", rows, re.MULTILINE))
         assert found == expected, layer
