@@ -58,6 +58,8 @@ CHECKS: dict[str, Check] = {
     "zone_gap": Check(planning.zone_gaps, ZONE, "planning"),
     "zone_designation_twice": Check(planning.zone_designations_twice, ZONE, "planning"),
     "zone_symbol": Check(planning.zone_symbols, ZONE, "planning"),
+    "zone_parameter_precision": Check(planning.parameter_precision,
+                                      frozenset({"general_plan_zone"}), "planning"),
 }  # fmt: skip
 
 __all__ = ["CHECKS", "Action", "Check", "CheckContext", "Finding", "Found", "Policy",

@@ -17,6 +17,9 @@ from etl.checks.topology import overlapping_pairs, reaching_outside, substantial
 
 _DESIGNATION = re.compile(r"^\d*\.?([A-ZŁ]+(?:/[A-ZŁ]+)?)\d*$")
 MARKING = {"plan_zone": "symbol", "general_plan_zone": "oznaczenie"}
+# A general plan's zone parameters are given "z dokładnością do pierwszego miejsca po
+# przecinku" (app2.xsd, the annotations of StrefaPlanistyczna's four parameters).
+PARAMETERS = ("max_intensity", "max_built_share", "max_height_m", "min_bio_share")
 ZONE_TABLES = tuple(MARKING)
 
 
@@ -80,4 +83,23 @@ def zone_symbols(ctx: CheckContext, table: str) -> Found:
         if match is None or match.group(1) not in known:
             found.local_ids.append(str(local_id))
             found.labels.append(f"{zone_id}: symbol {symbol!r}")
+    return found
+
+
+def parameter_precision(ctx: CheckContext, table: str) -> Found:
+    """General plan zones whose parameters have more than the one decimal APP 2.0 asks."""
+    found = Found()
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in PARAMETERS)
+    query = sql.SQL("SELECT local_id, zone_id, {c} FROM {t}").format(
+        c=columns, t=sql.Identifier("staging", table)
+    )
+    for local_id, zone_id, *values in ctx.rows(query):
+        wrong = [
+            f"{name} {value}"
+            for name, value in zip(PARAMETERS, values, strict=True)
+            if value is not None and value != round(value, 1)
+        ]
+        if wrong:
+            found.local_ids.append(str(local_id))
+            found.labels.append(f"{zone_id}: {', '.join(wrong)}")
     return found

@@ -27,6 +27,10 @@ EXPECTED = {
     "BLEDNE-OZNACZENIE": {"zone_symbol", "zone_symbol_mismatch"},
     "BLEDNY-SYMBOL": {"zone_symbol_mismatch"},
     "DUPLIKAT-OZNACZENIE": {"zone_designation_twice", "zone_symbol_mismatch"},
+    "DWA-MIEJSCA-INTENSYWNOSC": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-UDZIAL-BIO": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-UDZIAL-ZABUDOWY": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-WYS-ZABUDOWY": {"zone_parameter_precision"},
 }
 
 
@@ -49,6 +53,16 @@ def test_the_overlap_is_measured_as_the_validator_measured_it(database, demo_loa
     # 447,258.8 m² as measured upstream in the file's EPSG:2178 (PROVENANCE); measured in
     # our EPSG:2180 storage it is 446,560 m², 0.16 % less (the projections' scales differ)
     assert area == pytest.approx(447_258.8, rel=0.005)
+
+
+@pytest.mark.parametrize(("variant", "label"), [
+    ("INTENSYWNOSC", "max_intensity 0.95"), ("UDZIAL-BIO", "min_bio_share 30.15"),
+    ("UDZIAL-ZABUDOWY", "max_built_share 30.15"), ("WYS-ZABUDOWY", "max_height_m 15.55"),
+])  # fmt: skip
+def test_a_parameter_with_two_decimals_is_named_with_its_value(variant, label, database,
+                                                               demo_loaded):  # fmt: skip
+    (found,) = _defects(f"DWA-MIEJSCA-{variant}", database)["zone_parameter_precision"]
+    assert found.endswith(label), found
 
 
 def test_the_self_intersecting_ring_is_repaired_and_reported_where_it_crosses(
