@@ -1,7 +1,7 @@
 """The general plan's zones in the viewer, in real Chromium against the running portal:
-the layer sits in the planning theme under the local plans, and switched on over gmina
-Buczek it draws the cemetery zone in its legend colour (pixels read back from the map's
-canvases) with no page problem."""
+the layer sits in the planning theme under the local plans, switched on over gmina Buczek
+it draws the cemetery zone in its legend colour (pixels read back from the map's canvases),
+and a click on the map names the zone in the panel, with no page problem."""
 
 from __future__ import annotations
 
@@ -68,4 +68,25 @@ def test_the_general_plan_draws_its_zones_in_the_viewer(
     tinted = page.evaluate(TINTED, SC_RGB)
     assert tinted > 500, f"the cemetery zone is not drawn ({tinted} px)"
     screenshot(page, "general-plan-zones")
+    assert viewer_page.problems.all() == []
+
+
+def test_a_click_names_the_zone_under_it(
+    viewer_page: ViewerPage, live_server: str, cemetery: tuple[float, float]
+) -> None:
+    page = viewer_page.page
+    x, y = cemetery
+    page.goto(f"{live_server}/#x={x:.1f}&y={y:.1f}&scale=1000&layers=general_plan_zones"
+              "&base=none")  # fmt: skip
+    expect(page.locator("#map")).to_have_attribute(
+        "data-map-state", "rendered", timeout=RENDER_TIMEOUT_MS
+    )
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    card = page.locator('#info-content article.feature[data-layer="general_plan_zones"]').first
+    expect(card).to_contain_text("strefa cmentarzy", timeout=20_000)
+    expect(card).to_contain_text("teren cmentarza")
+    expect(page.locator("#info-content")).to_have_attribute("data-state", "features")
+    screenshot(page, "general-plan-click")
     assert viewer_page.problems.all() == []

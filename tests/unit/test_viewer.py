@@ -142,7 +142,7 @@ def test_config_lists_every_catalog_layer_with_titles(
         "print": "/drukuj",
         "history": "/api/historia",
     }
-    assert config["info_layers"] == ["parcels", "buildings"]
+    assert config["info_layers"] == ["parcels", "buildings", "general_plan_zones"]
 
 
 def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
