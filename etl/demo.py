@@ -17,8 +17,9 @@ from geoportal.database import Database
 from geoportal.settings import Settings
 
 # Raised when the generator writes new kinds of objects (3: topographic map, PRG units and
-# boundary points), so an existing var/demo is generated again and loaded on top.
-DEMO_FORMAT = 3
+# boundary points; 4: a general plan), so an existing var/demo is generated again and
+# loaded on top.
+DEMO_FORMAT = 4
 
 
 def demo_dir(settings: Settings) -> Path:
@@ -58,16 +59,17 @@ def ensure_demo(database: Database, progress: Callable[[str], None]) -> LoadResu
 
 def demo_needs_loading(conn: psycopg.Connection) -> bool:
     """Whether no parcel is loaded yet, or only the demo county was, before the generator
-    wrote its topographic map (the same files again change nothing in the cadastre). A
-    county's own data (any other load) are never joined by the demo's."""
+    wrote its topographic map or its general plan (the same files again change nothing in
+    the cadastre). A county's own data (any other load) are never joined by the demo's."""
     row = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM data.parcel), EXISTS (SELECT 1 FROM data.topo_road),"
+        "SELECT EXISTS (SELECT 1 FROM data.parcel), EXISTS (SELECT 1 FROM data.topo_road)"
+        " AND EXISTS (SELECT 1 FROM data.general_plan_zone),"
         " coalesce(bool_and(source LIKE %s), false)"
         " FROM ops.etl_run WHERE status = 'done' AND NOT dry_run",
         (f"{SUBJECT_FILE}%",),
     ).fetchone()
-    parcels, topography, only_demo = row if row else (False, False, False)
-    return not parcels or (not topography and only_demo)
+    parcels, complete, only_demo = row if row else (False, False, False)
+    return not parcels or (not complete and only_demo)
 
 
 DEMO_RASTERS = ("orthophoto.tif", "dem.tif", "hillshade.tif")

@@ -23,7 +23,7 @@ DATA_TABLES: dict[str, Table] = {
         cadastre.PARCEL, cadastre.BUILDING, cadastre.LAND_USE_CONTOUR,
         cadastre.SOIL_CLASS_CONTOUR, cadastre.ADDRESS, cadastre.BOUNDARY_POINT, cadastre.SUBJECT,
         cadastre.SHARE,
-        planning.PLAN, planning.PLAN_ZONE,
+        planning.PLAN, planning.PLAN_ZONE, planning.GENERAL_PLAN_ZONE,
         boundaries.ADMIN_UNIT, boundaries.TERC_NAME, boundaries.PRG_ADDRESS,
         topography.TOPO_ROAD, topography.TOPO_WATERCOURSE, topography.TOPO_WATER_AREA,
         topography.TOPO_PLACE_NAME,

@@ -17,7 +17,8 @@ ALL = frozenset(TABLES)
 POLYGONAL = frozenset(name for name in SPATIAL
                       if getattr(DATA_TABLES[name].c.geom.type, "geometry_type", None)
                       == "MULTIPOLYGON")  # fmt: skip
-PARCEL, BUILDING, ZONE = frozenset({"parcel"}), frozenset({"building"}), frozenset({"plan_zone"})
+PARCEL, BUILDING = frozenset({"parcel"}), frozenset({"building"})
+ZONE = frozenset(planning.ZONE_TABLES)
 DISTRICT, UNIT = frozenset({"cadastral_district"}), frozenset({"cadastral_unit"})
 COUNTY_DATA = SPATIAL - {"admin_unit", "prg_address"}
 
@@ -57,6 +58,8 @@ CHECKS: dict[str, Check] = {
     "zone_gap": Check(planning.zone_gaps, ZONE, "planning"),
     "zone_designation_twice": Check(planning.zone_designations_twice, ZONE, "planning"),
     "zone_symbol": Check(planning.zone_symbols, ZONE, "planning"),
+    "zone_parameter_precision": Check(planning.parameter_precision,
+                                      frozenset({"general_plan_zone"}), "planning"),
 }  # fmt: skip
 
 __all__ = ["CHECKS", "Action", "Check", "CheckContext", "Finding", "Found", "Policy",

@@ -9,7 +9,8 @@ _LABEL = {
     "cadastral_unit": "unit_id", "cadastral_district": "district_id", "parcel": "parcel_id",
     "building": "building_id", "land_use_contour": "contour_id",
     "soil_class_contour": "contour_id", "registration_unit": "registration_unit_id",
-    "plan": "plan_id", "plan_zone": "zone_id", "admin_unit": "teryt", "terc_name": "teryt",
+    "plan": "plan_id", "plan_zone": "zone_id", "general_plan_zone": "zone_id",
+    "admin_unit": "teryt", "terc_name": "teryt",
     "boundary_point": "point_id", "topo_road": "road_id", "topo_watercourse": "watercourse_id",
     "topo_water_area": "water_id", "topo_place_name": "place_id",
 }  # fmt: skip

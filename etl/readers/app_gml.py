@@ -2,11 +2,12 @@
 
 Plans (``AktPlanowaniaPrzestrzennego``) become ``plan`` records; their resolution number,
 date and official-journal entry come from the adopting ``DokumentFormalny`` (linked either
-way: the plan's ``dokumentUchwalajacy`` or the document's ``uchwala``). Zones —
-``app:StrefaPlanistyczna`` of a plan ogólny and ``mpzp:TerenMPZP`` of a local plan —
-become ``plan_zone`` records. A first streamed pass indexes documents and plan
-identifiers; the second yields records. ``plan_id`` / ``zone_id`` are the idIIP as one
-string, ``<przestrzenNazw>/<lokalnyId>``.
+way: the plan's ``dokumentUchwalajacy`` or the document's ``uchwala``). Zones of a local
+plan (``mpzp:TerenMPZP``) become ``plan_zone`` records; zones of a plan ogólny
+(``app:StrefaPlanistyczna``, APP 2.0) become ``general_plan_zone`` records with their
+kind, functional profile and building parameters. A first streamed pass indexes
+documents and plan identifiers; the second yields records. ``plan_id`` / ``zone_id`` are
+the idIIP as one string, ``<przestrzenNazw>/<lokalnyId>``.
 
 A zone whose plan reference is empty (seen in real test files) gets its plan inferred from
 its lokalnyId prefix (``1POG-1SJ`` -> ``1POG``) and a finding.
@@ -27,6 +28,7 @@ from etl.readers.base import (
     XLINK_TITLE,
     Findings,
     GmlSniffer,
+    InputError,
     Noting,
     Record,
     children,
@@ -44,7 +46,8 @@ from etl.readers.geometry import GeometryReader
 
 _RESOLUTION = re.compile(r"\b[Nn]r\.?\s*([0-9IVXLCDM]+(?:[./][0-9A-Za-z]+)+)")
 _PLAN_URI = re.compile(r"/AktPlanowaniaPrzestrzennego/(PL\.ZIPPZP\.[^/]+/[^/]+)/([^/]+)")
-ZONE_CLASSES = ("StrefaPlanistyczna", "TerenMPZP")
+GENERAL_ZONE = "StrefaPlanistyczna"
+LOCAL_ZONE = "TerenMPZP"
 
 
 class AppGmlReader(Noting, GmlSniffer):
@@ -67,7 +70,9 @@ class AppGmlReader(Noting, GmlSniffer):
             name = local(feature.tag)
             if name == "AktPlanowaniaPrzestrzennego":
                 yield "plan", self._plan(feature)
-            elif name in ZONE_CLASSES:
+            elif name == GENERAL_ZONE:
+                yield "general_plan_zone", self._general_zone(feature)
+            elif name == LOCAL_ZONE:
                 yield "plan_zone", self._zone(feature)
             elif name != "DokumentFormalny":
                 skipped[name] = skipped.get(name, 0) + 1
@@ -145,11 +150,40 @@ class AppGmlReader(Noting, GmlSniffer):
         self._check_symbol(kids, zone_id)
         row |= {"zone_id": zone_id, "plan_id": self._zone_plan(kids, row, zone_id),
                 "symbol": symbol, "designation": _designation(kids) or symbol,
-                "plan_text": first_text(kids, "ustalenia") or _profiles(kids),
+                "plan_text": first_text(kids, "ustalenia"),
                 "max_height_m": decimal(first_text(kids, "maksWysokoscZabudowy")),
                 "max_intensity": decimal(first_text(kids, "maksNadziemnaIntensywnoscZabudowy")),
                 "min_bio_share": decimal(first_text(kids,
                                                     "minUdzialPowierzchniBiologicznieCzynnej")),
+                "geom": self.geometry.surface(_first(kids, "geometria"), zone_id)}  # fmt: skip
+        return row
+
+    def _general_zone(self, feature: etree._Element) -> dict[str, Any]:
+        """A plan ogólny zone: its marking, kind, profile and the plan's parameters."""
+        kids = children(feature)
+        row = self._common(feature, kids)
+        zone_id = f"{row['namespace']}/{row['local_id']}"
+        oznaczenie = first_text(kids, "oznaczenie")
+        if not oznaczenie:  # required by APP 2.0: without it no map or extract can name it
+            raise InputError(self.path, f"strefa planistyczna {zone_id} has no oznaczenie")
+        symbol = first_text(kids, "symbol") or oznaczenie.lstrip("0123456789")
+        self._check_symbol(kids, zone_id)
+        kind = _first(kids, "nazwa")
+        row |= {"zone_id": zone_id, "plan_id": self._zone_plan(kids, row, zone_id),
+                "oznaczenie": oznaczenie, "symbol": symbol, "zone_kind": _code(kids, "nazwa"),
+                "zone_name": first_text(kids, "nazwaAlternatywna")
+                or (kind.get(XLINK_TITLE) if kind is not None else None),
+                "main_profile": _titles(kids, "profilPodstawowy"),
+                "extra_profile": _titles(kids, "profilDodatkowy"),
+                "max_intensity": decimal(first_text(kids, "maksNadziemnaIntensywnoscZabudowy")),
+                "max_built_share": decimal(first_text(kids, "maksUdzialPowierzchniZabudowy")),
+                "max_height_m": decimal(first_text(kids, "maksWysokoscZabudowy")),
+                "min_bio_share": decimal(first_text(kids,
+                                                    "minUdzialPowierzchniBiologicznieCzynnej")),
+                "status": _code(kids, "status"),
+                "regulation_nature": _code(kids, "charakterUstalenia"),
+                "valid_from": date(first_text(kids, "obowiazujeOd")),
+                "valid_to": date(first_text(kids, "obowiazujeDo")),
                 "geom": self.geometry.surface(_first(kids, "geometria"), zone_id)}  # fmt: skip
         return row
 
@@ -210,14 +244,13 @@ def _designation(kids: dict) -> str | None:
     return None
 
 
-def _profiles(kids: dict) -> str | None:
-    parts = []
-    for label, prop in (("profil podstawowy", "profilPodstawowy"),
-                        ("profil dodatkowy", "profilDodatkowy")):  # fmt: skip
-        titles = [e.get(XLINK_TITLE) or "" for e in kids.get(prop, [])]
-        if titles:
-            parts.append(f"{label}: {'; '.join(t for t in titles if t)}")
-    return ". ".join(parts) or None
+def _titles(kids: dict, name: str) -> str | None:
+    """The titles (else codes) of a repeated code-list reference, "; "-joined."""
+    titles = []
+    for element in kids.get(name, []):
+        href = href_of(element) or ""
+        titles.append(element.get(XLINK_TITLE) or re.split(r"[/#]", href.rstrip("/"))[-1])
+    return "; ".join(t for t in titles if t) or None
 
 
 def _document(kids: dict) -> dict[str, Any]:

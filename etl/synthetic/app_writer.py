@@ -1,4 +1,4 @@
-"""APP 2.0 GML for the local plans, and the project GML for their zones.
+"""APP 2.0 GML for the local plans and the general plan, and the project GML for local zones.
 
 Why APP 2.0 (``app2.xsd``): it is the schema in force (Dz.U. 2023 poz. 2409) and it
 carries MPZP as ``AktPlanowaniaPrzestrzennego`` with ``typPlanu`` =
@@ -26,6 +26,7 @@ from shapely.geometry import Polygon
 
 from etl.gml import namespaces as ns
 from etl.synthetic import gmlwrite as g
+from etl.synthetic.general_plan import GeneralZone
 from etl.synthetic.geo import polygons_of
 from etl.synthetic.plans import Plan
 
@@ -33,6 +34,7 @@ SRS = g.SRS_URI_2177
 CODELIST = "https://www.gov.pl/static/zagospodarowanieprzestrzenne/codelist/"
 ID_BASE = "https://www.gov.pl/zagospodarowanieprzestrzenne/app/"
 INSPIRE = "http://inspire.ec.europa.eu/codelist/"
+KPT = "https://www.gov.pl/static/zagospodarowanieprzestrzenne/ontology/KPT#KPT-MPZP-"
 STAMP = "2024-03-01T12:00:00Z"
 _MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
            "września", "października", "listopada", "grudnia")  # fmt: skip
@@ -103,67 +105,140 @@ def _polish_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year} r."
 
 
+_MPZP_TYPE = (
+    "miejscowyPlanZagospodarowaniaPrzestrzennego",
+    "miejscowy plan zagospodarowania przestrzennego",
+    "local",
+    "lokalny",
+)
+_POG_TYPE = ("planOgolnyGminy", "plan ogólny gminy", "local", "lokalny")
+
+
 def write_plans(plans: list[Plan], namespace: str, path: Path) -> None:
     """The APP file of one gmina: each plan and its adopting resolution."""
     fh = _open(
         path, 2 * len(plans), f'xmlns:app="{ns.APP2}" xmlns:gmd="{ns.GMD}" xmlns:gco="{ns.GCO}"'
     )
     for plan in plans:
-        version, lid = _version(plan), plan.local_id
-        doc_lid = lid.replace("_P1", "_Doc1")
-        plan_uri = identifier("AktPlanowaniaPrzestrzennego", namespace, lid, version)
-        doc_uri = identifier("DokumentFormalny", namespace, doc_lid, version)
-        short = f"Uchwała Nr {plan.resolution_no}"
-        geom = g.multisurface([to_2177(p) for p in plan.geom],
-                              _gml_id(namespace, lid, version) + ".g", SRS)  # fmt: skip
-        fh.write(
-            _head(
-                "AktPlanowaniaPrzestrzennego",
-                "AktPlanowaniaPrzestrzennego",
-                namespace,
-                lid,
-                version,
-            )
-            + f"<app:poczatekWersjiObiektu>{plan.publication.isoformat()}T10:00:00Z"
-            f"</app:poczatekWersjiObiektu><app:tytul>{g.text(plan.title)}</app:tytul>"
-            f'<app:typPlanu xlink:href="{CODELIST}TypAktuPlanowaniaPrzestrzennegoKod/'
-            'miejscowyPlanZagospodarowaniaPrzestrzennego" xlink:title="miejscowy plan '
-            'zagospodarowania przestrzennego"/>'
-            f'<app:poziomHierarchii xlink:href="{INSPIRE}LevelOfSpatialPlanValue/local" '
-            'xlink:title="lokalny"/>'
-            f"<app:obowiazujeOd>{plan.valid_from.isoformat()}</app:obowiazujeOd>"
-            f'<app:status xlink:href="{INSPIRE}ProcessStepGeneralValue/legalForce" '
-            'xlink:title="prawnie wiążący lub realizowany"/>'
-            f"<app:zasiegPrzestrzenny>{geom}</app:zasiegPrzestrzenny>"
-            f'<app:dokumentUchwalajacy xlink:href="{doc_uri}" xlink:title="{g.text(short)}"/>'
-            "</app:AktPlanowaniaPrzestrzennego></wfs:member>\n"
-        )
-        organ = plan.council.replace("Rady Miejskiej", "Rada Miejska").replace(
-            "Rady Gminy", "Rada Gminy"
-        )
-        title = (
-            f"{short} {plan.council} z dnia {_polish_date(plan.resolution_date)} w sprawie "
-            f"{plan.title[0].lower()}{plan.title[1:]}"
-        )
-        fh.write(
-            _head("DokumentFormalny", "DokumentFormalny", namespace, doc_lid, version)
-            + f"<app:tytul>{g.text(title)}</app:tytul><app:nazwaSkrocona>{g.text(short)}"
-            f"</app:nazwaSkrocona><app:numerIdentyfikacyjny>{g.text(plan.journal)}"
-            f"</app:numerIdentyfikacyjny><app:organUstanawiajacy>{g.text(organ)}"
-            "</app:organUstanawiajacy><app:data><gmd:CI_Date><gmd:date><gco:Date>"
-            f"{plan.resolution_date.isoformat()}</gco:Date></gmd:date><gmd:dateType>"
-            '<gmd:CI_DateTypeCode codeList="http://standards.iso.org/iso/19139/resources/'
-            'gmxCodelists.xml#CI_DateTypeCode" codeListValue="creation">utworzenie'
-            "</gmd:CI_DateTypeCode></gmd:dateType></gmd:CI_Date></app:data>"
-            f"<app:dataWejsciaWZycie>{plan.valid_from.isoformat()}</app:dataWejsciaWZycie>"
-            f'<app:dziennikUrzedowy xlink:href="{CODELIST}DziennikUrzedowyKod/'
-            'dziennikUrzedowyWojLodzkiego" xlink:title="Dziennik Urzędowy Województwa '
-            'Łódzkiego"/>'
-            f'<app:uchwala xlink:href="{plan_uri}"/>'
-            "</app:DokumentFormalny></wfs:member>\n"
-        )
+        fh.write(_plan_members(plan, namespace, _MPZP_TYPE))
     fh.write("</wfs:FeatureCollection>\n")
     fh.close()
+
+
+def _plan_members(plan: Plan, namespace: str, plan_type: tuple[str, str, str, str]) -> str:
+    """The plan (AktPlanowaniaPrzestrzennego) and its adopting resolution (DokumentFormalny)."""
+    version, lid = _version(plan), plan.local_id
+    doc_lid = lid.replace("_P1", "_Doc1")
+    plan_uri = identifier("AktPlanowaniaPrzestrzennego", namespace, lid, version)
+    doc_uri = identifier("DokumentFormalny", namespace, doc_lid, version)
+    short = f"Uchwała Nr {plan.resolution_no}"
+    type_code, type_title, level_code, level_title = plan_type
+    geom = g.multisurface([to_2177(p) for p in plan.geom],
+                          _gml_id(namespace, lid, version) + ".g", SRS)  # fmt: skip
+    akt = (
+        _head(
+            "AktPlanowaniaPrzestrzennego", "AktPlanowaniaPrzestrzennego", namespace, lid, version
+        )  # fmt: skip
+        + f"<app:poczatekWersjiObiektu>{plan.publication.isoformat()}T10:00:00Z"
+        f"</app:poczatekWersjiObiektu><app:tytul>{g.text(plan.title)}</app:tytul>"
+        f'<app:typPlanu xlink:href="{CODELIST}TypAktuPlanowaniaPrzestrzennegoKod/'
+        f'{type_code}" xlink:title="{type_title}"/>'
+        f'<app:poziomHierarchii xlink:href="{INSPIRE}LevelOfSpatialPlanValue/{level_code}" '
+        f'xlink:title="{level_title}"/>'
+        f"<app:obowiazujeOd>{plan.valid_from.isoformat()}</app:obowiazujeOd>"
+        f'<app:status xlink:href="{INSPIRE}ProcessStepGeneralValue/legalForce" '
+        'xlink:title="prawnie wiążący lub realizowany"/>'
+        f"<app:zasiegPrzestrzenny>{geom}</app:zasiegPrzestrzenny>"
+        f'<app:dokumentUchwalajacy xlink:href="{doc_uri}" xlink:title="{g.text(short)}"/>'
+        "</app:AktPlanowaniaPrzestrzennego></wfs:member>\n"
+    )
+    organ = plan.council.replace("Rady Miejskiej", "Rada Miejska").replace(
+        "Rady Gminy", "Rada Gminy"
+    )
+    title = (
+        f"{short} {plan.council} z dnia {_polish_date(plan.resolution_date)} w sprawie "
+        f"{plan.title[0].lower()}{plan.title[1:]}"
+    )
+    doc = (
+        _head("DokumentFormalny", "DokumentFormalny", namespace, doc_lid, version)
+        + f"<app:tytul>{g.text(title)}</app:tytul><app:nazwaSkrocona>{g.text(short)}"
+        f"</app:nazwaSkrocona><app:numerIdentyfikacyjny>{g.text(plan.journal)}"
+        f"</app:numerIdentyfikacyjny><app:organUstanawiajacy>{g.text(organ)}"
+        "</app:organUstanawiajacy><app:data><gmd:CI_Date><gmd:date><gco:Date>"
+        f"{plan.resolution_date.isoformat()}</gco:Date></gmd:date><gmd:dateType>"
+        '<gmd:CI_DateTypeCode codeList="http://standards.iso.org/iso/19139/resources/'
+        'gmxCodelists.xml#CI_DateTypeCode" codeListValue="creation">utworzenie'
+        "</gmd:CI_DateTypeCode></gmd:dateType></gmd:CI_Date></app:data>"
+        f"<app:dataWejsciaWZycie>{plan.valid_from.isoformat()}</app:dataWejsciaWZycie>"
+        f'<app:dziennikUrzedowy xlink:href="{CODELIST}DziennikUrzedowyKod/'
+        'dziennikUrzedowyWojLodzkiego" xlink:title="Dziennik Urzędowy Województwa '
+        'Łódzkiego"/>'
+        f'<app:uchwala xlink:href="{plan_uri}"/>'
+        "</app:DokumentFormalny></wfs:member>\n"
+    )
+    return akt + doc
+
+
+def general_plan_namespace(gmina_id: str) -> str:
+    """APP przestrzenNazw of a gmina's plan ogólny dataset (registry number fictional)."""
+    return f"PL.ZIPPZP.9950/{gmina_id[:6]}-POG"
+
+
+def write_general_plan(plan: Plan, zones: list[GeneralZone], namespace: str, path: Path) -> None:
+    """One APP 2.0 file: the plan ogólny, its resolution and its StrefaPlanistyczna zones."""
+    fh = _open(
+        path, 2 + len(zones),
+        f'xmlns:app="{ns.APP2}" xmlns:gmd="{ns.GMD}" xmlns:gco="{ns.GCO}"',
+    )  # fmt: skip
+    fh.write(_plan_members(plan, namespace, _POG_TYPE))
+    plan_uri = identifier("AktPlanowaniaPrzestrzennego", namespace, plan.local_id, _version(plan))
+    for zone in zones:
+        fh.write(_general_zone(plan, zone, namespace, plan_uri))
+    fh.write("</wfs:FeatureCollection>\n")
+    fh.close()
+
+
+def _general_zone(plan: Plan, zone: GeneralZone, namespace: str, plan_uri: str) -> str:
+    """A StrefaPlanistyczna, its elements in the order of app2.xsd."""
+    version = _version(plan)
+    lid = f"{plan.local_id}-{zone.oznaczenie}"
+    kind_code, kind_name = zone.kind
+    main, extra = zone.profiles()
+    body = [
+        f"<app:oznaczenie>{zone.oznaczenie}</app:oznaczenie>",
+        f"<app:symbol>{zone.symbol}</app:symbol>",
+        f"<app:poczatekWersjiObiektu>{plan.publication.isoformat()}T10:00:00Z"
+        "</app:poczatekWersjiObiektu>",
+        f"<app:obowiazujeOd>{plan.valid_from.isoformat()}</app:obowiazujeOd>",
+        f'<app:status xlink:href="{INSPIRE}ProcessStepGeneralValue/legalForce" '
+        'xlink:title="prawnie wiążący lub realizowany"/>',
+        f'<app:charakterUstalenia xlink:href="{INSPIRE}RegulationNatureValue/generallyBinding" '
+        'xlink:title="ogólnie wiążące"/>',
+        "<app:geometria>"
+        + g.polygon(to_2177(zone.geom), _gml_id(namespace, lid, version) + ".g", SRS)
+        + "</app:geometria>",
+        f'<app:plan xlink:href="{plan_uri}" xlink:title="{g.text(plan.title)}"/>',
+        f'<app:nazwa xlink:href="{CODELIST}RodzajStrefyPlanistycznejKod/{kind_code}" '
+        f'xlink:title="{kind_name}"/>',
+    ]
+    for element, classes in (("profilPodstawowy", main), ("profilDodatkowy", extra)):
+        body += [f'<app:{element} xlink:href="{KPT}{code}" xlink:title="{title}"/>'
+                 for code, title in classes]  # fmt: skip
+    if (parameters := zone.parameters()) is not None:
+        intensity, built, height, bio = parameters
+        body += [
+            f"<app:maksNadziemnaIntensywnoscZabudowy>{intensity:.1f}"
+            "</app:maksNadziemnaIntensywnoscZabudowy>",
+            f"<app:maksUdzialPowierzchniZabudowy>{built:.1f}</app:maksUdzialPowierzchniZabudowy>",
+            f'<app:maksWysokoscZabudowy uom="m">{height:.1f}</app:maksWysokoscZabudowy>',
+            f"<app:minUdzialPowierzchniBiologicznieCzynnej>{bio:.1f}"
+            "</app:minUdzialPowierzchniBiologicznieCzynnej>",
+        ]
+    return (
+        _head("StrefaPlanistyczna", "StrefaPlanistyczna", namespace, lid, version)
+        + "".join(body)
+        + "</app:StrefaPlanistyczna></wfs:member>\n"
+    )
 
 
 def write_zones(plans: list[Plan], namespace: str, path: Path) -> None:

@@ -6,6 +6,7 @@ Output layout (under ``out_dir``)::
     egib/EGIB_<unit>.gml            one file per jednostka ewidencyjna (6 files)
     app/APP_MPZP_<gmina>.gml        APP 2.0: plans + adopting resolutions of a gmina
     app/MPZP_TERENY_<gmina>.gml     zones of those plans (project namespace)
+    app/APP_POG_<gmina>.gml         APP 2.0: the plan ogólny of one gmina and its zones
     topo/BDOT10k_1003.gml           roads, water and place names of the base map
     prg/PRG_jednostki_1003.geojson  the county and its gminy as a PRG export
 
@@ -24,9 +25,16 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from etl.synthetic.app_writer import dataset_namespace, write_plans, write_zones
+from etl.synthetic.app_writer import (
+    dataset_namespace,
+    general_plan_namespace,
+    write_general_plan,
+    write_plans,
+    write_zones,
+)
 from etl.synthetic.egib_subjects import write_subjects
 from etl.synthetic.egib_units import UnitResult, write_unit
+from etl.synthetic.general_plan import build_general_plan, general_plan_obreby
 from etl.synthetic.layout import CountyLayout, build_layout
 from etl.synthetic.owners import SubjectPool, build_pool
 from etl.synthetic.plans import build_plan, select_plans
@@ -61,7 +69,7 @@ def generate_demo_county(
     layout = build_layout(seed, parcels)
     pool = build_pool(seed, parcels)
     specs = select_plans(layout)
-    plan_obreby = {o for spec in specs for o in spec.obreby}
+    plan_obreby = {o for spec in specs for o in spec.obreby} | general_plan_obreby(layout)
     say(f"layout: {len(layout.obreby())} obręby, {len(pool.persons):,} persons")
     paths = [out / "egib" / SUBJECT_FILE]
     write_subjects(pool, seed, paths[0])
@@ -78,6 +86,10 @@ def generate_demo_county(
         write_plans(own, namespace, plan_path)
         write_zones(own, namespace, zone_path)
         paths += [plan_path, zone_path]
+    general, zones = build_general_plan(layout, inputs, seed)
+    general_path = out / "app" / f"APP_POG_{general.spec.gmina_id}.gml"
+    write_general_plan(general, zones, general_plan_namespace(general.spec.gmina_id), general_path)
+    paths.append(general_path)
     topo_path = out / "topo" / "BDOT10k_1003.gml"
     per_obreb = {k: v for r in results for k, v in r.topo.items()}
     write_topo(county_topo(layout, per_obreb, seed), seed, topo_path)
@@ -86,7 +98,10 @@ def generate_demo_county(
     write_prg_units(layout, seed, prg_path)
     paths.append(prg_path)
     parcels_written = sum(r.counts.get("parcel", 0) for r in results)
-    say(f"done: {parcels_written:,} parcels, {len(plans)} plans, {len(paths)} files")
+    say(
+        f"done: {parcels_written:,} parcels, {len(plans)} local plans and a general plan"
+        f" ({len(zones)} zones), {len(paths)} files"
+    )
     return paths
 
 

@@ -1,9 +1,10 @@
 """A parcel's public information in one value: what the text-only parcel page shows.
 
 Read as the public role from ``publish`` views only (``parcels``, ``parcel_land_uses``,
-``parcel_buildings``, ``search_addresses``, ``plan_zones``): identifiers, legal area,
-klasoużytki, buildings, addresses and the plan zones covering the parcel with their share
-of its area. Subjects (owners) are not within the public role's reach (art. 24 PGiK).
+``parcel_buildings``, ``search_addresses``, ``plan_zones``, ``general_plan_zones``):
+identifiers, legal area, klasoużytki, buildings, addresses, and the zones of local plans and
+of the general plan covering the parcel with their share of its area. Subjects (owners)
+are not within the public role's reach (art. 24 PGiK).
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ SELECT z.plan_title, z.resolution_no, z.journal_entry, z.symbol, z.designation,
   JOIN publish.plan_zones z ON ST_Intersects(z.geom, p.geom)
  WHERE p.parcel_id = %s
  ORDER BY share DESC, z.symbol
+"""
+_GENERAL_PLANS = """
+SELECT z.plan_title, z.resolution_no, z.oznaczenie, z.zone_name, z.max_height_m,
+       100 * ST_Area(ST_Intersection(z.geom, p.geom)) / NULLIF(ST_Area(p.geom), 0) AS share
+  FROM publish.parcels p
+  JOIN publish.general_plan_zones z ON ST_Intersects(z.geom, p.geom)
+ WHERE p.parcel_id = %s
+ ORDER BY share DESC, z.oznaczenie
 """
 MIN_PLAN_SHARE = 0.05  # % of the parcel: less is a drawing sliver along a boundary
 
@@ -88,6 +97,19 @@ class PlanZone:
 
 
 @dataclass(frozen=True)
+class GeneralPlanZone:
+    """A planning zone of the general plan (plan ogólny) covering ``share`` per cent of the
+    parcel."""
+
+    plan_title: str | None
+    resolution_no: str | None
+    oznaczenie: str
+    zone_name: str | None
+    max_height_m: Decimal | None
+    share: float
+
+
+@dataclass(frozen=True)
 class ParcelCard:
     """Everything public about one parcel, in the register's terms."""
 
@@ -108,6 +130,7 @@ class ParcelCard:
     buildings: tuple[Building, ...]
     addresses: tuple[str, ...]
     plans: tuple[PlanZone, ...]
+    general_plans: tuple[GeneralPlanZone, ...] = ()
 
 
 def read_card(conn: psycopg.Connection, parcel_id: str) -> ParcelCard | None:
@@ -121,6 +144,11 @@ def read_card(conn: psycopg.Connection, parcel_id: str) -> ParcelCard | None:
     plans = tuple(
         PlanZone(r[0], r[1], r[2], r[3], r[4], float(r[5]))
         for r in conn.execute(_PLANS, (parcel_id,)).fetchall()
+        if r[5] is not None and float(r[5]) >= MIN_PLAN_SHARE
+    )
+    general_plans = tuple(
+        GeneralPlanZone(r[0], r[1], r[2], r[3], r[4], float(r[5]))
+        for r in conn.execute(_GENERAL_PLANS, (parcel_id,)).fetchall()
         if r[5] is not None and float(r[5]) >= MIN_PLAN_SHARE
     )
     parcel_id_, number, sheet, district_number, district_name, commune, area, kw, group, date = row[
@@ -144,6 +172,7 @@ def read_card(conn: psycopg.Connection, parcel_id: str) -> ParcelCard | None:
         buildings=buildings,
         addresses=addresses,
         plans=plans,
+        general_plans=general_plans,
     )
 
 

@@ -94,9 +94,11 @@ class ParcelReportProcessor(ParcelProcessor):
         "raport-dzialki",
         {"pl": "Raport o działkach", "en": "Parcel report"},
         {"pl": "Dane publiczne działek: pole, użytki i klasy gleboznawcze z powierzchniami, "
-               "budynki, adresy i przeznaczenie w planach miejscowych z udziałem w %.",
+               "budynki, adresy, przeznaczenie w planach miejscowych i strefy planu ogólnego "
+               "z udziałem w %.",
          "en": "Public data of parcels: area, land use and soil classes with their areas, "
-               "buildings, addresses and local-plan designations with their share in %."},
+               "buildings, addresses, local-plan designations and general-plan zones with "
+               "their share in %."},
     )  # fmt: skip
 
     def answer(self, cards: list[ParcelCard], data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,10 @@ EXPECTED = {
     "BLEDNE-OZNACZENIE": {"zone_symbol", "zone_symbol_mismatch"},
     "BLEDNY-SYMBOL": {"zone_symbol_mismatch"},
     "DUPLIKAT-OZNACZENIE": {"zone_designation_twice", "zone_symbol_mismatch"},
+    "DWA-MIEJSCA-INTENSYWNOSC": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-UDZIAL-BIO": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-UDZIAL-ZABUDOWY": {"zone_parameter_precision"},
+    "DWA-MIEJSCA-WYS-ZABUDOWY": {"zone_parameter_precision"},
 }
 
 
@@ -51,6 +55,16 @@ def test_the_overlap_is_measured_as_the_validator_measured_it(database, demo_loa
     assert area == pytest.approx(447_258.8, rel=0.005)
 
 
+@pytest.mark.parametrize(("variant", "label"), [
+    ("INTENSYWNOSC", "max_intensity 0.95"), ("UDZIAL-BIO", "min_bio_share 30.15"),
+    ("UDZIAL-ZABUDOWY", "max_built_share 30.15"), ("WYS-ZABUDOWY", "max_height_m 15.55"),
+])  # fmt: skip
+def test_a_parameter_with_two_decimals_is_named_with_its_value(variant, label, database,
+                                                               demo_loaded):  # fmt: skip
+    (found,) = _defects(f"DWA-MIEJSCA-{variant}", database)["zone_parameter_precision"]
+    assert found.endswith(label), found
+
+
 def test_the_self_intersecting_ring_is_repaired_and_reported_where_it_crosses(
     database, demo_loaded
 ):
@@ -69,5 +83,5 @@ def test_the_gfs_side_files_do_not_hide_the_crs_from_us(database, demo_loaded):
     zones = CASES / "strefy" / "StrefaPlanistyczna_OK.gml"
     assert zones.with_suffix(".gfs").is_file()
     result = load_files(database, [PLAN, zones], dry_run=True)
-    assert result.counts["plan_zone"]["read"] == 4
+    assert result.counts["general_plan_zone"]["read"] == 4
     assert not [f for f in result.findings if f.check == "outside_poland"]

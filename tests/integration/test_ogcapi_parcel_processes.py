@@ -57,6 +57,22 @@ def test_report_carries_the_public_card_and_names_what_is_missing(ogc, planned_f
     assert "owner" not in json.dumps(result).lower()
 
 
+def test_report_names_the_general_plan_zones_with_their_shares(ogc, database):
+    with database.connect("owner") as conn:
+        parcel_id, expected = conn.execute(
+            "SELECT p.parcel_id, jsonb_object_agg(z.oznaczenie, 100 * ST_Area(ST_Intersection("
+            "z.geom, p.geom)) / ST_Area(p.geom)) FROM data.parcel p JOIN data.general_plan_zone z"
+            " ON ST_Intersects(z.geom, p.geom) AND z.version_end IS NULL"
+            " WHERE p.version_end IS NULL GROUP BY p.parcel_id ORDER BY p.parcel_id LIMIT 1"
+        ).fetchone()
+    answer = _execute(ogc, "raport-dzialki", {"parcel_ids": [parcel_id]})
+    assert answer.status_code == 200, answer.data[:300]
+    zones = answer.json["parcels"][0]["general_plans"]
+    shares = {zone["oznaczenie"]: zone["share"] for zone in zones}
+    assert shares == pytest.approx({k: v for k, v in expected.items() if v >= 0.05}, abs=1e-6)
+    assert all(zone["plan_title"] == "Plan ogólny gminy Buczek" for zone in zones)
+
+
 def test_plan_coverage_shares_match_postgis(ogc, database, planned_farm_parcel):
     result = _execute(ogc, "pokrycie-planem", {"parcel_ids": [planned_farm_parcel]}).json
     zones = result["parcels"][0]["zones"]

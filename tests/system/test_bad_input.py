@@ -357,6 +357,24 @@ CASES = {
         "TYPENAMES": "adresy", "PROPERTYNAME": "pesel"}, 400, "InvalidParameterValue"),
     "watercourse id injection": Case("/ogc/collections/watercourses/items/1;DROP TABLE x", {},
                                      404, "NotFound"),
+    # the general plan's zones (/ows/pog, OGC API general_plan_zones)
+    "pog layer of another endpoint": Case("/ows/pog", GETMAP | {"LAYERS": "mpzp"}, 400,
+                                          "LayerNotDefined"),
+    "pog filter injection": Case("/ows/pog", GETMAP | {"LAYERS": "strefy_planistyczne",
+        "FILTER": "(" + _filter('symbol", pg_sleep(2) FROM publish.general_plan_zones LIMIT 1'
+                                ' --') + ")"}, 400, "InvalidParameterValue"),
+    "pog wfs unknown property": Case("/ows/pog", GETFEATURE | {
+        "TYPENAMES": "strefy_planistyczne", "PROPERTYNAME": "plan_text"}, 400,
+        "InvalidParameterValue"),
+    "pog wfs sortby sql": Case("/ows/pog", GETFEATURE | {
+        "TYPENAMES": "strefy_planistyczne", "SORTBY": "symbol;DROP TABLE x"}, 400,
+        "InvalidParameterValue"),
+    "general plan bbox three numbers": Case("/ogc/collections/general_plan_zones/items", {
+        "bbox": "1,2,3"}, 400, "InvalidParameterValue"),
+    "general plan unknown property filter": Case("/ogc/collections/general_plan_zones/items", {
+        "filter": "exec(1) = 1"}, 400, "InvalidParameterValue"),
+    "general plan id injection": Case("/ogc/collections/general_plan_zones/items/1;DROP TABLE x",
+                                      {}, 404, "NotFound"),
     # the CSW catalogue (services/csw) and OGC API maps (services/pygeoapi/maps.py)
     "csw unknown parameter": Case("/csw", CSW_CAPS | {"mode": "opensearch"}, 400,
                                   "InvalidParameterValue"),

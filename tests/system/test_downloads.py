@@ -49,7 +49,7 @@ def test_service_feed_lists_each_theme_with_its_feed(http, live_server, built):
     links = [link.get("href") for link in feed.iterfind("a:entry/a:link", ATOM)]
     assert links == [
         f"{live_server}/pobieranie/{key}.atom"
-        for key in ("ewidencja", "uzytki", "mpzp", "baza", "granice")
+        for key in ("ewidencja", "uzytki", "mpzp", "pog", "baza", "granice")
     ]
 
 
@@ -137,3 +137,17 @@ def test_nothing_is_rebuilt_while_the_data_are_the_same(instance, built):
 def test_the_page_lists_every_file(http, live_server, built):
     html = http.get(f"{live_server}/pobieranie/", timeout=30).text
     assert all(f"/pobieranie/pliki/{file.name}" in html for file in built.files)
+
+
+def test_the_general_plan_file_holds_every_zone_with_wfs_names(
+    http, live_server, built, database, tmp_path
+):
+    feed = _feed(http, f"{live_server}/pobieranie/pog.atom")
+    path, _ = _download(http, feed.find("a:entry/a:link", ATOM).get("href"), tmp_path)
+    with database.connect("public") as conn:
+        zones = conn.execute("SELECT count(*) FROM publish.general_plan_zones").fetchone()[0]
+    assert zones and _count(path, "strefy_planistyczne") == zones
+    info = subprocess.run(["ogrinfo", "-so", str(path), "strefy_planistyczne"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "OZNACZENIE: String" in info and "MAKS_WYSOKOSC: Real" in info
+    assert "Multi Polygon" in info and "2180" in info

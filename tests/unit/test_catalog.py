@@ -19,7 +19,8 @@ def test_committed_catalog_has_the_issue_layers():
                                   "soil_classes", "districts", "cadastral_units",
                                   "plan_zones", "roads", "watercourses", "water_areas",
                                   "place_names", "boundary_points", "communes",
-                                  "counties", "addresses"}  # fmt: skip
+                                  "counties", "addresses",
+                                  "general_plan_zones"}  # fmt: skip
     assert {layer.wms_name for layer in catalog.layers} >= {"dzialki", "budynki",
                                                             "numery_dzialek", "obreby"}  # fmt: skip
 

@@ -83,11 +83,14 @@ def test_app_set1_in_zone_5_is_reprojected():
 
 def test_app_zones_infer_the_plan_and_report_invalid_rings():
     ok = AppGmlReader(APP / "2_strefy_StrefaPlanistyczna_OK.gml")
-    zones = [r for _, r in read(ok)]
-    assert [z["symbol"] for z in zones] == ["1SJ", "1SU", "1SP", "1SZ"]
+    rows = read(ok)
+    assert {t for t, _ in rows} == {"general_plan_zone"}  # plan ogólny zones, not MPZP
+    zones = [r for _, r in rows]
+    assert [z["oznaczenie"] for z in zones] == ["1SJ", "1SU", "1SP", "1SZ"]
+    assert [z["symbol"] for z in zones] == ["SJ", "SU", "SP", "SZ"]
     assert {z["plan_id"] for z in zones} == {"PL.ZIPPZP.1234/121201-POG/1POG"}
     first = zones[0]
-    assert first["designation"].startswith("strefa wielofunkcyjna")
+    assert first["zone_name"].startswith("strefa wielofunkcyjna")
     assert first["max_height_m"] == Decimal("15.5") and first["min_bio_share"] == Decimal("30.1")
     assert "plan_inferred" in codes(ok) and "invalid_geometry" not in codes(ok)
     bad = AppGmlReader(APP / "2_strefy_StrefaPlanistyczna_SAMOPRZECIECIE-PIERSCIENIA.gml")

@@ -69,6 +69,7 @@ def test_records_have_exactly_the_table_columns(records):
         "share",
         "plan",
         "plan_zone",
+        "general_plan_zone",
         "topo_road",
         "topo_watercourse",
         "topo_water_area",
@@ -142,7 +143,9 @@ def test_references_resolve_across_tables(records):
 
 def test_plans_and_zones(records):
     rows, _ = records
-    plans = {r["plan_id"]: r for r in rows["plan"]}
+    by_type = Counter(r["plan_type"] for r in rows["plan"])
+    assert by_type["planOgolnyGminy"] == 1  # one gmina has a general plan
+    plans = {r["plan_id"]: r for r in rows["plan"] if r["plan_type"] != "planOgolnyGminy"}
     assert 6 <= len(plans) <= 10
     for plan in plans.values():
         assert plan["plan_type"] == "miejscowyPlanZagospodarowaniaPrzestrzennego"
@@ -159,6 +162,14 @@ def test_plans_and_zones(records):
     for plan_id, plan in plans.items():
         own = shapely.union_all([z["geom"] for z in zones if z["plan_id"] == plan_id])
         assert own.symmetric_difference(plan["geom"]).area < plan["geom"].area * 1e-4
+    (general,) = [r for r in rows["plan"] if r["plan_type"] == "planOgolnyGminy"]
+    general_zones = rows["general_plan_zone"]
+    assert {z["plan_id"] for z in general_zones} == {general["plan_id"]}
+    own = shapely.union_all([z["geom"] for z in general_zones])
+    assert own.symmetric_difference(general["geom"]).area < general["geom"].area * 1e-4
+    (unit,) = [u for u in rows["cadastral_unit"] if u["unit_id"] == "100301_2"]
+    # the whole gmina Buczek, as its cadastral unit's boundary draws it
+    assert own.symmetric_difference(unit["geom"]).area < unit["geom"].area * 1e-4
 
 
 def test_topographic_objects_agree_with_the_cadastre(records):

@@ -33,7 +33,10 @@ def test_schemas_build_offline_from_the_pycsw_bundle(built_schemas):
 def test_every_generated_file_is_recognised(files):
     kinds = [schemas.schema_kind(path) for path in files]
     assert kinds.count("egib") == 7  # subjects + 6 units
-    assert kinds.count("app2") == kinds.count("mpzp") >= 4
+    # one APP file and one zones file per gmina with local plans, and the general plan
+    assert kinds.count("app2") == kinds.count("mpzp") + 1
+    assert kinds.count("mpzp") >= 4
+    assert sum(p.name.startswith("APP_POG_") for p in files) == 1
 
 
 @pytest.mark.parametrize("kind", ["egib", "app2", "mpzp"])

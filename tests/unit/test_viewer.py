@@ -144,7 +144,7 @@ def test_config_lists_every_catalog_layer_with_titles(
         "history": "/api/historia",
         "kiosk_display_reset": "/kiosk/wyglad?kontrast=0&tekst=0",
     }
-    assert config["info_layers"] == ["parcels", "buildings"]
+    assert config["info_layers"] == ["parcels", "buildings", "general_plan_zones"]
 
 
 def test_the_viewer_opens_on_the_sites_start_view(client: FlaskClient) -> None:
