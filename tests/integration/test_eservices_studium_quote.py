@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+from geoportal.settings import PROJECT_ROOT
 from tests.integration.documents_support import parcel_in_two_zones
 from tests.integration.eservices_support import APPLICANT, file_from_review, hidden_fields, review
 from web.app import create_flask_app
@@ -142,3 +143,32 @@ def test_without_studium_data_no_quote_is_made_409_and_nothing_is_filed(client, 
     with database.connect("owner") as conn:
         after = conn.execute("SELECT count(*) FROM cases.case_file").fetchone()[0]
     assert after == before
+
+
+def test_the_local_plan_layer_and_the_parcel_card_leave_the_studium_out(database, studium):
+    """The MPZP layer (and the card, the WMS, WFS and OGC API that read it) shows local
+    plans only: the studium's direction zones over the same parcel are not among them."""
+    from geoportal.cadastre.card import read_card
+
+    with database.connect("public") as conn:
+        shown = conn.execute(
+            "SELECT count(*) FROM publish.plan_zones WHERE symbol LIKE 'K%%-MN'"
+        ).fetchone()[0]
+        card = read_card(conn, studium)
+    assert shown == 0
+    assert (
+        card is not None
+        and card.plans
+        and all(not zone.symbol.startswith("K") for zone in card.plans)
+    )
+
+
+def test_the_layer_leaves_out_exactly_the_studium_codes_of_the_plan_types_file():
+    import re
+
+    from geoportal.documents.plan_types import plan_codes
+
+    view = (PROJECT_ROOT / "layers" / "plan_zones" / "view.sql").read_text(encoding="utf-8")
+    excluded = re.search(r"plan_type NOT IN \(([^)]*)\)", view)
+    assert excluded is not None
+    assert tuple(re.findall(r"'([^']+)'", excluded.group(1))) == plan_codes("studium")
