@@ -21,18 +21,10 @@ from geoportal.documents import register
 from tests.integration.cases_support import request
 from tests.integration.documents_support import make_issuer
 from tests.integration.eservices_support import hidden_fields
-from web.app import create_flask_app
 
 PASSWORD = "correct horse battery"
 SYSTEM = Actor.system("payments")
 SERVICE = "egib_register_extract_anonymous"
-
-
-@pytest.fixture(scope="module")
-def app(instance, demo_loaded):
-    flask_app = create_flask_app(instance)
-    flask_app.config["TESTING"] = True
-    return flask_app
 
 
 @pytest.fixture(scope="module")

@@ -16,23 +16,10 @@ import pytest
 from geoportal.settings import PROJECT_ROOT
 from tests.integration.documents_support import parcel_in_two_zones
 from tests.integration.eservices_support import APPLICANT, file_from_review, hidden_fields, review
-from web.app import create_flask_app
 
 STUDIUM_CODE = "studiumUwarunkowanIKierunkowZagospodarowaniaPrzestrzennego"
 NAMESPACE = "PL.TEST.STUDIUM.QUOTE"
 STRIPS = 12  # studium zones over the parcel: 12 zones, 2 per page → a 6-page wypis
-
-
-@pytest.fixture(scope="module")
-def app(instance, demo_loaded):
-    flask_app = create_flask_app(instance)
-    flask_app.config["TESTING"] = True
-    return flask_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -34,18 +34,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
-def app(instance, demo_loaded):
-    flask_app = create_flask_app(instance)
-    flask_app.config["TESTING"] = True
-    return flask_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def staff(database):
     """A geodesy officer, a registry clerk and a planner, with fresh logins."""
     suffix = secrets.token_hex(3)

@@ -15,7 +15,6 @@ from PIL import Image, PngImagePlugin
 
 from geoportal.cases import tokens
 from tests.integration.eservices_support import APPLICANT, file_from_review, hidden_fields, review
-from web.app import create_flask_app
 
 KEY = "map_incident"
 ROUTES = {  # category → (department, case-mark unit, JRWA class), from eservices.yaml
@@ -26,18 +25,6 @@ ROUTES = {  # category → (department, case-mark unit, JRWA class), from eservi
     "other": ("kancelaria", "OR", "1510"),
 }
 SECRET = "Aparat-Tajny-Nr-1234567"  # what the camera wrote into the metadata
-
-
-@pytest.fixture(scope="module")
-def app(instance, demo_loaded):
-    flask_app = create_flask_app(instance)
-    flask_app.config["TESTING"] = True
-    return flask_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture
