@@ -132,7 +132,8 @@ def test_a_tile_is_kept_while_the_data_are_unchanged_and_built_anew_after_a_chan
         assert ogc.get(url).data == before.data  # kept: the generation did not move
         with database.connect("owner") as conn:  # any committed change to a data table
             conn.execute("UPDATE data.parcel SET area_ha = area_ha WHERE false")
-        assert ogc.get(url).status_code == 204  # the parcels have left the tile
+        after = ogc.get(url)  # the known parcels have left the tile (others may remain)
+        assert after.status_code in (200, 204) and after.data != before.data
     finally:
         _move_known_parcels(database, -10_000)
     assert ogc.get(url).data == before.data  # and are back
