@@ -15,6 +15,7 @@ from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
 from geoportal.printing.layout import PrintRequest, plan_print
+from web.app import create_flask_app
 from web.viewer.pageconfig import base_maps
 
 LAYERS = ("land_use", "parcels", "buildings", "districts", "parcel_numbers")
@@ -25,8 +26,9 @@ def bench_print(instance: Instance, repeat: int) -> None:
     """Median of an A4 portrait 300 dpi print with five layers over the cadastral base."""
     lon, lat = county_centre(instance.database)
     x, y = Transformer.from_crs(4326, 2180, always_xy=True).transform(lon, lat)
-    base = next(b for b in base_maps(instance.rasters, "pl", instance.publications)
-                if b["id"] == "cadastral")  # fmt: skip
+    with create_flask_app(instance).test_request_context():  # base map titles: gettext
+        offered = base_maps(instance.rasters, "pl", instance.publications)
+    base = next(b for b in offered if b["id"] == "cadastral")
     overlays = {layer.id: layer.wms_name for layer in instance.catalog.layers}
     plan = plan_print(PrintRequest((x, y), 1000, "A4", "portrait", 300))
     session = requests.Session()
