@@ -67,7 +67,7 @@ def bench_first_view(instance: Instance, runs: int) -> None:
                 samples.append(first_view_ms(browser, url, width, height))
             _print(f"first view, empty tile cache, {screen}", samples)
         with contextlib.redirect_stdout(io.StringIO()):  # MapProxy prints its task list
-            seed(instance.settings, SeedPlan(bbox=instance.site.seed_area), out=io.StringIO())
+            seed(instance.settings, SeedPlan.of_site(instance.site), out=io.StringIO())
         for screen, (width, height) in screens.items():
             samples = [first_view_ms(browser, url, width, height) for _ in range(runs)]
             _print(f"first view, seeded tile cache, {screen}", samples)
