@@ -98,7 +98,8 @@ def test_a_citizen_gets_a_signed_extract_issued_in_the_panel(
     screenshot(officer, "journey-2-awaiting-payment")
     _step(clerk, live_server, case_url, "Potwierdź wpłatę", "Opłacony")
     _step(officer, live_server, case_url, "Rozpocznij realizację", "W realizacji")
-    officer.get_by_role("button", name=re.compile("^Oznacz dokument jako wydany")).click()
+    with officer.expect_navigation():  # a screenshot mid-navigation fails in Chromium
+        officer.get_by_role("button", name=re.compile("^Oznacz dokument jako wydany")).click()
     screenshot(officer, "journey-3-issue-queued")
 
     link = citizen.locator("ul.documents a")
