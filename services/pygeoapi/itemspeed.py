@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 import pygeoapi
+from pygeoapi.util import json_serial
+from pygeoapi.util import to_json as pygeoapi_to_json
 
 PYGEOAPI_VERSION = "0.21.0"
 
@@ -38,15 +40,12 @@ def install() -> bool:
 
 def to_json(dict_: dict[str, Any], pretty: bool = False) -> str:
     """``pygeoapi.util.to_json`` by orjson: compact; indented output stays pygeoapi's."""
-    from pygeoapi.util import json_serial
-    from pygeoapi.util import to_json as slow
-
     if pretty:
-        return slow(dict_, pretty)
+        return pygeoapi_to_json(dict_, pretty)
     try:
         return orjson.dumps(dict_, default=json_serial).decode()
     except TypeError:  # what orjson refuses (keys that are not strings, huge ints)
-        return slow(dict_, pretty)
+        return pygeoapi_to_json(dict_, pretty)
 
 
 def _remembering(original: Any) -> Any:
