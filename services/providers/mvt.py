@@ -29,7 +29,7 @@ from pygeoapi.provider.tile import ProviderTileNotFoundError
 from services.providers.crs import STORAGE_EPSG, WEB_MERCATOR_EPSG
 from services.providers.fields import json_schema
 from services.providers.postgis import run_on_pool
-from services.providers.tilememory import GENERATION, TileMemory
+from services.providers.tilememory import Tile, TileMemory
 from services.providers.view import ViewConfigError, ViewSpec, view_spec
 
 TILE_MATRIX_SET = "WebMercatorQuad"
@@ -83,6 +83,20 @@ def tile_statement(spec: ViewSpec, layer: str) -> sql.Composed:
     )
 
 
+def kept_or_built_statement(tile: sql.Composed) -> sql.Composed:
+    """The data generation and, unless it is ``%(kept)s``, the tile ``tile`` builds.
+
+    ``kept`` is the generation of the tile kept in memory (-1: none). One round trip
+    either way, and the generation is read from the snapshot the tile is built from. The
+    tile's subquery is evaluated only when its branch is taken (PostgreSQL runs an
+    uncorrelated subquery lazily, on first use).
+    """
+    return sql.SQL(
+        "SELECT g.n, CASE WHEN g.n = %(kept)s::bigint THEN NULL ELSE ({tile}) END"
+        " FROM publish.data_generation g"
+    ).format(tile=tile)
+
+
 def tile_params(z: int, x: int, y: int) -> dict[str, float | int]:
     """Parameters of :func:`tile_statement`: the tile and its buffer in metres."""
     width = EQUATOR_M / 2**z
@@ -108,7 +122,8 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
             raise ProviderGenericError(str(exc)) from exc
         self.table = self.spec.view  # the MVT layer name (pygeoapi's get_layer)
         # Composed once: composing the statement on every tile cost 0.2 ms.
-        self._statement = tile_statement(self.spec, self.table).as_bytes(None)
+        statement = kept_or_built_statement(tile_statement(self.spec, self.table))
+        self._statement = statement.as_bytes(None)
         self._fields = {name: json_schema(kind) for name, kind in self.spec.fields.items()}
 
     def get_fields(self) -> dict[str, dict[str, str]]:
@@ -123,10 +138,10 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
         """pygeoapi's entry: the tile, ``None`` when it is empty."""
         if tileset != TILE_MATRIX_SET:
             raise ProviderTileNotFoundError()
-        return self.tile(int(z), int(x), int(y)) or None
+        return self.tile(int(z), int(x), int(y)).body or None
 
-    def tile(self, z: int, x: int, y: int) -> bytes:
-        """The MVT bytes of tile (z, x, y) (empty when no feature touches it).
+    def tile(self, z: int, x: int, y: int) -> Tile:
+        """Tile (z, x, y): its MVT bytes (empty when no feature touches it) and digest.
 
         :raises ProviderTileNotFoundError: outside the layer's zoom range or the matrix.
         """
@@ -134,17 +149,22 @@ class PublishViewTileProvider(MVTPostgreSQLProvider):
             raise ProviderTileNotFoundError()
         key, params = (self._statement, z, x, y), tile_params(z, x, y)
 
-        def kept_or_built(conn: psycopg.Connection) -> bytes:
-            generation = conn.execute(GENERATION, prepare=True).fetchone()[0]  # type: ignore[index]
-            tile = MEMORY.get(key, generation)
-            if tile is None:
+        def kept_or_built(conn: psycopg.Connection) -> Tile:
+            kept = MEMORY.generation_of(key)
+            while True:
                 # Prepared, unlike the pool's other queries (which keep custom plans for
                 # selective bboxes): planning this statement cost more than running it
                 # (z14: 12 ms vs 8 ms); every tile takes the same index, so the generic
                 # plan is as good as a custom one.
+                params["kept"] = -1 if kept is None else kept
                 row = conn.execute(self._statement, params, prepare=True).fetchone()
-                tile = bytes(row[0]) if row and row[0] else b""
-                MEMORY.put(key, generation, tile)
-            return tile
+                generation, body = row  # type: ignore[misc]
+                if generation != kept:
+                    built = Tile.of(bytes(body) if body else b"")
+                    MEMORY.put(key, generation, built)
+                    return built
+                if (tile := MEMORY.get(key, generation)) is not None:
+                    return tile
+                kept = None  # another request replaced or dropped it meanwhile: build it
 
         return run_on_pool(self.spec.role, self.spec.view, kept_or_built)

@@ -6,10 +6,10 @@ core. A tile is kept here with the data generation it was built under
 (``publish.data_generation``, a counter every change to a data table moves in its own
 transaction) and served again only while the current generation is the same: one
 one-row query instead of the tile statement, and never a tile from before a publish.
+The tile's digest (its ETag) is kept with it, so a kept tile is not hashed again.
 
-The generation is read *before* the tile is built. If a publish commits in between, the
-tile may hold the new data but is stored under the old number and is simply built again
-next time; a tile from the old data is never stored under the new number.
+The generation is read in the statement that builds the tile, from the same snapshot
+(``services.providers.mvt``): a tile is never stored under a number its data are not from.
 
 Memory is bounded by bytes (the least recently used tiles go first); each web process
 has its own.
@@ -17,12 +17,28 @@ has its own.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
 
-GENERATION = b"SELECT n FROM publish.data_generation"
 DEFAULT_BUDGET = 64 * 1024 * 1024  # bytes per process: ~2,000 parcel tiles of z14-16
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A tile's bytes and their digest (24 hex digits)."""
+
+    body: bytes
+    digest: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Tile:
+        """The tile holding ``body``, its digest computed once."""
+        # SHA-1 runs on the CPU's SHA instructions: 4x faster than BLAKE2b on a 60 KB
+        # tile here, and a cache validator needs no collision resistance against attackers.
+        return cls(body, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24])
 
 
 class TileMemory:
@@ -31,10 +47,10 @@ class TileMemory:
     def __init__(self, budget: int = DEFAULT_BUDGET):
         self.budget = budget
         self.size = 0
-        self._tiles: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self._tiles: OrderedDict[Hashable, tuple[int, Tile]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, generation: int) -> bytes | None:
+    def get(self, key: Hashable, generation: int) -> Tile | None:
         """The tile under ``key`` if it was built under ``generation``, else ``None``."""
         with self._lock:
             entry = self._tiles.get(key)
@@ -46,15 +62,20 @@ class TileMemory:
             self._tiles.move_to_end(key)
             return entry[1]
 
-    def put(self, key: Hashable, generation: int, tile: bytes) -> None:
+    def generation_of(self, key: Hashable) -> int | None:
+        """The generation the tile under ``key`` was built under (``None``: none kept)."""
+        entry = self._tiles.get(key)
+        return None if entry is None else entry[0]
+
+    def put(self, key: Hashable, generation: int, tile: Tile) -> None:
         """Keep ``tile``, built under ``generation``; a tile larger than the budget is not kept."""
-        if len(tile) > self.budget:
+        if len(tile.body) > self.budget:
             return
         with self._lock:
             if key in self._tiles:
                 self._drop(key)
             self._tiles[key] = (generation, tile)
-            self.size += len(tile)
+            self.size += len(tile.body)
             while self.size > self.budget:
                 self._drop(next(iter(self._tiles)))
 
@@ -62,4 +83,4 @@ class TileMemory:
         return len(self._tiles)
 
     def _drop(self, key: Hashable) -> None:
-        self.size -= len(self._tiles.pop(key)[1])
+        self.size -= len(self._tiles.pop(key)[1].body)

@@ -9,7 +9,6 @@ answer is what OGC API – Tiles asks for: the MVT bytes, 204 for a tile without
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from geoportal.text import Text
 from services.edge.documents import status_line
 from services.edge.failures import Failure, Refusal, server_error, unavailable
 from services.providers.mvt import MIMETYPE, TILE_MATRIX_SET, PublishViewTileProvider
+from services.providers.tilememory import Tile
 from services.pygeoapi.rules import check_tile_format
 
 MAX_AGE_S = 300  # a publish changes tiles; five minutes of staleness at most
@@ -41,8 +41,8 @@ class TileAnswers:
         check_tile_format(environ.get("QUERY_STRING", ""))
         if matrix_set != TILE_MATRIX_SET:
             raise Refusal(Failure.NOT_FOUND, _OUTSIDE)
-        body = self._tile(self.providers[collection], int(z), int(x), int(y))
-        tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        tile = self._tile(self.providers[collection], int(z), int(x), int(y))
+        body, tag = tile.body, f'"{tile.digest}"'
         headers = [("Cache-Control", f"public, max-age={MAX_AGE_S}"), ("ETag", tag)]
         if not body:
             start_response(status_line(204), headers)
@@ -55,7 +55,7 @@ class TileAnswers:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     @staticmethod
-    def _tile(provider: PublishViewTileProvider, z: int, x: int, y: int) -> bytes:
+    def _tile(provider: PublishViewTileProvider, z: int, x: int, y: int) -> Tile:
         try:
             return provider.tile(z, x, y)
         except ProviderTileNotFoundError as exc:
