@@ -5,7 +5,7 @@ VENV := .venv
 GEOPORTAL := $(VENV)/bin/geoportal
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test lint config translations bench bench-county bench-etl clean-var
+.PHONY: run test setup setup-test setup-bench lint config translations bench bench-county bench-etl clean-var
 
 run: setup
 	$(GEOPORTAL) run
@@ -19,6 +19,9 @@ setup:
 
 setup-test:
 	scripts/bootstrap.sh --test
+
+setup-bench:
+	scripts/bootstrap.sh --bench
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -35,16 +38,16 @@ translations:
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --project=geoportal --version=1 -o var/messages.pot web
 	$(VENV)/bin/pybabel update -i var/messages.pot -d web/translations -N --ignore-obsolete -w 100
 
-bench: setup
+bench: setup-bench
 	$(VENV)/bin/python -m benchmarks
 
 # The same benchmarks on a 300k-parcel county (generated and loaded once, ~10 min, under
 # var/bench-county with its own cluster).
-bench-county: setup
+bench-county: setup-bench
 	GEOPORTAL_VAR_DIR=$(CURDIR)/var/bench-county GEOPORTAL_PG_PORT=5437 \
 	GEOPORTAL_DEMO_PARCELS=300000 $(VENV)/bin/python -m benchmarks
 
-bench-etl: setup  # ~30 min on 2 cores: generates and loads a 300k-parcel county
+bench-etl: setup-bench  # ~30 min on 2 cores: generates and loads a 300k-parcel county
 	$(VENV)/bin/python -m benchmarks.etl
 
 clean-var:

@@ -3,7 +3,7 @@
 TiPg (the PostGIS OGC API server for features and vector tiles) runs from a virtualenv
 of its own (``var/bench-tools/tipg``, created on first use: its FastAPI/pydantic pins are
 not ours) under uvicorn with one worker per core, on the embedded cluster's ``publish``
-schema. :func:`throughput` drives either side with the same concurrent clients.
+schema. :func:`throughput` drives either side with the same load (``benchmarks/load.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.instance import free_port
+from benchmarks.load import rate
 from geoportal.instance import Instance
 from geoportal.settings import PROJECT_ROOT
 
@@ -41,34 +41,14 @@ def _on_socket(dsn, **kwargs):
 asyncpg.create_pool = _on_socket
 from tipg.main import app  # noqa: E402
 """
-CLIENTS = 8
-DURATION_S = 10.0
+CLIENTS = 8  # keep-alive connections of the load generator
 
 
 def throughput(urls: list[str], headers: dict[str, str] | None = None) -> float:
-    """Successful requests per second of ``CLIENTS`` threads cycling through ``urls``."""
-    done = [0] * CLIENTS
-    stop = time.perf_counter() + DURATION_S
-
-    def client(index: int) -> None:
-        session = requests.Session()
-        session.headers.update(headers or {})
-        position = index
-        while time.perf_counter() < stop:
-            answer = session.get(urls[position % len(urls)], timeout=30)
-            assert answer.status_code in (200, 204), (answer.url, answer.status_code)
-            done[index] += 1
-            position += 1
-
-    for url in urls:  # warm both sides the same way: every tile once
+    """Successful requests per second of ``CLIENTS`` connections cycling through ``urls``."""
+    for url in urls:  # warm both sides the same way: every URL once
         requests.get(url, headers=headers, timeout=60)
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
+    return rate(urls, CLIENTS, headers)
 
 
 @contextmanager

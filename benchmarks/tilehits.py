@@ -9,11 +9,9 @@ the county centre, WMTS REST, web mercator z15 and PL1992 level 10):
    security headers, rate limiter, dispatcher, the MapProxy edge and its cache-hit path)
    against a WSGI call of stock MapProxy, median of in-process calls;
 1. median latency of one client, keep-alive;
-2. tiles per second with ``CONNECTIONS`` keep-alive connections (``PROCESSES`` client
-   processes with two connections each; 8 unless ``BENCH_TILE_CLIENTS`` says otherwise),
-   for ``DURATION_S`` seconds. The client is a socket writing a prepared request and
-   reading ``Content-Length`` bytes, so that it takes as little of the shared cores as it
-   can; with 4 processes the client, not the server, was the limit (both sides ~2,400/s).
+2. tiles per second with ``CONNECTIONS`` keep-alive connections of wrk
+   (``benchmarks/load.py``). With Python clients (4 to 8 processes on raw sockets) the
+   client took most of a core, and was the limit as much as either server.
 
 ``python -m benchmarks.tilehits [repeat]`` runs only this; ``make bench`` runs it too.
 """
@@ -22,12 +20,8 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing
-import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,14 +31,13 @@ from typing import Any
 import requests
 
 from benchmarks.instance import county_centre, free_port, running_instance
+from benchmarks.load import rate
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
 from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
 from services.mapproxy.app import CONFIG_NAME
 
-PROCESSES = int(os.environ.get("BENCH_TILE_CLIENTS", "8"))  # client processes
-CONNECTIONS = 2 * PROCESSES
-DURATION_S = 10.0
+CONNECTIONS = 16
 
 
 def tile_paths(instance: Instance) -> list[str]:
@@ -114,8 +107,8 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
         one = paths[4]
         ours_ms = median_ms(lambda: session.get(ours_base + one, timeout=10).content, repeat)
         stock_ms = median_ms(lambda: session.get(stock_base + one, timeout=10).content, repeat)
-        stock_rate = throughput(stock_base, paths)
-        ours_rate = throughput(ours_base, paths)
+        stock_rate = rate([stock_base + path for path in paths], CONNECTIONS)
+        ours_rate = rate([ours_base + path for path in paths], CONNECTIONS)
     ours_app, stock_app = wsgi_medians(instance, one, repeat * 10)
     ours_us, stock_us = ours_app * 1000, stock_app * 1000
     print(f"{'WMTS cached tile, WSGI call (no HTTP)':42} ours {ours_us:8.1f} us   "
@@ -151,49 +144,6 @@ def wsgi_medians(instance: Instance, path: str, repeat: int) -> tuple[float, flo
     # this copy of the application watches the database, which the instance stops at exit
     logging.getLogger("geoportal.watch").disabled = True
     return medians
-
-
-def throughput(base_url: str, paths: list[str]) -> float:
-    """Answers per second of ``CONNECTIONS`` keep-alive connections cycling through paths."""
-    port = int(base_url.rsplit(":", 1)[1])
-    start = time.time() + 1.0  # every process connects, then all start together
-    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
-        counts = pool.starmap(_client_process, [(port, paths, start, i) for i in range(PROCESSES)])
-    return sum(counts) / DURATION_S
-
-
-def _client_process(port: int, paths: list[str], start: float, index: int) -> int:
-    done = [0, 0]
-    threads = [threading.Thread(target=_connection, args=(port, paths, start, index * 2 + k,
-                                                          done, k)) for k in range(2)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done)
-
-
-def _connection(
-    port: int, paths: list[str], start: float, offset: int, done: list[int], slot: int
-) -> None:
-    requests_ = [f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() for p in paths]
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        reader = sock.makefile("rb")
-        time.sleep(max(0.0, start - time.time()))
-        stop = start + DURATION_S
-        position = offset
-        while time.time() < stop:
-            sock.sendall(requests_[position % len(requests_)])
-            status = reader.readline()
-            length = 0
-            while (line := reader.readline()) not in (b"\r\n", b""):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            reader.read(length)
-            assert status.startswith(b"HTTP/1.1 200"), status
-            done[slot] += 1
-            position += 1
 
 
 def main() -> int:

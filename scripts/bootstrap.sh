@@ -2,6 +2,7 @@
 # Install what the geoportal needs on Debian 12, idempotently and quickly when done before.
 #   scripts/bootstrap.sh          system packages, Python venv, frontend bundle
 #   scripts/bootstrap.sh --test   the same plus Chromium for browser tests
+#   scripts/bootstrap.sh --bench  the same plus wrk, the load generator of the benchmarks
 # Not root and packages missing: print the exact apt-get line and stop.
 # GEOPORTAL_EXTRA_PACKAGES: more Debian packages a site wants installed alongside.
 set -euo pipefail
@@ -13,7 +14,9 @@ PACKAGES=(postgresql-15-postgis-3 cgi-mapserver mapserver-bin python3-mapscript 
 command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)
 # Browser tests: Debian's Chromium, driven by Playwright (its bundled node needs libatomic).
-[[ "${1:-}" == "--test" ]] && PACKAGES+=(chromium libatomic1)
+[[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && PACKAGES+=(chromium libatomic1)
+# Benchmarks: a load generator in C, so the client takes little of the two shared cores.
+[[ "${1:-}" == "--bench" ]] && PACKAGES+=(wrk)
 
 mapfile -t missing < <(scripts/missing-packages.sh "${PACKAGES[@]}" ${GEOPORTAL_EXTRA_PACKAGES:-})
 if ((${#missing[@]})); then
