@@ -2,7 +2,11 @@
 
 Polish is the default; English is available. The language of a page is ``?lang=`` when
 it names one we have, else the browser's Accept-Language, else Polish
-(:func:`page_language`, Flask-Babel's locale selector).
+(:func:`page_language`, Flask-Babel's locale selector). Two rules hold for every answer
+of the Flask app, whatever route wrote it (:func:`install`): a redirect keeps the ``lang``
+the visitor chose (:func:`keep_chosen_language`), and an answer whose language was
+negotiated from Accept-Language says so in ``Vary`` (:func:`vary_on_negotiation`), so no
+shared cache hands one visitor's language to another.
 
 The catalogues are ``web/translations/<lang>/LC_MESSAGES/messages.po``; see
 ``web/translations/README.md`` for why the msgids are keys (``search_label``) rather
@@ -20,9 +24,10 @@ from __future__ import annotations
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import flask_babel
-from flask import Flask, Request, g, request
+from flask import Flask, Request, Response, g, request
 from flask_babel import Babel
 
 from geoportal.crs import STORAGE_EPSG
@@ -43,7 +48,15 @@ def page_language(request: Request) -> str:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         return asked
+    g.language_negotiated = True  # the answer now depends on Accept-Language
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def chosen_language(request: Request) -> str | None:
+    """The language the visitor chose with ``?lang=``, or None when none (or an unknown
+    one) was chosen and the page follows the browser."""
+    asked = request.args.get("lang", "")
+    return asked if asked in LANGUAGES else None
 
 
 def page_locale() -> str:
@@ -74,6 +87,39 @@ def install(app: Flask) -> None:
     # ``_`` straight to gettext: the extension's alias resolves "gettext" in the template
     # context on every call, which made the services page 2x slower to render.
     app.jinja_env.globals.update(_=gettext, gettext_or=gettext_or)
+    app.after_request(keep_chosen_language)
+    app.after_request(vary_on_negotiation)
+
+
+def keep_chosen_language(response: Response) -> Response:
+    """Carry the chosen ``?lang=`` into a redirect to this site that does not name one.
+
+    Routes build their redirects with plain ``url_for``; an English visitor filing a form
+    would otherwise land on a Polish receipt. Redirects elsewhere, and ones that already
+    name a language (a switch of language), are left as they are.
+    """
+    chosen = chosen_language(request)
+    location = response.headers.get("Location")
+    if chosen is None or location is None or not 300 <= response.status_code < 400:
+        return response
+    parts = urlsplit(location)
+    on_this_site = parts.netloc in ("", request.host) and parts.scheme in ("", "http", "https")
+    if not on_this_site or location.startswith("//") or "lang" in parse_qs(parts.query):
+        return response
+    query = f"{parts.query}&lang={chosen}" if parts.query else f"lang={chosen}"
+    response.headers["Location"] = urlunsplit(parts._replace(query=query))
+    return response
+
+
+def vary_on_negotiation(response: Response) -> Response:
+    """``Vary: Accept-Language`` on an answer whose language came from that header.
+
+    Marked by :func:`page_language`, which every text, page and translated message goes
+    through; static files and the engines' tiles never ask, so they stay shareable.
+    """
+    if g.get("language_negotiated"):
+        response.vary.add("Accept-Language")
+    return response
 
 
 def gettext(key: str, **values: object) -> str:

@@ -554,3 +554,52 @@ def test_cases_are_assigned_in_the_panel_to_staff_of_their_department(
     assert f'<dd id="case-assignee">{staff["geodesy"]}</dd>' in case_page
     tracking = client.get(f"/sprawy/{_token_of(filed)}").get_data(as_text=True)
     assert staff["geodesy"] not in tracking and "Przydziel" not in tracking
+
+
+def _form_action(html: str, path_part: str) -> str:
+    """The ``action`` of the page's form posting to an address containing ``path_part``,
+    as the browser sends it (entities undone)."""
+    import html as html_module
+
+    actions = re.findall(r'<form[^>]* action="([^"]+)"', html)
+    return html_module.unescape(next(a for a in actions if path_part in a))
+
+
+def test_an_english_citizen_is_redirected_to_an_english_receipt(client, instance, known_parcel):
+    """Through the pages' own forms, as a browser goes: no ``lang`` added by the test."""
+    texts = strings("en", instance.site)
+    form_html = client.get(f"/e-uslugi/{ANON}?lang=en").get_data(as_text=True)
+    fields = hidden_fields(form_html) | APPLICANT | {"parcels": known_parcel.parcel_id}
+    reviewed = client.post(_form_action(form_html, ANON), data=fields)
+    review_html = reviewed.get_data(as_text=True)
+    assert reviewed.status_code == 200 and '<html lang="en">' in review_html
+    filed = client.post(_form_action(review_html, "/zloz"), data=hidden_fields(review_html),
+                        content_type="multipart/form-data")  # fmt: skip
+    assert filed.status_code == 303 and filed.headers["Location"].endswith("?lang=en")
+    receipt = client.get(filed.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en">' in receipt and texts["receipt_title"] in receipt
+
+
+def test_english_staff_stay_in_english_after_signing_in_and_each_step(
+    app, client, known_parcel, staff, database
+):
+    _, filed = _filed(client, known_parcel.parcel_id, PERSONAL, legal_interest="Spadek.")
+    case_id = _case_id(database, _token_of(filed))
+    clerk = app.test_client()
+    login_html = clerk.get("/panel?lang=en", follow_redirects=True).get_data(as_text=True)
+    signed_in = clerk.post(
+        _form_action(login_html, "/logowanie"),
+        data=hidden_fields(login_html) | {"login": staff["kancelaria"], "password": PASSWORD},
+    )
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/panel?lang=en"
+    case_html = clerk.get(f"/panel/sprawy/{case_id}?lang=en").get_data(as_text=True)
+    stepped = clerk.post(
+        _form_action(case_html, "/krok"),
+        data={"csrf_token": hidden_fields(case_html)["csrf_token"], "target": "registered"},
+    )
+    assert stepped.status_code == 303
+    assert stepped.headers["Location"] == f"/panel/sprawy/{case_id}?lang=en"
+    page = clerk.get(stepped.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    signed_out = clerk.post(_form_action(page, "/wyloguj"), data=hidden_fields(page))
+    assert signed_out.headers["Location"] == "/panel/logowanie?lang=en"

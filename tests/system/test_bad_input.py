@@ -436,6 +436,13 @@ CASES = {
     "report form unknown service": Case("/e-uslugi/..%2fpanel", {}, 404),
     "panel assign of no case id": Case("/panel/sprawy/1%27/przydzial", {}, 404, None, "POST",
                                        "assignee=x", "application/x-www-form-urlencoded"),
+    # A redirect carries only a language we have: never a header break or another address
+    # into Location (followed here: the start page and the sign-in page, nothing else).
+    "display switch lang header break": Case("/wyglad", {"kontrast": "1",
+                                             "lang": "en\r\nSet-Cookie: x=1"}, 200),
+    "display switch lang address": Case("/wyglad", {"kontrast": "1",
+                                        "lang": "en&next=//evil.example"}, 200),
+    "panel redirect lang script": Case("/panel", {"lang": "en<script>"}, 200),
 }  # fmt: skip
 
 

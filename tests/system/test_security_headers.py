@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -74,3 +75,25 @@ def test_an_idle_client_keeps_its_connection_for_its_next_request(live_server):
     pools = session.get_adapter(url).poolmanager.pools
     opened = sum(pools[key].num_connections for key in pools.keys())
     assert opened == 1  # the same connection served both
+
+
+LANGUAGE_PAGES = ("/", "/services", "/dzialka", "/e-uslugi", "/dzialka/1")
+LANGUAGE_FREE = ("/static/css/site.css", "/tiles/dzialki/PL1992/5/1/1.png",
+                 "/wmts/1.0.0/WMTSCapabilities.xml", "/health")  # fmt: skip
+
+
+@pytest.mark.parametrize("path", LANGUAGE_PAGES + LANGUAGE_FREE)
+def test_only_answers_in_the_browsers_language_vary_on_it(live_server, http, path):
+    """Shared caches (the county's proxy, a CDN) split by language only what has one."""
+    response = http.get(live_server + path, headers={"Accept-Language": "en"})
+    vary = {part.strip().lower() for part in response.headers.get("Vary", "").split(",")}
+    assert ("accept-language" in vary) == (path in LANGUAGE_PAGES), (path, vary)
+
+
+def test_the_viewer_bundle_does_not_vary_on_language(live_server, http):
+    html = http.get(live_server + "/").text
+    bundle = re.search(r'src="(/static/build/viewer\.js[^"]*)"', html)
+    assert bundle is not None
+    response = http.get(live_server + bundle.group(1), headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "accept-language" not in response.headers.get("Vary", "").lower()

@@ -68,7 +68,9 @@ def parcel_page(parcel_id: str) -> ResponseReturnValue:
     if not is_parcel_id(parcel_id):
         lenient = read_id(parcel_id) if len(parcel_id) <= 200 else None
         if lenient is not None and lenient.exact:
-            return redirect(url_for(".parcel_page", parcel_id=lenient.text, lang=lang), 301)
+            # No ``lang`` of its own: a chosen one is carried by web.language, and a permanent
+            # redirect must not fix the language Accept-Language negotiated for one browser.
+            return redirect(url_for(".parcel_page", parcel_id=lenient.text), 301)
         try:
             parse_parcel_id(parcel_id[:200])
             reason = ""

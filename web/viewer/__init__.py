@@ -12,7 +12,6 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response
 
 from web.display import current_classes
 from web.instance import current_instance
@@ -66,10 +65,3 @@ def _render_viewer(*, kiosk: bool) -> ResponseReturnValue:
         ),
     )
     return html, 200 if bundle else 503
-
-
-@viewer_blueprint.after_request
-def _vary(response: Response) -> Response:
-    # Security headers are added for every answer of the portal by web/headers.py.
-    response.headers["Vary"] = "Accept-Language"
-    return response
