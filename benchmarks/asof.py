@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sys
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import running_instance
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
@@ -43,7 +42,7 @@ def view_box(instance: Instance) -> tuple[float, float, float, float]:
 def bench_asof(instance: Instance, repeat: int) -> None:
     """Print medians of the as-of request (today, oldest day) and of the plain SQL."""
     box = view_box(instance)
-    session = requests.Session()
+    session = Client()
     base = f"{instance.settings.base_url}/api/historia"
     span = session.get(base, timeout=30).json()
     with instance.database.connect("public") as conn:

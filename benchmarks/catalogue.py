@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-import requests
 from pyproj import Transformer
 
+from benchmarks.client import Client
 from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
@@ -23,7 +23,7 @@ def bench_ogcapi_map(instance: Instance, repeat: int) -> None:
     """Print medians of an OGC API map and of the WMS GetMap it is drawn by, and the ratio."""
     lon, lat = county_centre(instance.database)
     x, y = Transformer.from_crs(4326, 2180, always_xy=True).transform(lon, lat)
-    base, session = instance.settings.base_url, requests.Session()
+    base, session = instance.settings.base_url, Client()
     ogc = (f"{base}/ogc/collections/parcels/map", {
         "bbox": f"{y - 150},{x - 150},{y + 150},{x + 150}", "bbox-crs": "EPSG:2180",
         "crs": "EPSG:2180", "width": "256", "height": "256"})  # fmt: skip
@@ -42,7 +42,7 @@ def bench_ogcapi_map(instance: Instance, repeat: int) -> None:
 
 def bench_csw_record(instance: Instance, repeat: int) -> None:
     """Print medians of a CSW GetRecordById (ISO) and of the OGC API record, and the ratio."""
-    base, session = instance.settings.base_url, requests.Session()
+    base, session = instance.settings.base_url, Client()
     csw = (f"{base}/csw", {"service": "CSW", "version": "2.0.2", "request": "GetRecordById",
                            "id": "dataset-parcels", "outputschema": GMD})  # fmt: skip
     records = (f"{base}/ogc/collections/metadane/items/dataset-parcels", {"f": "json"})

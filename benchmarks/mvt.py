@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import math
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import county_centre
 from benchmarks.peers import throughput, tipg_server
 from benchmarks.timing import median_ms, report
@@ -52,7 +51,7 @@ def bench_mvt_latency(instance: Instance, repeat: int) -> None:
     lon, lat = county_centre(instance.database)
     spec = view_spec(_parcels_provider(instance))
     statement = tile_statement(spec, spec.view)
-    session = requests.Session()
+    session = Client()
     base = f"{instance.settings.base_url}/ogc/collections/parcels/tiles/WebMercatorQuad"
     # One owner connection moves the generation: a connection opened per request would
     # end its server process during the next timed request, on the same two cores.

@@ -3,8 +3,7 @@ with 8 clients against TiPg on the same view and the same boxes."""
 
 from __future__ import annotations
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import county_centre
 from benchmarks.peers import throughput, tipg_server
 from benchmarks.timing import median_ms, report
@@ -45,7 +44,7 @@ def bench_ogcapi_bbox(instance: Instance, repeat: int) -> None:
     bbox = _bbox_with_about_100_parcels(instance.database)
     url = f"{instance.settings.base_url}/ogc/collections/parcels/items"
     params = {"bbox": ",".join(f"{value:.6f}" for value in bbox), "limit": "100", "f": "json"}
-    session = requests.Session()
+    session = Client()
     features = session.get(url, params=params, timeout=30).json()["features"]
     assert len(features) == 100, len(features)
     ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)

@@ -19,8 +19,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import running_instance
 from benchmarks.timing import median_ms
 from geoportal.instance import Instance
@@ -37,7 +36,7 @@ def _lines(path: Path) -> int:
         return sum(1 for _ in log)
 
 
-def _deep_next_url(session: requests.Session, items: str, pages: int) -> str | None:
+def _deep_next_url(session: Client, items: str, pages: int) -> str | None:
     """The ``next`` link a client following links (and keeping ``limit`` at ``PAGE``,
     whatever page size the link offers) holds before its ``pages``-th page."""
     url: str | None = f"{items}?limit={PAGE}&f=json"
@@ -55,7 +54,7 @@ def _deep_next_url(session: requests.Session, items: str, pages: int) -> str | N
 def bench_page_depth(instance: Instance, repeat: int) -> None:
     """Median time of page 1 and of the last full page, by offset and by next link."""
     items = f"{instance.settings.base_url}/ogc/collections/parcels/items"
-    session = requests.Session()
+    session = Client()
     total = session.get(items, params={"limit": 1, "f": "json"}, timeout=30).json()
     deep = (int(total["numberMatched"]) // PAGE - 1) * PAGE
     for name, offset in (("first page", 0), (f"offset {deep}", deep)):

@@ -8,9 +8,9 @@ it is the legends and the PDF.
 
 from __future__ import annotations
 
-import requests
 from pyproj import Transformer
 
+from benchmarks.client import Client
 from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
@@ -31,7 +31,7 @@ def bench_print(instance: Instance, repeat: int) -> None:
     base = next(b for b in offered if b["id"] == "cadastral")
     overlays = {layer.id: layer.wms_name for layer in instance.catalog.layers}
     plan = plan_print(PrintRequest((x, y), 1000, "A4", "portrait", 300))
-    session = requests.Session()
+    session = Client()
     url = f"{instance.settings.base_url}/drukuj"
     params = {"x": f"{x:.1f}", "y": f"{y:.1f}", "scale": "1000", "dpi": "300",
               "paper": "A4", "orientation": "portrait", "base": "cadastral",

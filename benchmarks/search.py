@@ -17,8 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import running_instance
 from geoportal.database import Database
 from geoportal.instance import Instance
@@ -72,7 +71,7 @@ def bench_search(instance: Instance, rounds: int = 1) -> None:
     """Print p50 and p95 of the suggestions through HTTP and of the finder in process."""
     prefixes = typed_prefixes(instance.database) * rounds
     url = f"{instance.settings.base_url}/api/search"
-    session = requests.Session()
+    session = Client()
 
     def over_http(prefix: str) -> None:
         response = session.get(url, params={"q": prefix, "limit": SUGGESTIONS}, timeout=30)

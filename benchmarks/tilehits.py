@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 
+from benchmarks.client import Client
 from benchmarks.instance import county_centre, free_port, running_instance
 from benchmarks.load import rate
 from benchmarks.timing import median_ms, report
@@ -97,7 +98,7 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
     """Print latency and throughput of cache hits: ours against stock MapProxy."""
     ours_base = instance.settings.base_url
     paths = tile_paths(instance)
-    session = requests.Session()
+    session = Client()
     for path in paths:  # the first request renders and caches
         assert session.get(ours_base + path, timeout=120).status_code == 200, path
     with stock_mapproxy(instance) as stock_base:

@@ -8,9 +8,9 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import requests
 from owslib.wmts import WebMapTileService
 
+from benchmarks.client import Client
 from benchmarks.instance import county_centre, free_port
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
@@ -48,7 +48,7 @@ def _cached_file(cache_dir: Path, body: bytes) -> Path:
 
 def bench_cached_tile(instance: Instance, repeat: int) -> None:
     """Print medians of a cache hit through our app and from a static server, and the ratio."""
-    session = requests.Session()
+    session = Client()
     url = _tile_url(instance, zoom=15)
     body = session.get(url, timeout=60).content  # the first request fills the cache
     tile = _cached_file(instance.settings.cache_dir, body)

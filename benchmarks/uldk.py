@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
 from services.edge.internal import HEADER, internal_token
@@ -38,7 +37,7 @@ def _points(instance: Instance, count: int = 50) -> list[tuple[float, float]]:
 def bench_uldk_by_xy(instance: Instance, repeat: int) -> None:
     """Print medians of GetParcelByXY through /uldk and of the plain SQL, and their ratio."""
     points = _points(instance)
-    session = requests.Session()
+    session = Client()
     session.headers[HEADER] = internal_token(instance.settings.runtime_dir)
     url = f"{instance.settings.base_url}/uldk"
 

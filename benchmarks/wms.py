@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 
-import requests
-
+from benchmarks.client import Client
 from benchmarks.instance import county_centre
 from benchmarks.timing import median_ms, report
 from geoportal.instance import Instance
@@ -35,7 +34,7 @@ def bench_uncached_getmap(instance: Instance, repeat: int) -> None:
     from services.mapserver.renderer import render
 
     params = _getmap(instance)
-    session = requests.Session()
+    session = Client()
     url = f"{instance.settings.base_url}/ows"
     first = session.get(url, params=params, timeout=30)
     assert first.status_code == 200 and first.headers["Content-Type"] == "image/png"
