@@ -235,3 +235,20 @@ def test_mm_per_pixel_that_is_no_display_is_400(http, live_server, value):
         document = answer.json()
         assert document["code"] == "InvalidParameterValue"
         assert "mm-per-pixel" in document["description"], document
+
+
+def test_symbols_keep_their_millimetres_on_smaller_pixels(http, live_server, vertex):
+    """/req/display-resolution/map-success B: the same 56 m of ground at 1:1000 on 200 pixels
+    of 0.28 mm or 560 of 0.1 mm. The boundaries are 2.8 times as long in pixels; were the
+    line widths kept in pixels their area would grow 2.8 times, kept in millimetres it grows
+    2.8² = 7.8 times."""
+    vx, vy = vertex
+    drawn = {}
+    for mm, side in ((0.28, 200), (0.1, 560)):
+        params = {"center": f"{vy},{vx}", "center-crs": "EPSG:2180", "crs": "EPSG:2180",
+                  "scale-denominator": "1000", "width": str(side), "height": str(side),
+                  "mm-per-pixel": str(mm)}  # fmt: skip
+        answer = _get(http, f"{live_server}/ogc/collections/parcels/map", **params)
+        alpha = _image(answer, (side, side)).getchannel("A").tobytes()
+        drawn[mm] = sum(value for value in alpha) / 255  # ink, antialiased edges in part
+    assert drawn[0.28] > 100 and 6.0 < drawn[0.1] / drawn[0.28] < 9.5, drawn
