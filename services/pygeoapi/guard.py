@@ -180,7 +180,10 @@ def _with_dataset_map(
     content = b"".join(body)
     getattr(body, "close", lambda: None)()
     additions = landing.get(found.get("content-language", ""), next(iter(landing.values())))
-    document = with_dataset_map(json.loads(content), additions)
+    try:
+        document = with_dataset_map(json.loads(content), additions)
+    except (ValueError, TypeError, AttributeError):  # not the document pygeoapi 0.21 writes
+        return [content], headers
     content = json.dumps(document, ensure_ascii=False).encode()
     kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
     return [content], [*kept, ("Content-Length", str(len(content)))]
