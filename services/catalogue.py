@@ -22,6 +22,7 @@ from services.downloads.build import themes
 from services.processes import PROCESSES
 from services.processes.transform import CRS as PROCESS_CRS
 from services.providers.crs import SERVED_EPSG
+from services.pygeoapi.datasetmap import dataset_collections
 
 ALL_THEMES = "wszystkie"  # the theme of /ows and the combined tile services
 TILES_THEME = "kafle"
@@ -181,6 +182,12 @@ def ogcapi_entries(instance: Instance) -> list[ServiceEntry]:
                      theme=ALL_THEMES, protocol="OGC API – Maps", version="1.0",
                      url=f"{base}/ogc", capabilities=f"{base}/ogc/collections?f=json",
                      layers=map_collections(instance), crs=_OGC_CRS),
+        ServiceEntry("ogcapi-maps-dataset", _t("OGC API – Maps (mapa powiatu, wszystkie warstwy)",
+                                               "OGC API – Maps (county map, every layer)"),
+                     theme=ALL_THEMES, protocol="OGC API – Maps", version="1.0",
+                     url=f"{base}/ogc/map", capabilities=f"{base}/ogc?f=json",
+                     layers=dataset_collections(instance.catalog, instance.rasters,
+                                                map_collections(instance)), crs=_OGC_CRS),
         ServiceEntry("ogcapi-processes", _t("OGC API – Processes (przeliczenia, raporty)",
                                             "OGC API – Processes (transformations, reports)"),
                      theme=ALL_THEMES, protocol="OGC API – Processes", version="1.0",

@@ -25,9 +25,10 @@ from services.providers.bbox import Envelope
 from services.providers.crs import served_crs, storage_uri
 from services.providers.postgis import use_database
 from services.pygeoapi import itemspeed
+from services.pygeoapi.datasetmap import dataset_collections, landing_additions
 from services.pygeoapi.execution import MAX_EXECUTION_BODY
 from services.pygeoapi.guard import MAX_BODY, OgcApiGuard, WSGIApp
-from services.pygeoapi.maps import MAPS_CONFORMANCE, MapAnswers, map_layers
+from services.pygeoapi.maps import MapAnswers, map_layers
 from services.pygeoapi.rules import collections_from_config
 from services.pygeoapi.runtime import RuntimeFiles, prepare_runtime
 from services.pygeoapi.tiles import TileAnswers, tile_providers
@@ -51,15 +52,26 @@ def make_pygeoapi_app(instance: Instance, ows: WSGIApp | None = None) -> WSGIApp
     module = _import_flask_app(files)
     _cache_bbox_transformers()
     itemspeed.install()
-    _claim_only_what_is_served()
+    maps = _map_answers(instance, files, ows)
+    _claim_only_what_is_served(maps.conformance())
     # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
     # errors, and a scan of bad requests would bury real ones. Our provider logs its own.
     logging.getLogger("pygeoapi.api").setLevel(logging.CRITICAL)
     # The guard limits each route's body itself (a filter 64 KB, an execution 512 KB).
     module.APP.config["MAX_CONTENT_LENGTH"] = max(MAX_BODY, MAX_EXECUTION_BODY)
     tiles = TileAnswers(tile_providers(files.config))
-    maps = MapAnswers(map_layers(files.config), _site_extent(instance), ows)
     return OgcApiGuard(module.APP, collections_from_config(files.config), tiles, maps)
+
+
+def _map_answers(instance: Instance, files: RuntimeFiles, ows: WSGIApp | None) -> MapAnswers:
+    """The collections' maps and the dataset map, drawn by ``ows``."""
+    layers = map_layers(files.config)
+    extent = _site_extent(instance)
+    dataset = dataset_collections(instance.catalog, instance.rasters, layers)
+    url = files.config["server"]["url"]
+    landing = {language: landing_additions(url, extent, language)
+               for language in files.config["server"]["languages"]}  # fmt: skip
+    return MapAnswers(layers, extent, ows, dataset, landing if dataset else None)
 
 
 def _site_extent(instance: Instance) -> Envelope:
@@ -113,11 +125,11 @@ NOT_SERVED = frozenset({
 })  # fmt: skip
 
 
-def _claim_only_what_is_served() -> None:
+def _claim_only_what_is_served(maps_served: list[str]) -> None:
     """``/conformance`` lists only what is implemented (pygeoapi reads the list per request)."""
     from pygeoapi.api import itemtypes, maps, processes
 
-    maps.CONFORMANCE_CLASSES = list(MAPS_CONFORMANCE)  # listed when a collection has a map
+    maps.CONFORMANCE_CLASSES = maps_served  # listed when a collection has a map
     served = [c for c in itemtypes.CONFORMANCE_CLASSES_FEATURES if c not in NOT_SERVED]
     itemtypes.CONFORMANCE_CLASSES_FEATURES = served
     processes.CONFORMANCE_CLASSES = [

@@ -24,9 +24,10 @@ from geoportal.text import Text
 from services.edge.documents import OGC_API, respond
 from services.edge.failures import ANSWERS, Failure, Refusal, server_error, unavailable
 from services.providers.scope import request_scope
+from services.pygeoapi.datasetmap import with_dataset_map
 from services.pygeoapi.execution import check_execution_body
 from services.pygeoapi.maps import MapAnswers
-from services.pygeoapi.rules import Checked, Collection, check_path, check_query
+from services.pygeoapi.rules import MAP_ROUTES, Checked, Collection, check_path, check_query
 from services.pygeoapi.tiles import TileAnswers
 
 LOGGER = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class OgcApiGuard:
             route, checked = self._check(environ)
             if route == "tile":
                 return [*self.tiles(environ, _with_common_headers(start_response))]
-            if route == "map":
+            if route in MAP_ROUTES:
                 if self.maps is None:
                     raise unavailable()
                 return self.maps(environ, _with_common_headers(start_response))
@@ -111,6 +112,8 @@ class OgcApiGuard:
             body, headers = _bilingual(code, body, headers)
         elif route in _GEOJSON_ROUTES:
             headers = _as_geojson(headers)
+        elif route == "landing" and self.maps is not None and self.maps.landing:
+            body, headers = _with_dataset_map(body, headers, self.maps.landing)
         start_response(status, [*headers, *COMMON_HEADERS])
         return body
 
@@ -161,6 +164,26 @@ def _bilingual(
     failure = _FAILURE_OF_STATUS.get(code)
     if failure is not None:  # e.g. its "InvalidQuery" is our bad parameter
         document["code"] = document["type"] = ANSWERS[failure].code
+    content = json.dumps(document, ensure_ascii=False).encode()
+    kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    return [content], [*kept, ("Content-Length", str(len(content)))]
+
+
+def _with_dataset_map(
+    body: Iterable[bytes], headers: list[tuple[str, str]], landing: dict[str, dict[str, Any]]
+) -> tuple[Iterable[bytes], list[tuple[str, str]]]:
+    """pygeoapi's JSON landing page with the dataset map's links, extent and CRSs, in the
+    language pygeoapi answered (``landing``: language -> additions)."""
+    found = {key.lower(): value for key, value in headers}
+    if found.get("content-type", "").split(";")[0].strip() != "application/json":
+        return body, headers  # the HTML page
+    content = b"".join(body)
+    getattr(body, "close", lambda: None)()
+    additions = landing.get(found.get("content-language", ""), next(iter(landing.values())))
+    try:
+        document = with_dataset_map(json.loads(content), additions)
+    except (ValueError, TypeError, AttributeError):  # not the document pygeoapi 0.21 writes
+        return [content], headers
     content = json.dumps(document, ensure_ascii=False).encode()
     kept = [(k, v) for k, v in headers if k.lower() != "content-length"]
     return [content], [*kept, ("Content-Length", str(len(content)))]

@@ -1,7 +1,8 @@
 """One OGC API – Maps request, read and checked: area, CRS, pixels, format, background.
 
 Scaling (OGC 20-058 ``/req/scaling/...``): ``width``, ``height`` and ``scale-denominator``
-at the standard's display resolution of 0.28 mm per pixel. A scale is physical: metres on
+at the display resolution ``mm-per-pixel`` (``/req/display-resolution/...``; the standard's
+0.28 mm when not given). A scale is physical: metres on
 the ground per pixel, turned into CRS units where the map is (EPSG:3857 stretches a metre
 to 1.6 units at 51.6° N; a degree of longitude there is 69 km), so a map at 1:1000 shows
 the same ground in every CRS. Where the area comes from ``bbox``/``subset``, the pixels
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl
 
 import pyproj
 
+from services.mapserver.edge import MAP_RESOLUTION
 from services.providers.bbox import Envelope
 from services.providers.crs import CRS84, ServedCrs, storage_uri
 from services.pygeoapi.mapsubset import (
@@ -35,6 +37,13 @@ from services.pygeoapi.mapsubset import (
 MAX_SIDE = 4096  # pixels: the mapfile's MAXSIZE
 DEFAULT_SIDE = 1024  # the longer side when the client names neither width nor height
 MM_PER_PIXEL = 0.28  # /req/scaling/scale-denominator-definition B (as WMS 1.3 and WMTS)
+# The pixel sizes the renderer draws: its dots per inch (MAP_RESOLUTION of the /ows edge,
+# 72-300) as whole thousandths of a millimetre inside them, 0.085-0.352 mm. Beyond them
+# MapServer would be asked for a resolution the edge refuses.
+MM_PER_PIXEL_RANGE = (
+    math.ceil(25400 / MAP_RESOLUTION[1]) / 1000,
+    math.floor(25400 / MAP_RESOLUTION[0]) / 1000,
+)
 MAX_SCALE = 1e8  # at 1:10^8 a 4096 px map spans 115,000 km: more than the Earth
 FORMATS = {"png": "png", "image/png": "png", "jpeg": "jpeg", "jpg": "jpeg",
            "image/jpeg": "jpeg"}  # fmt: skip
@@ -56,6 +65,7 @@ class MapQuery:
     transparent: bool
     bgcolor: str  # RRGGBB
     format: str = "png"  # a key of MEDIA_TYPES
+    mm_per_pixel: float = MM_PER_PIXEL  # the display's pixel, /req/display-resolution
 
     @property
     def media_type(self) -> str:
@@ -68,6 +78,7 @@ class _Size:
     width: int | None
     height: int | None
     scale: float | None
+    mm_per_pixel: float = MM_PER_PIXEL
 
 
 def read_map_query(query_string: str, extent: Envelope) -> MapQuery:
@@ -83,7 +94,8 @@ def read_map_query(query_string: str, extent: Envelope) -> MapQuery:
         if name in params:
             read_crs(params[name], name)
     size = _Size(_side(params.get("width"), "width"), _side(params.get("height"), "height"),
-                 _scale(params.get("scale-denominator")))  # fmt: skip
+                 _scale(params.get("scale-denominator")),
+                 _mm_per_pixel(params.get("mm-per-pixel")))  # fmt: skip
     area = _area(pairs, params, size, extent, crs)
     if area is None:
         bbox, width, height = _around(params, crs, size, extent)
@@ -92,7 +104,7 @@ def read_map_query(query_string: str, extent: Envelope) -> MapQuery:
         width, height = _pixels(bbox, crs, size)
     transparent = _transparent(params.get("transparent"), fmt)
     return MapQuery(bbox, crs, width, height, transparent,
-                    _colour(params.get("bgcolor", "FFFFFF")), fmt)  # fmt: skip
+                    _colour(params.get("bgcolor", "FFFFFF")), fmt, size.mm_per_pixel)  # fmt: skip
 
 
 def _area(
@@ -123,7 +135,7 @@ def _pixels(bbox: tuple[float, ...], crs: ServedCrs, size: _Size) -> tuple[int, 
     following the ground's proportions (/req/scaling/width-definition H)."""
     ground_w, ground_h = _ground_size(bbox, crs)
     if size.scale is not None:
-        metres = _metres_per_pixel(size.scale)
+        metres = _metres_per_pixel(size.scale, size.mm_per_pixel)
         width, height = round(ground_w / metres), round(ground_h / metres)
     elif size.width is None and size.height is None:
         longer = max(ground_w, ground_h)
@@ -150,7 +162,7 @@ def _around(
     else:
         x, y = (county[0] + county[2]) / 2, (county[1] + county[3]) / 2
     if size.scale is not None:
-        metres = _metres_per_pixel(size.scale)
+        metres = _metres_per_pixel(size.scale, size.mm_per_pixel)
     else:
         metres = _ground_size(county, crs)[0] / default_w
     width, height = _within_limits(size.width or default_w, size.height or default_h)
@@ -170,9 +182,10 @@ def _around(
     return bbox, width, height
 
 
-def _metres_per_pixel(scale: float) -> float:
-    """/req/scaling/scale-denominator-definition C: mm-per-pixel / 1000 x scale."""
-    return MM_PER_PIXEL / 1000 * scale
+def _metres_per_pixel(scale: float, mm_per_pixel: float) -> float:
+    """/req/scaling/scale-denominator-definition C, /req/display-resolution/map-success A:
+    mm-per-pixel / 1000 x scale."""
+    return mm_per_pixel / 1000 * scale
 
 
 def _ground_size(bbox: tuple[float, ...], crs: ServedCrs) -> tuple[float, float]:
@@ -227,6 +240,19 @@ def _scale(value: str | None) -> float | None:
         raise bad("scale-denominator: liczba od 1 do 10^8",
                   "scale-denominator: a number from 1 to 10^8")  # fmt: skip
     return scale
+
+
+def _mm_per_pixel(value: str | None) -> float:
+    """/req/display-resolution/mm-per-pixel-definition C, D: a positive number (0.28 when
+    absent), here within the pixel sizes the renderer draws."""
+    if value is None:
+        return MM_PER_PIXEL
+    mm = number(value, "mm-per-pixel")
+    low, high = MM_PER_PIXEL_RANGE
+    if not low <= mm <= high:
+        raise bad(f"mm-per-pixel: liczba od {low} do {high} (mm na piksel)",
+                  f"mm-per-pixel: a number from {low} to {high} (mm a pixel)")  # fmt: skip
+    return mm
 
 
 def _transparent(value: str | None, fmt: str) -> bool:

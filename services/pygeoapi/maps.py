@@ -9,6 +9,8 @@ against limits, the bbox is transformed with its edges densified, and the map is
 (``services.mapserver.inprocess``), so its edge checks and render processes apply.
 pygeoapi still describes the collections and their map links (``services.providers.maps``).
 What a request may ask (area, scale, CRS, format) is read in ``services.pygeoapi.mapquery``.
+The dataset map (``/map``, ``services.pygeoapi.datasetmap``) is the same request drawing
+every collection's layer at once.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from geoportal.text import Text
 from services.edge.documents import status_line
-from services.edge.failures import Failure, server_error, unavailable
+from services.edge.failures import Failure, Refusal, server_error, unavailable
 from services.mapserver.inprocess import WSGIApp, call_ows
 from services.providers.bbox import Envelope
 from services.providers.crs import CRS84, served_uris, storage_uri
@@ -27,6 +30,7 @@ from services.pygeoapi.mapquery import (
     MAX_SIDE,
     MEDIA_TYPES,
     MM_PER_PIXEL,
+    MM_PER_PIXEL_RANGE,
     MapQuery,
     read_map_query,
 )
@@ -36,16 +40,22 @@ MAPS = "http://www.opengis.net/spec/ogcapi-maps-1/1.0/conf/"
 MAPS_CONFORMANCE = [  # what this module implements (OGC API - Maps - Part 1, 20-058)
     MAPS + name
     for name in ("core", "collection-map", "background", "crs", "scaling",
-                 "spatial-subsetting", "png", "jpeg")
+                 "spatial-subsetting", "display-resolution", "png", "jpeg")
 ]  # fmt: skip
+DATASET_MAP = MAPS + "dataset-map"  # claimed only where the dataset map has layers
 
 
-# MapServer reckons scale at 72 dpi (0.353 mm a pixel); OGC API - Maps at 0.28 mm
-# (/req/scaling/scale-denominator-definition B, F: scale-dependent rules too). At 72 dpi a
-# layer with max_scale 50000 still showed at 1:62000. 25.4 / 0.28 = 90.7 dpi; the /ows edge
-# takes whole dpi, so 91 (0.3 % off). Symbols grow by 91/72 with it: the same millimetres
-# on a 0.28 mm pixel as on a 72 dpi one (display-resolution/map-success B).
-MAP_DPI = round(25.4 / MM_PER_PIXEL)
+def map_dpi(mm_per_pixel: float) -> int:
+    """The dots per inch MapServer draws a pixel of ``mm_per_pixel`` at.
+
+    MapServer reckons scale at 72 dpi (0.353 mm a pixel); OGC API - Maps at 0.28 mm or the
+    ``mm-per-pixel`` asked (/req/scaling/scale-denominator-definition B, F; /req/display-
+    resolution/map-success A, B: scale-dependent rules too). At 72 dpi a layer with
+    max_scale 50000 still showed at 1:62000. 25.4 / 0.28 = 90.7 dpi; the /ows edge takes
+    whole dpi, so 91 (0.3 % off; at most 0.7 %, near 72 dpi). Symbols grow with it: the
+    same millimetres on the display's pixel as on a 72 dpi one.
+    """
+    return round(25.4 / mm_per_pixel)
 
 
 def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
@@ -57,25 +67,35 @@ def wms_params(layers: str, query: MapQuery) -> dict[str, str]:
         "BBOX": ",".join(f"{value:.{decimals}f}" for value in query.bbox),
         "WIDTH": str(query.width), "HEIGHT": str(query.height), "FORMAT": query.media_type,
         "TRANSPARENT": "TRUE" if query.transparent else "FALSE",
-        "BGCOLOR": f"0x{query.bgcolor}", "MAP_RESOLUTION": str(MAP_DPI),
+        "BGCOLOR": f"0x{query.bgcolor}", "MAP_RESOLUTION": str(map_dpi(query.mm_per_pixel)),
     }  # fmt: skip
 
 
 class MapAnswers:
-    """Answers ``/collections/{id}/map`` for the collections that have a map layer."""
+    """Answers ``/collections/{id}/map`` for the collections that have a map layer, and
+    ``/map`` with the ``dataset`` collections (bottom first)."""
 
-    def __init__(self, layers: dict[str, str], extent: Envelope, ows: WSGIApp | None):
+    def __init__(
+        self, layers: dict[str, str], extent: Envelope, ows: WSGIApp | None,
+        dataset: tuple[str, ...] = (), landing: dict[str, Any] | None = None,
+    ):  # fmt: skip
         self.layers = layers  # collection id -> WMS layer name(s) in /ows
         self.extent = extent  # the default area: the site's extent
         self.ows = ows
+        self.dataset = dataset
+        self.landing = landing  # what the landing page adds for the dataset map
+
+    def conformance(self) -> list[str]:
+        """The Maps classes served: the dataset map only where it has something to draw."""
+        return [*MAPS_CONFORMANCE, *([DATASET_MAP] if self.dataset else [])]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         """Answer one map request whose path and parameter names the guard checked."""
-        collection = environ["PATH_INFO"].strip("/").split("/")[1]
+        layers = self._wms_layers(environ["PATH_INFO"].strip("/").split("/"))
         query = read_map_query(environ.get("QUERY_STRING", ""), self.extent)
         if self.ows is None:
             raise unavailable()
-        answer = call_ows(self.ows, wms_params(self.layers[collection], query))
+        answer = call_ows(self.ows, wms_params(layers, query))
         if answer.status == 503:
             raise unavailable(Failure.BUSY)
         if answer.status != 200 or not answer.content_type.startswith(query.media_type):
@@ -88,6 +108,15 @@ class MapAnswers:
         ]
         start_response(status_line(200), headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+
+    def _wms_layers(self, segments: list[str]) -> str:
+        """``collections/{id}/map``: its layer; ``map``: the dataset's, bottom first."""
+        if segments != ["map"]:
+            return self.layers[segments[1]]
+        if not self.dataset:
+            raise Refusal(Failure.NOT_FOUND, Text(pl="Brak mapy zbioru danych",
+                                                  en="no dataset map"))  # fmt: skip
+        return ",".join(self.layers[collection] for collection in self.dataset)
 
 
 def _content_bbox(query: MapQuery) -> list[str]:
@@ -114,9 +143,13 @@ def openapi_parameters() -> list[dict[str, Any]]:
         ("center", "Centre of the map, two numbers in the axis order of center-crs",
          {"type": "string"}),
         ("center-crs", "CRS of center (default CRS84)", {**crs, "default": CRS84}),
-        ("scale-denominator", "Scale 1:n at 0.28 mm per pixel; with bbox or subset it sets "
+        ("scale-denominator", "Scale 1:n at mm-per-pixel; with bbox or subset it sets "
          "width and height, otherwise the area around center",
          {"type": "number", "minimum": 1, "maximum": MAX_SCALE}),
+        ("mm-per-pixel", "Size (in millimeters) of a pixel of the rendering device that "
+         f"presents the response (default {MM_PER_PIXEL}); it sets the scale and the symbols",
+         {"type": "number", "minimum": MM_PER_PIXEL_RANGE[0], "maximum": MM_PER_PIXEL_RANGE[1],
+          "default": MM_PER_PIXEL}),
         ("crs", "CRS of the map (default EPSG:2180)", {**crs, "default": storage_uri()}),
         ("width", "Width in pixels (default: from height and the area, or 1024)", side),
         ("height", "Height in pixels (default: from width and the area, or 1024)", side),

@@ -40,10 +40,11 @@ _RFC3339 = re.compile(
 )
 MAP = COMMON | {
     "bbox", "bbox-crs", "crs", "width", "height", "transparent", "bgcolor", "subset",
-    "subset-crs", "center", "center-crs", "scale-denominator",
+    "subset-crs", "center", "center-crs", "scale-denominator", "mm-per-pixel",
 }  # fmt: skip
+MAP_ROUTES = ("map", "dataset-map")  # a collection's map, the dataset's (/map)
 # OGC 20-058 /req/spatial-subsetting/subset-definition H: subset=Lat(..)&subset=Lon(..)
-REPEATABLE = {"map": frozenset({"subset"})}
+REPEATABLE = dict.fromkeys(MAP_ROUTES, frozenset({"subset"}))
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 _DIGITS = re.compile(r"^\d{1,30}$")
 _STATIC = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
@@ -125,7 +126,7 @@ def check_path(path: str, collections: dict[str, Collection]) -> tuple[str, Coll
         raise _not_found()
     simple = {(): "landing", ("openapi",): "openapi", ("conformance",): "conformance",
               ("collections",): "collections", ("processes",): "processes",
-              ("jobs",): "jobs", ("TileMatrixSets",): "tms"}  # fmt: skip
+              ("jobs",): "jobs", ("TileMatrixSets",): "tms", ("map",): "dataset-map"}  # fmt: skip
     if tuple(segments) in simple:
         return simple[tuple(segments)], None
     if len(segments) == 2 and segments[0] == "TileMatrixSets":
@@ -235,7 +236,7 @@ def _pairs(query_string: str) -> list[tuple[str, str]]:
 def _allowed(route: str, collection: Collection | None) -> frozenset[str]:
     if route == "items" and collection is not None:
         return ITEMS | collection.properties
-    if route == "map":
+    if route in MAP_ROUTES:
         return MAP
     extra = {"item": {"crs"}, "openapi": {"ui"}, "queryables": {"profile", "properties"}}
     return COMMON | extra.get(route, set())

@@ -105,17 +105,32 @@ def _ensure_openapi(config_path: Path, openapi_path: Path, config_text: str, lan
     _advertise_page_sizes(document, yaml.safe_load(config_text)["server"].get("limits", {}))
     # OGC 20-058 /rec/scaling/max-width-height: the limits a client can plan for
     document["info"]["x-OGC-limits"] = {"maps": maps.size_limits()}
-    for path, operations in document.get("paths", {}).items():
-        if path.endswith("/map") and "get" in operations:
-            operations["get"]["parameters"] = maps.openapi_parameters()
-            operations["get"]["responses"] = maps.openapi_map_responses(
-                operations["get"].get("responses", {})
-            )
-            # pygeoapi names every map operation "getMap"; OpenAPI wants them unique
-            collection = path.split("/")[-2]
-            operations["get"]["operationId"] = f"get{collection.title().replace('_', '')}Map"
+    _describe_maps(document)
     write_atomic(openapi_path, json.dumps(document, ensure_ascii=False))
     write_atomic(stamp, digest)
+
+
+def _describe_maps(document: dict[str, Any]) -> None:
+    """Every ``…/map`` path with the parameters and answers served, and the dataset map
+    (``/map``, pygeoapi does not know it) beside the collections' maps, alike."""
+    paths = document.get("paths", {})
+    collection_maps = [path for path, item in paths.items()
+                       if path.endswith("/map") and "get" in item]  # fmt: skip
+    for path in collection_maps:
+        operation = paths[path]["get"]
+        operation["parameters"] = maps.openapi_parameters()
+        operation["responses"] = maps.openapi_map_responses(operation.get("responses", {}))
+        # pygeoapi names every map operation "getMap"; OpenAPI wants them unique
+        collection = path.split("/")[-2]
+        operation["operationId"] = f"get{collection.title().replace('_', '')}Map"
+    if collection_maps:
+        model = paths[collection_maps[0]]["get"]
+        paths["/map"] = {"get": {
+            **{key: model[key] for key in ("tags", "parameters", "responses") if key in model},
+            "summary": "Dataset map: every collection with a map, in drawing order",
+            "description": "Mapa powiatu: wszystkie warstwy (OGC API - Maps, dataset map)",
+            "operationId": "getDatasetMap",
+        }}  # fmt: skip
 
 
 FEATURES_1 = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi/ogcapi-features-1.yaml"

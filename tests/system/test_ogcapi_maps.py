@@ -109,8 +109,8 @@ def test_collections_link_their_map_and_conformance_lists_only_what_is_served(ht
     conformance = http.get(f"{live_server}/ogc/conformance", params={"f": "json"},
                            timeout=30).json()["conformsTo"]  # fmt: skip
     maps = {uri.removeprefix(MAPS) for uri in conformance if uri.startswith(MAPS)}
-    assert maps == {"core", "collection-map", "background", "crs", "scaling",
-                    "spatial-subsetting", "png", "jpeg"}  # fmt: skip
+    assert maps == {"core", "collection-map", "dataset-map", "background", "crs", "scaling",
+                    "spatial-subsetting", "display-resolution", "png", "jpeg"}  # fmt: skip
     for collection in ("parcels", "orthophoto"):  # pygeoapi's pages of both kinds
         page = http.get(f"{live_server}/ogc/collections/{collection}", params={"f": "html"},
                         timeout=30)  # fmt: skip
@@ -126,7 +126,7 @@ def test_collections_link_their_map_and_conformance_lists_only_what_is_served(ht
         {"bbox": "1,2,3,4", "bbox-crs": "EPSG:99999"},
         {"crs": "EPSG:4326;DROP"}, {"crs": "urn:bad"}, {"transparent": "maybe"},
         {"bgcolor": "red"}, {"bgcolor": "0xFF00"}, {"f": "gif"}, {"style": "x"},
-        {"mm-per-pixel": "0.28"},  # display resolution is not a class we serve
+        {"mm-per-pixel": "0"}, {"mm-per-pixel": "nan"},  # /req/display-resolution
         {"width": "1", "height": "1", "width ": "2"},
         # /req/scaling/width-definition C, scale-denominator-definition E
         {"width": "2.5"}, {"scale-denominator": "-1000"}, {"scale-denominator": "1e400"},
@@ -160,7 +160,7 @@ def test_the_openapi_document_describes_the_parameters_served(http, live_server)
     names = {parameter["name"] for parameter in parameters}
     assert names == {"f", "bbox", "bbox-crs", "crs", "width", "height", "transparent",
                      "bgcolor", "subset", "subset-crs", "center", "center-crs",
-                     "scale-denominator"}  # fmt: skip
+                     "scale-denominator", "mm-per-pixel"}  # fmt: skip
     # /rec/scaling/max-width-height; width-definition D (4097 is in the bad requests above)
     assert paths["info"]["x-OGC-limits"]["maps"] == {"maxWidth": 4096, "maxHeight": 4096}
     answers = paths["paths"]["/collections/orthophoto/map"]["get"]["responses"]

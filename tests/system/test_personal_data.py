@@ -118,6 +118,7 @@ def test_metadata_and_tile_services_carry_no_personal_data(
         "WMS capabilities": http.get(f"{live_server}/ows", params={
             "SERVICE": "WMS", "REQUEST": "GetCapabilities"}),
         "OGC API collections": http.get(f"{live_server}/ogc/collections", params={"f": "json"}),
+        "OGC API landing page": http.get(f"{live_server}/ogc", params={"f": "json"}),
         "OGC API queryables": http.get(f"{live_server}/ogc/collections/parcels/queryables",
                                        params={"f": "json"}),
         "OGC API OpenAPI": http.get(f"{live_server}/ogc/openapi", params={"f": "json"}),

@@ -44,6 +44,7 @@ def _random_query(rnd: random.Random) -> str:
         "center": lambda: f"{num()},{num()}",
         "center-crs": lambda: rnd.choice(CRSS),
         "scale-denominator": num,
+        "mm-per-pixel": lambda: rnd.choice([*NUMBERS, "0.28", "0.1", "0.085", "0.352"]),
         "width": lambda: rnd.choice(["1", "100", "4096", "4097", "0", "2.5"]),
         "height": lambda: rnd.choice(["1", "100", "4096", "4097"]),
         "f": lambda: rnd.choice(["png", "jpeg", "gif"]),
@@ -105,3 +106,27 @@ def test_a_longitude_subset_across_the_antimeridian():
     with pytest.raises(Refusal) as caught:
         read_map_query("subset=Lon(170:-170)&crs=OGC:CRS84", extent)
     assert caught.value.failure is Failure.BAD_PARAMETER
+
+
+def test_mm_per_pixel_sets_pixels_from_the_ground():
+    """/req/display-resolution/map-success A: the same kilometre at 1:10 000 on 0.1 mm
+    pixels is 1000 / (0.1 mm x 10 000) = 1000 pixels (357 at the default 0.28 mm)."""
+    bbox = "bbox=500000,410000,500100,411000&bbox-crs=EPSG:2180&crs=EPSG:2180"  # N first
+    answer = read_map_query(f"{bbox}&scale-denominator=10000&mm-per-pixel=0.1", _extent())
+    assert answer.mm_per_pixel == 0.1
+    assert abs(answer.width - 1000) <= 2 and abs(answer.height - 100) <= 1, answer  # k 0.9994
+    default = read_map_query(f"{bbox}&scale-denominator=10000", _extent())
+    assert default.mm_per_pixel == 0.28 and abs(default.width - 1000 / 2.8) <= 1
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "-0.28", "nan", "inf", "-inf", "", "abc", "1e-9", "0.084", "0.353", "1e9",
+              "0x1", "0.28 mm"],
+)  # fmt: skip
+def test_mm_per_pixel_that_is_no_display_is_refused(value):
+    """/req/display-resolution/mm-per-pixel-definition C (not a positive number) and the
+    pixel sizes the renderer draws (72-300 dpi): a 400 naming the parameter."""
+    with pytest.raises(Refusal) as caught:
+        read_map_query(f"mm-per-pixel={value}", _extent())
+    assert caught.value.failure is Failure.BAD_PARAMETER
+    assert "mm-per-pixel" in caught.value.message.en
