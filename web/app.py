@@ -32,6 +32,7 @@ from web.printing import printing_blueprint
 from web.ratelimit import RateLimiter
 from web.search.api import search_api
 from web.search.pages import parcel_pages
+from web.vary import install as install_vary
 from web.verification import verification_blueprint
 from web.viewer import viewer_blueprint
 
@@ -45,6 +46,7 @@ def create_flask_app(instance: Instance, engines: list[str] | None = None) -> Fl
     app = Flask(__name__)
     app.extensions["geoportal"] = instance
     app.config["GEOPORTAL_ENGINES"] = sorted(engines or [])
+    install_vary(app)
     install_language(app)
     install_formats(app)
     app.register_blueprint(health_blueprint)

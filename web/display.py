@@ -2,8 +2,10 @@
 
 Public-sector portals offer both (WCAG 2.1 AA asks for text resizable to 200 %; people
 with low vision ask for contrast). They are links that set a cookie and return to the
-page, and the page's ``<body>`` carries the classes, so they work without JavaScript and
-on every page rendered from ``viewer/base.html``. The way back is the Referer, and only
+page, and the page's ``<body>`` carries the classes (``<html>`` too: larger text scales
+the root font size), so they work without JavaScript and on every page rendered from
+``viewer/base.html``. Such a page says ``Vary: Cookie`` (web/vary.py), so a shared cache
+does not hand one visitor's display to another. The way back is the Referer, and only
 when it is this site: anything else goes to the start page (no open redirect).
 
 The office's kiosk (``/kiosk``) is used by one visitor after another, so its settings are
@@ -18,6 +20,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request
 from flask.typing import ResponseReturnValue
+
+from web.vary import varies_on
 
 display_blueprint = Blueprint("display", __name__)
 SETTINGS = {"kontrast": "high-contrast", "tekst": "large-text"}  # parameter -> body class
@@ -76,6 +80,7 @@ def _way_back(default: str) -> str:
 def current_classes(*, kiosk: bool = False) -> list[str]:
     """The display classes the visitor chose (only known ones, whatever the cookie says);
     on the kiosk only the kiosk's own session cookie counts."""
+    varies_on("Cookie")  # the page's classes and switches now follow the visitor's cookie
     known = set(SETTINGS.values())
     raw = request.cookies.get(KIOSK_COOKIE if kiosk else COOKIE, "")
     return [name for name in raw.split() if name in known]

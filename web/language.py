@@ -5,8 +5,8 @@ it names one we have, else the browser's Accept-Language, else Polish
 (:func:`page_language`, Flask-Babel's locale selector). Two rules hold for every answer
 of the Flask app, whatever route wrote it (:func:`install`): a redirect keeps the ``lang``
 the visitor chose (:func:`keep_chosen_language`), and an answer whose language was
-negotiated from Accept-Language says so in ``Vary`` (:func:`vary_on_negotiation`), so no
-shared cache hands one visitor's language to another.
+negotiated from Accept-Language says so in ``Vary`` (:func:`page_language` marks it for
+web/vary.py), so no shared cache hands one visitor's language to another.
 
 The catalogues are ``web/translations/<lang>/LC_MESSAGES/messages.po``; see
 ``web/translations/README.md`` for why the msgids are keys (``search_label``) rather
@@ -33,6 +33,7 @@ from flask_babel import Babel
 from geoportal.crs import STORAGE_EPSG
 from geoportal.site import Site
 from web.instance import current_instance
+from web.vary import varies_on
 
 LANGUAGES = ("pl", "en")
 DEFAULT_LANGUAGE = "pl"
@@ -48,7 +49,7 @@ def page_language(request: Request) -> str:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         return asked
-    g.language_negotiated = True  # the answer now depends on Accept-Language
+    varies_on("Accept-Language")  # static files and the engines' tiles never ask
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
@@ -88,7 +89,6 @@ def install(app: Flask) -> None:
     # context on every call, which made the services page 2x slower to render.
     app.jinja_env.globals.update(_=gettext, gettext_or=gettext_or)
     app.after_request(keep_chosen_language)
-    app.after_request(vary_on_negotiation)
 
 
 def keep_chosen_language(response: Response) -> Response:
@@ -108,17 +108,6 @@ def keep_chosen_language(response: Response) -> Response:
         return response
     query = f"{parts.query}&lang={chosen}" if parts.query else f"lang={chosen}"
     response.headers["Location"] = urlunsplit(parts._replace(query=query))
-    return response
-
-
-def vary_on_negotiation(response: Response) -> Response:
-    """``Vary: Accept-Language`` on an answer whose language came from that header.
-
-    Marked by :func:`page_language`, which every text, page and translated message goes
-    through; static files and the engines' tiles never ask, so they stay shareable.
-    """
-    if g.get("language_negotiated"):
-        response.vary.add("Accept-Language")
     return response
 
 

@@ -103,3 +103,42 @@ def axe_violations(page: Page, include: str | None = None) -> list[str]:
         include,
     )
     return list(result)
+
+
+# Sideways scrolling of the page itself, and controls or text clipped by their own box
+# (overflow hidden with more content than room) or pushed outside the window. The map
+# canvas and visually hidden helper texts (the skip links until focused, .visually-hidden)
+# are meant to be so.
+CUT_OFF = """() => {
+  const found = [];
+  const root = document.scrollingElement;
+  if (root.scrollWidth > window.innerWidth + 1) {
+    found.push(`page scrolls sideways: ${root.scrollWidth} > ${window.innerWidth}`);
+  }
+  const hidden = (el) => el.closest('.visually-hidden, .skip-link, [hidden], #map .ol-viewport');
+  // A data table may scroll inside its own region (WCAG 1.4.10 exempts two-dimensional
+  // tables); axe checks that such a region can be reached with the keyboard.
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(node).overflowX)) return true;
+    }
+    return false;
+  };
+  const checked = 'a, button, input, select, textarea, label, h1, h2, p, li, td, th';
+  for (const el of document.querySelectorAll(checked)) {
+    if (hidden(el)) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+    const text = (el.textContent || el.value || '').trim().slice(0, 30);
+    const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${text}"`;
+    if ((box.right > window.innerWidth + 1 || box.left < -1) && !scrolls(el)) {
+      found.push(`${name} outside the window (${Math.round(box.left)}–${Math.round(box.right)})`);
+    }
+    const clips = ['hidden', 'clip'].includes(style.overflowX) && style.textOverflow !== 'ellipsis';
+    if (clips && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${name} cut off (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+  }
+  return found;
+}"""

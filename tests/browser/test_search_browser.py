@@ -226,3 +226,43 @@ def test_text_pages_work_without_javascript_and_pass_axe(
             assert axe_violations(page) == [], url
     finally:
         page.context.close()
+
+
+# The header's other texts and controls, each as a box: the search message must leave
+# every one of them readable and clickable.
+HEADER_BOXES = """() => [...document.querySelectorAll(
+    '.site-header a, .site-header button, .site-header input')]
+  .filter((el) => !el.closest('.visually-hidden, .skip-link') && el.getClientRects().length)
+  .map((el) => {
+    const box = el.getBoundingClientRect();
+    return {name: `${el.tagName} ${el.textContent.trim() || el.id}`,
+            left: box.left, right: box.right, top: box.top, bottom: box.bottom};
+  })"""
+
+
+@pytest.mark.parametrize("display", ["tekst=0", "tekst=1"], ids=["standard", "larger-text"])
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_search_message_covers_nothing_in_the_header(
+    chromium: Browser, live_server: str, width: int, height: int, display: str
+) -> None:
+    viewer = open_page(chromium, width=width, height=height)
+    page = viewer.page
+    try:
+        page.goto(f"{live_server}/wyglad?{display}")
+        page.goto(f"{live_server}/?lang=pl")
+        page.fill("#search-input", "Zzyzx 12")  # nothing found: the search says so
+        message = page.locator("#search-message")
+        expect(message).not_to_be_empty()
+        box = message.bounding_box()
+        assert box is not None
+        covered = [
+            other["name"]
+            for other in page.evaluate(HEADER_BOXES)
+            if other["left"] < box["x"] + box["width"] and box["x"] < other["right"]
+            and other["top"] < box["y"] + box["height"] and box["y"] < other["bottom"]
+        ]  # fmt: skip
+        screenshot(page, f"search-message-{width}px-{display.replace('=', '')}")
+        assert not covered, (box, covered)
+        assert viewer.problems.all() == []
+    finally:
+        page.context.close()

@@ -80,6 +80,9 @@ def test_an_idle_client_keeps_its_connection_for_its_next_request(live_server):
 LANGUAGE_PAGES = ("/", "/services", "/dzialka", "/e-uslugi", "/dzialka/1")
 LANGUAGE_FREE = ("/static/css/site.css", "/tiles/dzialki/PL1992/5/1/1.png",
                  "/wmts/1.0.0/WMTSCapabilities.xml", "/health")  # fmt: skip
+# The engines' answers: no language and no display settings of ours (pygeoapi's own
+# language handling is its own business, so only Cookie is checked there).
+OGC_ANSWERS = ("/ows?SERVICE=WMS&REQUEST=GetCapabilities", "/ogc?f=json", "/ogc?f=html")
 
 
 @pytest.mark.parametrize("path", LANGUAGE_PAGES + LANGUAGE_FREE)
@@ -90,10 +93,21 @@ def test_only_answers_in_the_browsers_language_vary_on_it(live_server, http, pat
     assert ("accept-language" in vary) == (path in LANGUAGE_PAGES), (path, vary)
 
 
+@pytest.mark.parametrize("path", LANGUAGE_PAGES + LANGUAGE_FREE + OGC_ANSWERS)
+def test_only_pages_with_display_settings_vary_on_cookie(live_server, http, path):
+    """The ``wyglad`` cookie changes our pages' HTML; a shared cache must not hand one
+    visitor's high contrast to another, nor split static files, tiles and OGC answers."""
+    response = http.get(live_server + path, cookies={"wyglad": "high-contrast"})
+    vary = {part.strip().lower() for part in response.headers.get("Vary", "").split(",")}
+    assert ("cookie" in vary) == (path in LANGUAGE_PAGES), (path, vary)
+
+
 def test_the_viewer_bundle_does_not_vary_on_language(live_server, http):
     html = http.get(live_server + "/").text
     bundle = re.search(r'src="(/static/build/viewer\.js[^"]*)"', html)
     assert bundle is not None
-    response = http.get(live_server + bundle.group(1), headers={"Accept-Language": "en"})
+    response = http.get(live_server + bundle.group(1), headers={"Accept-Language": "en"},
+                        cookies={"wyglad": "high-contrast"})  # fmt: skip
     assert response.status_code == 200
-    assert "accept-language" not in response.headers.get("Vary", "").lower()
+    vary = response.headers.get("Vary", "").lower()
+    assert "accept-language" not in vary and "cookie" not in vary

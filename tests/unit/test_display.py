@@ -81,3 +81,49 @@ def test_the_kiosk_way_back_is_always_the_kiosk(client, referer):
 def _body_class(html: str) -> set[str]:
     start = html.index('<body class="') + len('<body class="')
     return set(html[start : html.index('"', start)].split())
+
+
+# Pages whose HTML carries the display classes, and answers that carry none.
+DISPLAYED_PAGES = {
+    "viewer": "/",
+    "kiosk": "/kiosk",
+    "form page": "/e-uslugi/egib_register_extract_anonymous",
+    "text-only parcel search": "/dzialka",
+    "malformed parcel id (400 page)": "/dzialka/100302_4.0001",
+    "services page": "/services?lang=en",
+    "unknown e-service (404 page)": "/e-uslugi/no-such-service",
+}
+DISPLAY_FREE = {
+    "stylesheet": "/static/css/site.css",
+    "favicon": "/static/favicon.svg",
+    "health": "/health",
+    "services list (JSON)": "/services?f=json&lang=en",
+}
+
+
+@pytest.mark.parametrize("path", DISPLAYED_PAGES.values(), ids=DISPLAYED_PAGES.keys())
+def test_a_page_with_display_classes_varies_on_cookie(client, path):
+    cookie = "wyglad_kiosk" if path.startswith("/kiosk") else "wyglad"
+    client.set_cookie(cookie, "high-contrast")
+    try:
+        answer = client.get(path, headers={"Accept-Language": "en"})
+    finally:
+        client.delete_cookie(cookie)
+    html = answer.get_data(as_text=True)
+    assert ' class="high-contrast">' in html, html[:300]  # what the Vary protects
+    assert "Cookie" in answer.vary, (path, answer.headers.get("Vary"))
+    # one header, merged with the language's when the page negotiated it
+    assert len(answer.headers.getlist("Vary")) == 1, answer.headers.getlist("Vary")
+    if "lang=" not in path:
+        assert "Accept-Language" in answer.vary, (path, answer.headers.get("Vary"))
+
+
+@pytest.mark.parametrize("path", DISPLAY_FREE.values(), ids=DISPLAY_FREE.keys())
+def test_answers_without_display_classes_do_not_vary_on_cookie(client, path):
+    client.set_cookie("wyglad", "high-contrast")
+    try:
+        answer = client.get(path)
+    finally:
+        client.delete_cookie("wyglad")
+    assert answer.status_code == 200
+    assert "Cookie" not in answer.vary, (path, answer.headers.get("Vary"))
