@@ -232,7 +232,13 @@ def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
                 resulttype: str, paging: _Paging) -> dict[str, Any]:  # fmt: skip
     """Fetch a page; count separately only when the page does not tell the total."""
     rows = [] if resulttype == "hits" else conn.execute(page.sql, page.params).fetchall()
-    features = orjson.loads("[" + ",".join(row[1] for row in rows) + "]")  # 3x json's speed
+    scope = current_scope()
+    if scope is not None and scope.features_as_text:
+        # Parsing 100 parcels' JSON only to write it again took 4 ms of 14 on the 300k
+        # county; a Fragment is written by orjson as it is.
+        features: list[Any] = [orjson.Fragment(row[1]) for row in rows]
+    else:
+        features = orjson.loads("[" + ",".join(row[1] for row in rows) + "]")  # 3x json's
     returned = len(features)
     if resulttype != "hits" and returned < paging.limit and (returned or not paging.offset):
         matched = paging.offset + returned  # a short page is the last one

@@ -37,12 +37,16 @@ class NextPage:
 @dataclass(frozen=True)
 class RequestScope:
     """The client's bbox (exact, in its own CRS), the CRS of filter coordinates, the
-    keyset cursor (the last id of the previous page) and how to link the next page."""
+    keyset cursor (the last id of the previous page), how to link the next page, and
+    whether the features may stay serialised (``features_as_text``: the answer is plain
+    GeoJSON written by orjson, so the JSON text PostgreSQL built for each feature goes
+    into it as it is, unparsed)."""
 
     bbox: Envelope | None = None
     filter_crs: str = CRS84
     after: int | None = None
     next_page: NextPage | None = None
+    features_as_text: bool = False
 
 
 _scope: ContextVar[RequestScope | None] = ContextVar("ogcapi_request_scope", default=None)

@@ -51,7 +51,9 @@ def make_pygeoapi_app(instance: Instance, ows: WSGIApp | None = None) -> WSGIApp
     files = prepare_runtime(settings)
     module = _import_flask_app(files)
     _cache_bbox_transformers()
-    itemspeed.install()
+    # pretty_print is written by pygeoapi's json, which cannot write unparsed features
+    pretty = bool(files.config["server"].get("pretty_print"))
+    orjson_answers = itemspeed.install() and not pretty
     maps = _map_answers(instance, files, ows)
     _claim_only_what_is_served(maps.conformance())
     # pygeoapi logs every 4xx as ERROR with a traceback: client mistakes are not server
@@ -60,7 +62,8 @@ def make_pygeoapi_app(instance: Instance, ows: WSGIApp | None = None) -> WSGIApp
     # The guard limits each route's body itself (a filter 64 KB, an execution 512 KB).
     module.APP.config["MAX_CONTENT_LENGTH"] = max(MAX_BODY, MAX_EXECUTION_BODY)
     tiles = TileAnswers(tile_providers(files.config))
-    return OgcApiGuard(module.APP, collections_from_config(files.config), tiles, maps)
+    collections = collections_from_config(files.config)
+    return OgcApiGuard(module.APP, collections, tiles, maps, features_as_text=orjson_answers)
 
 
 def _map_answers(instance: Instance, files: RuntimeFiles, ows: WSGIApp | None) -> MapAnswers:

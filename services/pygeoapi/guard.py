@@ -47,11 +47,14 @@ class OgcApiGuard:
         collections: dict[str, Collection],
         tiles: TileAnswers | None = None,
         maps: MapAnswers | None = None,
+        features_as_text: bool = False,
     ):
         self.app = app
         self.collections = collections
         self.tiles = tiles or TileAnswers({})
         self.maps = maps
+        # Only where pygeoapi's items answer is written by orjson (services.pygeoapi.itemspeed)
+        self.features_as_text = features_as_text
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -79,6 +82,8 @@ class OgcApiGuard:
         if environ.get("REQUEST_METHOD", "GET").upper() == "POST":
             # a link cannot carry the filter of a POST body: no keyset link to follow
             checked.scope = replace(checked.scope, next_page=None)
+        if route == "items" and self.features_as_text and _answers_geojson(environ, query):
+            checked.scope = replace(checked.scope, features_as_text=True)
         return route, checked
 
     @staticmethod
@@ -131,6 +136,16 @@ def _as_geojson(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         else (key, value)
         for key, value in headers
     ]
+
+
+def _answers_geojson(environ: dict[str, Any], query: str) -> bool:
+    """Whether pygeoapi will answer plain GeoJSON: ``f=json``, or no ``f`` and an Accept
+    that asks neither HTML nor JSON-LD (pygeoapi's default)."""
+    fmt = dict(parse_qsl(query)).get("f")
+    if fmt is not None:
+        return fmt.lower() == "json"
+    accept = environ.get("HTTP_ACCEPT", "")
+    return "text/html" not in accept and "ld+json" not in accept
 
 
 def _wants_html(environ: dict[str, Any], query: str) -> bool:

@@ -203,6 +203,25 @@ def test_item_by_id_and_parcel_id_property(ogc, database, ogc_parcels):
     assert in_2180["geometry"]["coordinates"][0][0][0][0] == pytest.approx(N0 + SIZE)
 
 
+@pytest.mark.parametrize("crs", ["", "&crs=EPSG:2180"])
+def test_a_collections_features_are_its_items_in_every_format(ogc, ogc_parcels, crs):
+    """The GeoJSON answer carries the features as PostgreSQL wrote them (unparsed); the
+    same features through the parsed path (one item, JSON-LD) must be equal."""
+    query = f"limit=5&bbox={N0 - 1},{E0 - 1},{N0 + 3 * SIZE},{E0 + 3 * SIZE}&bbox-crs=EPSG:2180"
+    collection = items(ogc, query + crs)
+    by_accept = ogc.get(f"/ogc/collections/parcels/items?{query}{crs}",
+                        headers={"Accept": "application/geo+json"})  # fmt: skip
+    assert json.loads(by_accept.get_data(as_text=True))["features"] == collection["features"]
+    assert len(collection["features"]) == 5
+    for feature in collection["features"]:
+        status, item = get(ogc, f"/ogc/collections/parcels/items/{feature['id']}?{crs[1:]}")
+        assert status == 200
+        assert {k: item[k] for k in ("id", "geometry", "properties")} == {
+            k: feature[k] for k in ("id", "geometry", "properties")}  # fmt: skip
+    linked = ogc.get(f"/ogc/collections/parcels/items?{query}{crs}&f=jsonld")
+    assert linked.status_code == 200 and len(linked.json["features"]) == 5
+
+
 def _next(body: dict[str, Any]) -> str | None:
     url = next((lk["href"] for lk in body["links"] if lk["rel"] == "next"), None)
     return url and "/ogc" + url.split("/ogc", 1)[1]
