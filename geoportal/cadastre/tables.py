@@ -59,6 +59,11 @@ Index("parcel_search_number", PARCEL.c.district_id, PARCEL.c.number, postgresql_
 # "Obręb name + number" and sheet-less identifiers (ULDK, migration 0008) look parcels up by
 # number alone: a number occurs once per obręb and sheet, so the index is selective enough.
 Index("parcel_number_current", PARCEL.c.number, postgresql_where=CURRENT)
+# The parcel-number layer's label points, by box (migration 0016): the view's expression
+# and predicate, so every map of the layer reads an index, not the whole county.
+Index("parcel_label_point_current", sql_text("(ST_PointOnSurface(geom)::geometry(Point, 2180))"),
+      _table=PARCEL, postgresql_using="gist",
+      postgresql_where=sql_text("version_end IS NULL AND object_end IS NULL"))  # fmt: skip
 
 BUILDING = versioned_table(  # EGB_Budynek
     "building",

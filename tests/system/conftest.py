@@ -40,3 +40,15 @@ def officers(database):
             role: add_staff(conn, f"{role}.sys{suffix}", role, PASSWORD, [role]).login
             for role in ("geodesy", "kancelaria")
         }
+
+
+@pytest.fixture(scope="module")
+def vertex(database, known_parcel) -> tuple[float, float]:
+    """A vertex of the known parcel's outer boundary (EPSG:2180, easting first)."""
+    with database.connect("owner") as conn:
+        row = conn.execute(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing("
+            "ST_GeometryN(geom, 1)), 1) AS p FROM publish.parcels WHERE gid = %s) v",
+            (known_parcel.gid,),
+        ).fetchone()
+    return row[0], row[1]

@@ -21,18 +21,6 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def vertex(database, known_parcel) -> tuple[float, float]:
-    """A vertex of the known parcel's outer boundary (EPSG:2180, easting first)."""
-    with database.connect("owner") as conn:
-        row = conn.execute(
-            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing("
-            "ST_GeometryN(geom, 1)), 1) AS p FROM publish.parcels WHERE gid = %s) v",
-            (known_parcel.gid,),
-        ).fetchone()
-    return row[0], row[1]
-
-
 def _get(http, url: str, **params):
     return http.get(url, params=params, timeout=60)
 

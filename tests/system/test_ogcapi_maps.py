@@ -18,18 +18,6 @@ PARCEL_BLUE = (0x1E, 0x90, 0xFF)  # layers/parcels/layer.yaml stroke
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def vertex(database, known_parcel) -> tuple[float, float]:
-    """A vertex of the known parcel's outer boundary (EPSG:2180, easting first)."""
-    with database.connect("owner") as conn:
-        row = conn.execute(
-            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing("
-            "ST_GeometryN(geom, 1)), 1) AS p FROM publish.parcels WHERE gid = %s) v",
-            (known_parcel.gid,),
-        ).fetchone()
-    return row[0], row[1]
-
-
 def _map(http, live_server, collection: str, **params):
     return http.get(f"{live_server}/ogc/collections/{collection}/map", params=params, timeout=60)
 
