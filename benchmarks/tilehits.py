@@ -11,7 +11,11 @@ the county centre, WMTS REST, web mercator z15 and PL1992 level 10):
 1. median latency of one client, keep-alive;
 2. tiles per second with ``CONNECTIONS`` keep-alive connections of wrk
    (``benchmarks/load.py``). With Python clients (4 to 8 processes on raw sockets) the
-   client took most of a core, and was the limit as much as either server.
+   client took most of a core, and was the limit as much as either server;
+3. the same behind nginx, the production front: ours with the configuration
+   ``geoportal front nginx`` writes (hits read from disk by nginx), stock MapProxy behind
+   the same configuration without the tile location (every request proxied). Same nginx,
+   same flags, one client and ``CONNECTIONS`` connections.
 
 ``python -m benchmarks.tilehits [repeat]`` runs only this; ``make bench`` runs it too.
 """
@@ -39,6 +43,7 @@ from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
 from services.mapproxy.app import CONFIG_NAME
 
 CONNECTIONS = 16
+CAPABILITIES = "/wmts/1.0.0/WMTSCapabilities.xml"
 
 
 def tile_paths(instance: Instance) -> list[str]:
@@ -78,16 +83,7 @@ def stock_mapproxy(instance: Instance) -> Iterator[str]:
     process = subprocess.Popen(argv)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(base + "/wmts/1.0.0/WMTSCapabilities.xml", timeout=5).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"stock MapProxy did not start; see {log_dir}")
-            time.sleep(0.3)
+        _wait_for(base + CAPABILITIES, process, 60, f"stock MapProxy did not start; see {log_dir}")
         yield base
     finally:
         process.terminate()
@@ -110,6 +106,16 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
         stock_ms = median_ms(lambda: session.get(stock_base + one, timeout=10).content, repeat)
         stock_rate = rate([stock_base + path for path in paths], CONNECTIONS)
         ours_rate = rate([ours_base + path for path in paths], CONNECTIONS)
+        with fronts(instance, stock_base) as (ours_front, stock_front):
+            for path in paths:
+                assert (
+                    session.get(ours_front + path).content
+                    == session.get(stock_front + path).content
+                )
+            front_ms = [median_ms(lambda base=base: session.get(base + one, timeout=10).content,
+                                  repeat) for base in (ours_front, stock_front)]  # fmt: skip
+            front_rates = [rate([base + path for path in paths], CONNECTIONS)
+                           for base in (ours_front, stock_front)]  # fmt: skip
     ours_app, stock_app = wsgi_medians(instance, one, repeat * 10)
     ours_us, stock_us = ours_app * 1000, stock_app * 1000
     print(f"{'WMTS cached tile, WSGI call (no HTTP)':42} ours {ours_us:8.1f} us   "
@@ -118,6 +124,50 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
     name = f"WMTS cached tiles, {CONNECTIONS} connections"
     print(f"{name:42} ours {ours_rate:8.1f} /s   stock MapProxy {stock_rate:8.1f} /s   "
           f"ratio {ours_rate / stock_rate:6.2f}x")  # fmt: skip
+    report("WMTS cached tile behind nginx, one client", *front_ms, "stock MapProxy")
+    name = f"WMTS cached tiles behind nginx, {CONNECTIONS} conn."
+    print(f"{name:42} ours {front_rates[0]:8.1f} /s   stock MapProxy {front_rates[1]:8.1f} /s   "
+          f"ratio {front_rates[0] / front_rates[1]:6.2f}x")  # fmt: skip
+
+
+@contextmanager
+def fronts(instance: Instance, stock_base: str) -> Iterator[tuple[str, str]]:
+    """nginx before each: ours as ``geoportal front nginx`` writes it, the stock peer's with
+    the same configuration and no tile location. Yields both base URLs."""
+    from services.mapproxy.app import make_mapproxy_app
+    from services.mapproxy.front import start_nginx, stop_nginx, write_nginx_config
+
+    settings = instance.settings
+    stock = settings.model_copy(update={"port": int(stock_base.rsplit(":", 1)[1])})
+    listens = [f"127.0.0.1:{free_port()}" for _ in range(2)]
+    configs = [
+        write_nginx_config(settings, listens[0], make_mapproxy_app(settings).hits,
+                           settings.runtime_dir / "bench-front-ours"),
+        write_nginx_config(stock, listens[1], None, settings.runtime_dir / "bench-front-stock"),
+    ]  # fmt: skip
+    processes = [start_nginx(config) for config in configs]
+    try:
+        bases = [f"http://{listen}" for listen in listens]
+        for base, process in zip(bases, processes, strict=True):
+            _wait_for(base + CAPABILITIES, process, 30, f"nginx in front of {base} did not start")
+        yield bases[0], bases[1]
+    finally:
+        for process in processes:
+            stop_nginx(process)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float, failure: str) -> None:
+    """Poll ``url`` until it answers; raise with ``failure`` if the process died first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(url, timeout=5).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.1)
 
 
 def wsgi_medians(instance: Instance, path: str, repeat: int) -> tuple[float, float]:

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None  # as clients see us; default http://host:port
+    # Reverse proxies in front (nginx: `geoportal front nginx`) whose X-Forwarded-For and
+    # -Proto are believed; 0 ignores both, so a client cannot pose as another address.
+    proxies: int = Field(default=0, ge=0, le=4)
     workers: int = 2
     threads: int = 16  # requests waiting on renders or the database hold a thread, not a core
     render_processes: int = 2  # MapServer render processes per web worker

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the geoportal needs on Debian 12, idempotently and quickly when done before.
 #   scripts/bootstrap.sh          system packages, Python venv, frontend bundle
-#   scripts/bootstrap.sh --test   the same plus Chromium for browser tests
+#   scripts/bootstrap.sh --test   the same plus Chromium for browser tests and nginx (the
+#                                 production front, `geoportal front nginx`)
 #   scripts/bootstrap.sh --bench  the same plus wrk, the load generator of the benchmarks
 # Not root and packages missing: print the exact apt-get line and stop.
 # GEOPORTAL_EXTRA_PACKAGES: more Debian packages a site wants installed alongside.
@@ -13,8 +14,10 @@ PACKAGES=(postgresql-15-postgis-3 cgi-mapserver mapserver-bin python3-mapscript 
 # Node.js may come from elsewhere (NodeSource bundles npm): only ask Debian when absent.
 command -v node >/dev/null || PACKAGES+=(nodejs)
 command -v npm >/dev/null || PACKAGES+=(npm)
-# Browser tests: Debian's Chromium, driven by Playwright (its bundled node needs libatomic).
-[[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && PACKAGES+=(chromium libatomic1)
+# Browser tests: Debian's Chromium, driven by Playwright (its bundled node needs libatomic);
+# nginx: the tests and benchmarks run it with the configuration `geoportal front nginx`
+# writes (on a machine with systemd, Debian's package also starts its default site).
+[[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && PACKAGES+=(chromium libatomic1 nginx-light)
 # Benchmarks: a load generator in C, so the client takes little of the two shared cores.
 [[ "${1:-}" == "--bench" ]] && PACKAGES+=(wrk)
 

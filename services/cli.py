@@ -1,4 +1,5 @@
-"""``geoportal config build|check``, ``cache seed|refresh`` and ``downloads build``.
+"""``geoportal config build|check``, ``cache seed|refresh``, ``front nginx`` and
+``downloads build``.
 
 Registered through the ``geoportal.commands`` entry-point group, so the core command line
 imports nothing of the services. The engines are imported only by the handlers: listing
@@ -14,7 +15,7 @@ from geoportal.instance import Instance
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add the ``config``, ``cache`` and ``downloads`` groups to the ``geoportal`` parser."""
+    """Add the ``config``, ``cache``, ``front`` and ``downloads`` groups to ``geoportal``."""
     config = commands.add_parser(
         "config", help="engine configurations generated from layers/ and site.yaml"
     )
@@ -39,6 +40,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     cache_commands.add_parser(
         "refresh", help="drop and render again the tiles of the areas loads have changed"
     ).set_defaults(handler=cache_refresh)
+
+    front = commands.add_parser("front", help="a server in front of the web process")
+    front_commands = front.add_subparsers(dest="front_command", required=True)
+    nginx = front_commands.add_parser(
+        "nginx", help="write an nginx configuration: cached tiles from disk, the rest proxied"
+    )
+    nginx.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address:port")
+    nginx.set_defaults(handler=front_nginx)
 
     downloads = commands.add_parser("downloads", help="GeoPackage files, ATOM feeds, DCAT-AP")
     downloads_commands = downloads.add_subparsers(dest="downloads_command", required=True)
@@ -96,6 +105,19 @@ def cache_refresh(args: argparse.Namespace, instance: Instance) -> int:
     from services.mapproxy.refresh import refresh_pending
 
     print(refresh_pending(instance))
+    return 0
+
+
+def front_nginx(args: argparse.Namespace, instance: Instance) -> int:
+    """Write the nginx configuration for this instance and say how to use it."""
+    from services.mapproxy.app import make_mapproxy_app
+    from services.mapproxy.front import write_nginx_config
+
+    settings = instance.settings
+    path = write_nginx_config(settings, args.listen, make_mapproxy_app(settings).hits)
+    print(f"wrote {path}")
+    print(f"  nginx -c {path} -e {path.parent / 'error.log'}")
+    print("  and run the web process with GEOPORTAL_PROXIES=1 (one proxy in front)")
     return 0
 
 

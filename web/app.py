@@ -10,6 +10,7 @@ every part.
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geoportal.instance import Instance
 from geoportal.settings import Settings
@@ -97,4 +98,16 @@ def create_app(settings: Settings | None = None) -> WSGIApp:
         passthrough=dict.fromkeys(MAPPROXY_PREFIXES, mapproxy),
     )
     limited = RateLimiter(dispatcher, internal_token(settings.runtime_dir))
-    return SecurityHeaders(limited)
+    return behind_proxies(SecurityHeaders(limited), settings.proxies)
+
+
+def behind_proxies(app: WSGIApp, proxies: int) -> WSGIApp:
+    """The client's address and scheme as the trusted proxies in front saw them.
+
+    Rate limits, the e-services' flood guard and the audit trail key on ``REMOTE_ADDR``;
+    behind nginx that would be nginx for every client. Only the last ``proxies`` entries
+    of ``X-Forwarded-For`` are believed: a client's own entries come before them.
+    """
+    if not proxies:
+        return app
+    return ProxyFix(app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from secrets import token_hex
 
 import pytest
@@ -52,3 +54,34 @@ def vertex(database, known_parcel) -> tuple[float, float]:
             (known_parcel.gid,),
         ).fetchone()
     return row[0], row[1]
+
+
+@pytest.fixture(scope="session")
+def front(live_server, settings) -> Iterator[str]:
+    """nginx with the configuration ``geoportal front nginx`` writes, in front of the
+    running application: cached tiles from disk, the rest proxied. Yields its base URL."""
+    from services.mapproxy.app import make_mapproxy_app
+    from services.mapproxy.front import start_nginx, stop_nginx, write_nginx_config
+    from tests.integration.test_ogcapi_support import free_port
+
+    listen = f"127.0.0.1:{free_port()}"
+    hits = make_mapproxy_app(settings).hits
+    config = write_nginx_config(settings, listen, hits, settings.var_dir / "front-test")
+    process = start_nginx(config)
+    base = f"http://{listen}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(base):
+            assert process.poll() is None, (config.parent / "error.log").read_text()
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.1)
+        yield base
+    finally:
+        stop_nginx(process)
+
+
+def _answers(base: str) -> bool:
+    try:
+        return requests.get(base + "/health", timeout=5).status_code == 200
+    except requests.ConnectionError:
+        return False

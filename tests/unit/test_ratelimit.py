@@ -78,3 +78,29 @@ def test_prints_are_limited_more_tightly_than_renders():
     answers = [client.get("/drukuj?x=1") for _ in range(REAL["/drukuj"].burst + 5)]
     assert answers[0].status_code == 200
     assert answers[-1].status_code == 429 and "Retry-After" in answers[-1].headers
+
+
+def _behind(proxies: int) -> Client:
+    from web.app import behind_proxies
+
+    return Client(behind_proxies(RateLimiter(_ok, "secret", LIMITS), proxies))
+
+
+def _from(client: Client, forwarded: str) -> int:
+    headers = {"X-Forwarded-For": forwarded}
+    return client.get(
+        "/ows", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    ).status_code
+
+
+def test_behind_nginx_each_client_has_its_own_bucket_and_cannot_pose_as_another():
+    client = _behind(1)
+    assert [_from(client, "203.0.113.1") for _ in range(4)][-1] == 429
+    assert _from(client, "203.0.113.2") == 200
+    # a client's own X-Forwarded-For comes before the address nginx appends: not believed
+    assert _from(client, "203.0.113.2, 203.0.113.1") == 429
+
+
+def test_without_a_proxy_a_forwarded_address_is_ignored():
+    client = _behind(0)
+    assert [_from(client, f"203.0.113.{n}") for n in range(4)][-1] == 429
