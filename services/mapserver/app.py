@@ -20,8 +20,9 @@ from geoportal.settings import Settings
 from geoportal.text import Text
 from services.edge.documents import Dialect, status_line
 from services.edge.failures import Failure, Refusal, server_error, unavailable
+from services.edge.internal import internal_token, is_internal
 from services.mapserver.answers import Reply, finish, refusal_reply
-from services.mapserver.edge import OwsRequest, dialect_of, read_request
+from services.mapserver.edge import OwsRequest, as_tile_source, dialect_of, read_request
 from services.mapserver.policy import OwsPolicy
 from services.mapserver.renderer import RendererSetup
 from services.mapserver.renderpool import RenderPool
@@ -48,11 +49,16 @@ class MapServerApp:
     """
 
     def __init__(
-        self, pool: RenderPool, policies: dict[str, OwsPolicy], database: Database | None = None
+        self,
+        pool: RenderPool,
+        policies: dict[str, OwsPolicy],
+        database: Database | None = None,
+        internal: str | None = None,
     ):
         self.pool = pool
         self._policies = policies
         self._database = database
+        self._internal = internal  # the token of the portal's own requests (its tile cache)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -60,7 +66,10 @@ class MapServerApp:
         dialect = dialect_of(environ)
         try:
             key = self._endpoint(environ.get("PATH_INFO", ""))
-            reply = self.dispatch(key, read_request(environ, self._policies[key]), dialect)
+            request = read_request(environ, self._policies[key])
+            if self._internal is not None and is_internal(environ, self._internal):
+                as_tile_source(request)
+            reply = self.dispatch(key, request, dialect)
         except Refusal as refusal:
             reply = refusal_reply(refusal, dialect)
         headers = [("Content-Type", reply.content_type),
@@ -109,7 +118,7 @@ def make_mapserver_app(instance: Instance) -> MapServerApp:
     policies = {
         ep.key: OwsPolicy.from_catalog(ep.catalog, ep.rasters, ep.protocols) for ep in served
     }
-    return MapServerApp(pool, policies, database)
+    return MapServerApp(pool, policies, database, internal_token(settings.runtime_dir))
 
 
 def endpoint_url(settings: Settings, key: str) -> str:

@@ -35,6 +35,11 @@ SERVICES = {"WMS", "WFS", "WCS"}
 REPEATABLE = frozenset({"SUBSET"})  # WCS 2.0: one SUBSET per axis
 FORBIDDEN = {"MAP": "map", "SLD": "SLD", "SLD_BODY": "SLD_BODY"}
 MAP_RESOLUTION = (72, 300)  # dpi a print may ask for (MapServer's default is 72)
+# Set by the edge itself, never by a client: PNG deflate level for the portal's own tile
+# source requests (MapProxy decodes the metatile and encodes every tile again, so the
+# effort of the default level 6 is spent for nothing; level 1 halves a metatile's render).
+SOURCE_COMPRESSION = "MAP_PNG_COMPRESSION"
+SOURCE_COMPRESSION_LEVEL = "1"
 INTEGER_PARAMS = ("WIDTH", "HEIGHT", "I", "J", "X", "Y")
 _INTEGER = re.compile(r"^\+?\d{1,9}$")
 
@@ -110,6 +115,9 @@ def check_params(request: OwsRequest) -> None:
                 else _t("Parametr map nie jest przyjmowany", "the map parameter is not accepted")
             )
             raise Refusal(Failure.BAD_PARAMETER, text, locator)
+    if SOURCE_COMPRESSION in params:
+        name = SOURCE_COMPRESSION
+        raise bad(f"Parametr {name} nie jest przyjmowany", f"{name} is not accepted", name)
     if request.service and request.service not in SERVICES:
         raise bad("SERVICE musi być WMS, WFS lub WCS", "SERVICE must be WMS, WFS or WCS",
                   "service")  # fmt: skip
@@ -124,6 +132,13 @@ def check_params(request: OwsRequest) -> None:
             low, high = MAP_RESOLUTION
             raise bad(f"MAP_RESOLUTION: od {low} do {high} dpi",
                       f"MAP_RESOLUTION: {low} to {high} dpi", "map_resolution")  # fmt: skip
+
+
+def as_tile_source(request: OwsRequest) -> None:
+    """A PNG GetMap the portal's tile cache asks for: the fast deflate level."""
+    params = request.params
+    if params.get("REQUEST", "").lower() == "getmap" and params.get("FORMAT") == "image/png":
+        params[SOURCE_COMPRESSION] = SOURCE_COMPRESSION_LEVEL
 
 
 def _read_post(environ: dict[str, Any], request: OwsRequest) -> None:

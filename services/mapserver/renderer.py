@@ -74,6 +74,8 @@ def render(
         # MapServer 8 ignores the WMS vendor parameter; set on the clone, it makes the
         # scale (and so each layer's scale range) and the symbol sizes the printed ones.
         map_.resolution = float(params["MAP_RESOLUTION"])
+    if "MAP_PNG_COMPRESSION" in params:  # set by the edge for the tile cache's own requests
+        map_.getOutputFormatByName("png").setOption("COMPRESSION", params["MAP_PNG_COMPRESSION"])
     ows = mapscript.OWSRequest()
     for name, value in params.items():
         ows.setParameter(name, value)

@@ -142,6 +142,26 @@ def test_getmap_in_every_polish_and_web_crs_draws_the_parcels(ows, crs):
     assert any(pixel[:3] == KIEG_BLUE for _count, pixel in colours)
 
 
+def test_the_tile_cache_s_own_getmaps_spend_less_on_deflate(ows, settings):
+    """The portal's own requests (the internal secret) get PNG level 1: the same pixels,
+    fewer CPU cycles, more bytes; a client cannot ask for it, and others keep level 6."""
+    from services.edge.internal import HEADER, internal_token
+
+    layers = "uzytki,mpzp,dzialki,budynki,obreby,numery_dzialek"
+    query = wms_query(layers=layers, width=1024, height=768)
+    public = ows.get(query)
+    inside = ows.get(query, headers={HEADER: internal_token(settings.runtime_dir)})
+    assert public.status_code == inside.status_code == 200
+    assert len(inside.data) > 1.1 * len(public.data)
+    pixels = [Image.open(io.BytesIO(a.data)).convert("RGBA").tobytes() for a in (public, inside)]
+    assert pixels[0] == pixels[1]
+    assert ows.get(query).data == public.data  # the clone's level did not stay behind
+    guessed = ows.get(query, headers={HEADER: "guess"})
+    assert guessed.data == public.data
+    asked = ows.get(query + "&MAP_PNG_COMPRESSION=0")
+    assert asked.status_code == 400 and b"MAP_PNG_COMPRESSION" in asked.data
+
+
 def test_getmap_is_byte_identical_when_repeated(ows):
     layers = "uzytki,mpzp,dzialki,budynki,obreby,numery_dzialek"
     first = ows.get(wms_query(layers=layers)).data

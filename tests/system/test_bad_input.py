@@ -187,6 +187,8 @@ CASES = {
     "wmts rest unknown layer": Case("/wmts/nieznana/PL1992/5/1/1.png", {}, 400,
                                     "InvalidParameterValue"),
     "map parameter": Case("/ows", GETMAP | {"MAP": "/etc/passwd"}, 400, "InvalidParameterValue"),
+    "tile source compression from a client": Case("/ows", GETMAP | {"MAP_PNG_COMPRESSION": "9"},
+                                                  400, "InvalidParameterValue"),
     "ows endpoint traversal": Case("/ows/..%2f..%2fetc%2fpasswd", GETMAP, 404, "NotFound"),
     "ows endpoint unknown": Case("/ows/geoportal", GETMAP, 404, "NotFound"),
     "kieg filter injection": Case("/ows/kieg", GETMAP | {

@@ -28,4 +28,3 @@ def test_nginx_accepts_the_configuration(tmp_path, folders):
     checked = _nginx_accepts(text, tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert ("try_files" in text) == bool(folders)
-

@@ -101,6 +101,17 @@ export function gridResolutions(capabilities, layers, code) {
   return null;
 }
 
+/**
+ * A WMTS source on our tile cache. Tiles appear at once, without OpenLayers' 250 ms
+ * fade: the layers of a cadastral map are read together, and fading each tile of each
+ * layer on its own made parcel lines show up in pieces (and the first view wait for it).
+ * @param {Object} options Source options from the capabilities.
+ * @return {WMTS} Source.
+ */
+export function tileSource(options) {
+  return new WMTS({...options, wrapX: false, transition: 0});
+}
+
 function scaleLimits(layer) {
   const limits = {};
   if (layer.max_scale) {
@@ -131,7 +142,7 @@ export function buildLayers(config, capabilities) {
     };
     const options = layer.tiled ? wmtsOptions(capabilities, layer.wmts_names, code) : null;
     if (options) {
-      built.push(new TileLayer({...common, source: new WMTS({...options, wrapX: false})}));
+      built.push(new TileLayer({...common, source: tileSource(options)}));
     } else if (layer.wms) {
       built.push(new ImageLayer({...common, source: wmsSource(config.urls.ows, layer.wms_name)}));
     }
@@ -172,7 +183,7 @@ export function buildBaseLayers(config, capabilities) {
     const common = {visible: false, zIndex: -1, properties: {baseId: base.id, title: base.title}};
     const options = wmtsOptions(capabilities, [base.wms_name], code);
     if (options) {
-      built.push(new TileLayer({...common, source: new WMTS({...options, wrapX: false})}));
+      built.push(new TileLayer({...common, source: tileSource(options)}));
     } else {
       // Without the tile cache, /ows draws the same picture from the layers behind it.
       const source = wmsSource(config.urls.ows, (base.wms_layers || [base.wms_name]).join(','));

@@ -9,7 +9,7 @@ import View from 'ol/View.js';
 import VectorSource from 'ol/source/Vector.js';
 import WMTS from 'ol/source/WMTS.js';
 import {transform, transformExtent} from 'ol/proj.js';
-import {gridResolutions, wmtsOptions} from './layers.js';
+import {gridResolutions, tileSource, wmtsOptions} from './layers.js';
 import {resolutionForScale, viewScale} from './mapscale.js';
 import {resolutionToScale} from './urlstate.js';
 import {toData, viewCode} from './viewprojection.js';
@@ -70,7 +70,7 @@ class LayerSet {
       const options = known[this.config.projection.code] instanceof WMTS ?
         wmtsOptions(this.capabilities, tileNames(this.config, layer), code) : null;
       // without tiles in that grid, OpenLayers reprojects the data projection's tiles
-      known[code] = options ? new WMTS({...options, wrapX: false}) : known[this.config.projection.code];
+      known[code] = options ? tileSource(options) : known[this.config.projection.code];
     }
     return known[code];
   }

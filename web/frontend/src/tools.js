@@ -48,12 +48,17 @@ export function bindBaseMaps(doc, config, baseLayers, layers) {
 }
 
 /**
- * Legend images (loaded when a layer is first shown) and opacity sliders.
+ * Legend images and opacity sliders. A legend is loaded when its layer is first shown,
+ * but not before the map's first complete render: at the start, legends drawn by the WMS
+ * would take the browser's connections and the renderers from the map's own tiles.
  * @param {Document} doc Document.
  * @param {Array} layers Overlay layers.
+ * @param {import("ol/Map.js").default} map Map.
  */
-export function bindLegends(doc, layers) {
+export function bindLegends(doc, layers, map) {
   const byId = new globalThis.Map(layers.map((layer) => [layer.get('layerId'), layer]));
+  let mapDrawn = false;
+  const shows = [];
   for (const item of doc.querySelectorAll('#layer-list [data-layer-id]')) {
     const layer = byId.get(item.dataset.layerId);
     const legend = item.querySelector('img.legend');
@@ -67,20 +72,25 @@ export function bindLegends(doc, layers) {
     const show = () => {
       const visible = layer.getVisible();
       if (legend) {
-        if (visible && !legend.getAttribute('src')) {
+        if (visible && mapDrawn && !legend.getAttribute('src')) {
           legend.setAttribute('src', legend.dataset.src);
         }
-        legend.hidden = !visible;
+        legend.hidden = !visible || !legend.getAttribute('src');
       }
       item.classList.toggle('layer-on', visible);
     };
     layer.on('change:visible', show);
+    shows.push(show);
     show();
     if (slider) {
       slider.value = String(Math.round(layer.getOpacity() * 100));
       slider.addEventListener('input', () => layer.setOpacity(Number(slider.value) / 100));
     }
   }
+  map.once('rendercomplete', () => {
+    mapDrawn = true;
+    shows.forEach((show) => show());
+  });
 }
 
 function openDialog(dialog, opener) {

@@ -150,7 +150,7 @@ export async function createViewer(config, doc) {
   if (tree && state.order && !tree.setOrder(state.order)) {
     problems.push('order');
   }
-  bindLegends(doc, layers);
+  bindLegends(doc, layers, map);
   showUrlProblems(config, doc, problems);
   bindViewerTools(doc, config, map, {capabilities, state});
   bindButton(doc, 'home-button', goHome);
