@@ -3,7 +3,8 @@
 1. A cached WMTS tile through our application (gunicorn → the cache-hit fast path) against
    the same tile file served by a static file server (Python's threaded ``http.server``),
    same client; and against stock MapProxy in the same gunicorn set-up, one client and
-   16 connections (``benchmarks/tilehits.py``).
+   16 connections, then both behind the same nginx: ours as ``geoportal front nginx``
+   writes it (``benchmarks/tilehits.py``).
 2. An OGC API Features bbox query (~100 parcels) against the plain SQL that answers it
    (GeoJSON assembled by PostgreSQL), both as the public reader role; and bbox pages per
    second with 8 clients against TiPg on the same view.

@@ -13,7 +13,7 @@ from pyproj import Transformer
 
 from benchmarks.client import Client
 from benchmarks.instance import county_centre
-from benchmarks.timing import median_ms, report
+from benchmarks.timing import paired_ms, report
 from geoportal.instance import Instance
 
 GMD = "http://www.isotc211.org/2005/gmd"
@@ -35,8 +35,11 @@ def bench_ogcapi_map(instance: Instance, repeat: int) -> None:
     for url, params in (ogc, wms):
         answer = session.get(url, params=params, timeout=30)
         assert answer.status_code == 200 and answer.headers["Content-Type"] == "image/png"
-    ours = median_ms(lambda: session.get(ogc[0], params=ogc[1], timeout=30).content, repeat)
-    peer = median_ms(lambda: session.get(wms[0], params=wms[1], timeout=30).content, repeat)
+    ours, peer = paired_ms(
+        lambda: session.get(ogc[0], params=ogc[1], timeout=30).content,
+        lambda: session.get(wms[0], params=wms[1], timeout=30).content,
+        repeat,
+    )
     report("OGC API map 256², parcels", ours, peer, "WMS GetMap")
 
 
@@ -48,7 +51,7 @@ def bench_csw_record(instance: Instance, repeat: int) -> None:
     records = (f"{base}/ogc/collections/metadane/items/dataset-parcels", {"f": "json"})
     for url, params in (csw, records):
         assert session.get(url, params=params, timeout=30).status_code == 200
-    ours = median_ms(lambda: session.get(csw[0], params=csw[1], timeout=30).content, repeat)
-    peer = median_ms(lambda: session.get(records[0], params=records[1], timeout=30).content,
-                     repeat)  # fmt: skip
+    ours, peer = paired_ms(lambda: session.get(csw[0], params=csw[1], timeout=30).content,
+                           lambda: session.get(records[0], params=records[1], timeout=30).content,
+                           repeat)  # fmt: skip
     report("CSW GetRecordById (ISO 19139)", ours, peer, "OGC API record")

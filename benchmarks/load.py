@@ -45,9 +45,14 @@ class LoadError(RuntimeError):
     """The load run failed: wrk missing, error answers or socket errors."""
 
 
-def rate(urls: list[str], connections: int, headers: dict[str, str] | None = None) -> float:
+def rate(
+    urls: list[str],
+    connections: int,
+    headers: dict[str, str] | None = None,
+    seconds: int = DURATION_S,
+) -> float:
     """Successful answers per second of ``connections`` keep-alive connections cycling
-    through ``urls`` (one server) for ``DURATION_S`` seconds; any error answer fails."""
+    through ``urls`` (one server) for ``seconds``; any error answer fails."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise LoadError("wrk is not installed: run `make setup-bench`")
@@ -60,7 +65,7 @@ def rate(urls: list[str], connections: int, headers: dict[str, str] | None = Non
     with tempfile.TemporaryDirectory() as tmp:
         script_file = Path(tmp) / "paths.lua"
         script_file.write_text(script, encoding="utf-8")
-        argv = [wrk, f"-t{THREADS}", f"-c{connections}", f"-d{DURATION_S}s",
+        argv = [wrk, f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s",
                 "--timeout", "30s", "-s", str(script_file), base]  # fmt: skip
         output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
     return _rate(output)

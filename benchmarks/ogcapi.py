@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from benchmarks.client import Client
 from benchmarks.instance import county_centre
-from benchmarks.peers import throughput, tipg_server
-from benchmarks.timing import median_ms, report
+from benchmarks.peers import paired_throughput, tipg_server
+from benchmarks.timing import paired_ms, report
 from geoportal.database import Database
 from geoportal.instance import Instance
 from services.edge.internal import HEADER, internal_token
@@ -47,9 +47,12 @@ def bench_ogcapi_bbox(instance: Instance, repeat: int) -> None:
     session = Client()
     features = session.get(url, params=params, timeout=30).json()["features"]
     assert len(features) == 100, len(features)
-    ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
     with instance.database.connect("public") as conn:
-        plain = median_ms(lambda: conn.execute(PLAIN_SQL, bbox).fetchone(), repeat)
+        ours, plain = paired_ms(
+            lambda: session.get(url, params=params, timeout=30).content,
+            lambda: conn.execute(PLAIN_SQL, bbox).fetchone(),
+            repeat,
+        )
     report("OGC API items, bbox, 100 parcels", ours, plain, "plain SQL")
 
 
@@ -70,9 +73,12 @@ def bench_ogcapi_throughput(instance: Instance) -> None:
     internal = {HEADER: internal_token(instance.settings.runtime_dir)}
     # The same answer from both: a GeoJSON FeatureCollection. TiPg's f=json is another,
     # lighter format (a bare list of properties with the geometry as EWKT text).
-    ours = throughput([f"{ours_url}?limit=100&f=json&bbox={box}" for box in boxes], internal)
     with tipg_server(instance) as tipg_base:
         peer_url = f"{tipg_base}/collections/publish.parcels/items"
-        peer = throughput([f"{peer_url}?limit=100&f=geojson&bbox={box}" for box in boxes])
+        ours, peer = paired_throughput(
+            [f"{ours_url}?limit=100&f=json&bbox={box}" for box in boxes],
+            [f"{peer_url}?limit=100&f=geojson&bbox={box}" for box in boxes],
+            internal,
+        )
     print(f"{'OGC API items throughput, 8 clients':42} ours {ours:8.1f} /s   "
           f"TiPg {peer:8.1f} /s   ratio {ours / peer:6.2f}x")  # fmt: skip

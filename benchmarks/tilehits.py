@@ -37,7 +37,7 @@ import requests
 from benchmarks.client import Client
 from benchmarks.instance import county_centre, free_port, running_instance
 from benchmarks.load import rate
-from benchmarks.timing import median_ms, report
+from benchmarks.timing import paired_ms, report
 from geoportal.instance import Instance
 from services.configgen.mapproxy import GRID_BBOX, grid_resolutions
 from services.mapproxy.app import CONFIG_NAME
@@ -102,8 +102,9 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
             ours, stock = session.get(ours_base + path), session.get(stock_base + path)
             assert ours.content == stock.content, path
         one = paths[4]
-        ours_ms = median_ms(lambda: session.get(ours_base + one, timeout=10).content, repeat)
-        stock_ms = median_ms(lambda: session.get(stock_base + one, timeout=10).content, repeat)
+        ours_ms, stock_ms = paired_ms(lambda: session.get(ours_base + one, timeout=10).content,
+                                      lambda: session.get(stock_base + one, timeout=10).content,
+                                      repeat)  # fmt: skip
         stock_rate = rate([stock_base + path for path in paths], CONNECTIONS)
         ours_rate = rate([ours_base + path for path in paths], CONNECTIONS)
         with fronts(instance, stock_base) as (ours_front, stock_front):
@@ -112,8 +113,9 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
                     session.get(ours_front + path).content
                     == session.get(stock_front + path).content
                 )
-            front_ms = [median_ms(lambda base=base: session.get(base + one, timeout=10).content,
-                                  repeat) for base in (ours_front, stock_front)]  # fmt: skip
+            front_ms = paired_ms(lambda: session.get(ours_front + one, timeout=10).content,
+                                 lambda: session.get(stock_front + one, timeout=10).content,
+                                 repeat)  # fmt: skip
             front_rates = [rate([base + path for path in paths], CONNECTIONS)
                            for base in (ours_front, stock_front)]  # fmt: skip
     ours_app, stock_app = wsgi_medians(instance, one, repeat * 10)
@@ -191,7 +193,7 @@ def wsgi_medians(instance: Instance, path: str, repeat: int) -> tuple[float, flo
         return body
 
     assert call(ours) == call(stock)
-    medians = median_ms(lambda: call(ours), repeat), median_ms(lambda: call(stock), repeat)
+    medians = paired_ms(lambda: call(ours), lambda: call(stock), repeat)
     # this copy of the application watches the database, which the instance stops at exit
     logging.getLogger("geoportal.watch").disabled = True
     return medians

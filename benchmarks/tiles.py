@@ -12,7 +12,7 @@ from owslib.wmts import WebMapTileService
 
 from benchmarks.client import Client
 from benchmarks.instance import county_centre, free_port
-from benchmarks.timing import median_ms, report
+from benchmarks.timing import paired_ms, report
 from geoportal.instance import Instance
 
 
@@ -58,8 +58,11 @@ def bench_cached_tile(instance: Instance, repeat: int) -> None:
     static_url = f"http://127.0.0.1:{server.server_address[1]}/{tile.name}"
     try:
         assert session.get(static_url, timeout=5).content == body
-        ours = median_ms(lambda: session.get(url, timeout=10).content, repeat)
-        peer = median_ms(lambda: session.get(static_url, timeout=10).content, repeat)
+        ours, peer = paired_ms(
+            lambda: session.get(url, timeout=10).content,
+            lambda: session.get(static_url, timeout=10).content,
+            repeat,
+        )
     finally:
         server.shutdown()
     report("WMTS cached tile (z15, EPSG:3857)", ours, peer, "static file")

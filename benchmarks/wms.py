@@ -11,7 +11,7 @@ import os
 
 from benchmarks.client import Client
 from benchmarks.instance import county_centre
-from benchmarks.timing import median_ms, report
+from benchmarks.timing import paired_ms, report
 from geoportal.instance import Instance
 from services.mapserver.runtime import ALL_LAYERS, endpoints, prepare_runtime
 
@@ -38,12 +38,15 @@ def bench_uncached_getmap(instance: Instance, repeat: int) -> None:
     url = f"{instance.settings.base_url}/ows"
     first = session.get(url, params=params, timeout=30)
     assert first.status_code == 200 and first.headers["Content-Type"] == "image/png"
-    ours = median_ms(lambda: session.get(url, params=params, timeout=30).content, repeat)
     served = endpoints(instance)
     runtime = prepare_runtime(instance.settings, served, instance.database)
     map_ = mapscript.mapObj(
         str(runtime.mapfiles[ALL_LAYERS]), mapscript.configObj(str(runtime.config_file))
     )
     assert os.environ.get("PGSERVICEFILE")
-    bare = median_ms(lambda: render(map_.clone(), params, None), repeat)
+    ours, bare = paired_ms(
+        lambda: session.get(url, params=params, timeout=30).content,
+        lambda: render(map_.clone(), params, None),
+        repeat,
+    )
     report("WMS GetMap 256², uncached", ours, bare, "mapscript")
