@@ -43,12 +43,17 @@ _SPOOFABLE = ("HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARD
               "HTTP_X_SCRIPT_NAME", "HTTP_FORWARDED")  # fmt: skip
 
 
-def internal_ows_url(settings: Settings) -> str:
-    """URL of our MapServer endpoint as seen from inside this machine."""
+def local_address(settings: Settings) -> str:
+    """``host:port`` of the web process as seen from inside this machine."""
     host = settings.host if settings.host not in ("", "0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
     if ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{settings.port}/ows"
+    return f"{host}:{settings.port}"
+
+
+def internal_ows_url(settings: Settings) -> str:
+    """URL of our MapServer endpoint as seen from inside this machine."""
+    return f"http://{local_address(settings)}/ows"
 
 
 def runtime_config(settings: Settings, ows_url: str | None = None) -> Path:
