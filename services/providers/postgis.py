@@ -47,12 +47,14 @@ from services.providers.bbox import BBoxError, Envelope, parse_bbox
 from services.providers.cql import cql_clause
 from services.providers.crs import CRS84, ServedCrs, served_crs
 from services.providers.fields import json_schema
+from services.providers.generations import GenerationMemory
 from services.providers.scope import NextPage, current_scope
 from services.providers.view import ViewConfigError, view_spec
 
 LOGGER = logging.getLogger(__name__)
 MAX_OFFSET = 2**31 - 1
 _ITEM_ID = re.compile(r"^[1-9][0-9]{0,17}$")  # gid: no sign, no spaces, no "1abc"
+COUNTS: GenerationMemory[int] = GenerationMemory(4096, lambda _: 1)  # per process, by query
 T = TypeVar("T")
 
 
@@ -243,13 +245,33 @@ def _collection(conn: psycopg.Connection, page: sq.Clause, count: sq.Clause,
     if resulttype != "hits" and returned < paging.limit and (returned or not paging.offset):
         matched = paging.offset + returned  # a short page is the last one
     else:
-        row = conn.execute(count.sql, count.params).fetchone()
-        matched = int(row[0]) if row else 0
+        matched = _matched(conn, count, int(rows[0][2]) if rows else None)
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features,
                                   "numberMatched": matched, "numberReturned": returned}  # fmt: skip
     if resulttype != "hits" and paging.next_page is not None:
         collection["links"] = paging.links(returned, int(rows[-1][0]) if rows else None)
     return collection
+
+
+def _matched(conn: psycopg.Connection, count: sq.Clause, generation: int | None) -> int:
+    """``numberMatched``: counted once per query and data generation.
+
+    A client paging through a query (GDAL, QGIS: the same filter, page after page) would
+    otherwise count every matching row again for each page: 260 ms a page of the whole
+    layer on the 300k county, where the page itself takes 19 ms. ``generation`` is the
+    page's; a count is kept under the generation its own statement read.
+    """
+    key = (count.sql.as_string(conn), repr(count.params))
+    if generation is not None:
+        kept = COUNTS.get(key, generation)
+        if kept is not None:
+            return kept
+    row = conn.execute(count.sql, count.params).fetchone()
+    if row is None:
+        return 0
+    matched, counted_under = int(row[0]), int(row[1])
+    COUNTS.put(key, counted_under, matched)
+    return matched
 
 
 def _invalid(pl: str, en: str) -> ProviderInvalidQueryError:

@@ -21,6 +21,8 @@ from services.providers.view import ViewSpec
 
 MAX_TERMS = 5  # words in a free-text ``q``
 MAX_TERM = 100
+# The data generation (services.providers.generations) as a column of the same snapshot.
+GENERATION = sql.SQL("(SELECT n FROM publish.data_generation)")
 
 
 class QueryError(ValueError):
@@ -140,25 +142,29 @@ def page_statement(
     spec: ViewSpec, feature: sql.Composable, where: Clause, order: sql.Composable,
     limit: int, offset: int, after: int | None = None,
 ) -> Clause:  # fmt: skip
-    """One page as rows of (id, feature JSON text).
+    """One page as rows of (id, feature JSON text, data generation).
 
     The page's rows are chosen in a subquery of plain columns, so rows skipped by
     ``offset`` are never turned into JSON; ``after`` (a keyset cursor: the last id of the
     previous page, ordered by id) replaces the offset, so a deep page costs a first one.
+    The data generation is read from the page's snapshot (:data:`GENERATION`).
     """
     if after is not None:
         keyset = Clause(sql.SQL("{} > %s").format(sql.Identifier("t", spec.id_column)), [after])
         where = all_of([where, keyset])
     statement = sql.SQL(
-        "SELECT {}, {} FROM (SELECT * FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s) AS t"
-        " ORDER BY {}"
-    ).format(sql.Identifier("t", spec.id_column), feature, _view(spec), where.sql, order, order)
+        "SELECT {}, {}, {} FROM (SELECT * FROM {} WHERE {} ORDER BY {} LIMIT %s OFFSET %s)"
+        " AS t ORDER BY {}"
+    ).format(sql.Identifier("t", spec.id_column), feature, GENERATION, _view(spec), where.sql,
+             order, order)  # fmt: skip
     return Clause(statement, [*where.params, limit, offset])
 
 
 def count_statement(spec: ViewSpec, where: Clause) -> Clause:
-    """How many features match (``numberMatched``)."""
-    statement = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(_view(spec), where.sql)
+    """How many features match (``numberMatched``), and the data generation counted."""
+    statement = sql.SQL("SELECT count(*), {} FROM {} WHERE {}").format(
+        GENERATION, _view(spec), where.sql
+    )
     return Clause(statement, where.params)
 
 

@@ -363,3 +363,30 @@ def test_cql_filters(ogc, database, ogc_parcels):
     assert ids(spatial) == expected and ogc_parcels[4] in expected
     literal = items(ogc, {"filter": "parcel_id = 'x\" OR 1=1; DROP TABLE x; --'"})
     assert literal["numberMatched"] == 0  # a value stays a value
+
+
+def _change_parcel(database, parcel_id: str, retired: bool, moving_the_generation: bool) -> None:
+    with database.connect("owner") as conn:
+        if not moving_the_generation:  # as if the counter were broken: shows what is kept
+            conn.execute("ALTER TABLE data.parcel DISABLE TRIGGER data_generation")
+        conn.execute("UPDATE data.parcel SET object_end = CASE WHEN %s THEN now() END"
+                     " WHERE parcel_id = %s", (retired, parcel_id))  # fmt: skip
+        conn.execute("ALTER TABLE data.parcel ENABLE TRIGGER data_generation")
+
+
+def test_number_matched_is_counted_once_per_data_generation(ogc, database, ogc_parcels):
+    """A query's count is kept under the data generation it was counted in (pages of the
+    same query do not count again) and counted anew once a committed change moves it."""
+    query = {"bbox": f"{N0 + 1},{E0 + 1},{N0 + 2 * SIZE - 1},{E0 + 3 * SIZE - 1}",
+             "bbox-crs": EPSG2180, "limit": 2}  # fmt: skip  # northing first: EPSG order
+    first = items(ogc, query)
+    assert first["numberMatched"] == 6 and first["numberReturned"] == 2
+    _change_parcel(database, ogc_parcels[0], retired=True, moving_the_generation=False)
+    try:
+        assert items(ogc, query)["numberMatched"] == 6  # kept: the generation did not move
+        with database.connect("owner") as conn:  # any committed change to a data table
+            conn.execute("UPDATE data.parcel SET area_ha = area_ha WHERE false")
+        assert items(ogc, query)["numberMatched"] == 5
+    finally:
+        _change_parcel(database, ogc_parcels[0], retired=False, moving_the_generation=True)
+    assert items(ogc, query)["numberMatched"] == 6
