@@ -380,13 +380,14 @@ def test_number_matched_is_counted_once_per_data_generation(ogc, database, ogc_p
     query = {"bbox": f"{N0 + 1},{E0 + 1},{N0 + 2 * SIZE - 1},{E0 + 3 * SIZE - 1}",
              "bbox-crs": EPSG2180, "limit": 2}  # fmt: skip  # northing first: EPSG order
     first = items(ogc, query)
-    assert first["numberMatched"] == 6 and first["numberReturned"] == 2
+    matched = first["numberMatched"]  # six known parcels, and the demo county's if loaded
+    assert matched >= 6 and first["numberReturned"] == 2
     _change_parcel(database, ogc_parcels[0], retired=True, moving_the_generation=False)
     try:
-        assert items(ogc, query)["numberMatched"] == 6  # kept: the generation did not move
+        assert items(ogc, query)["numberMatched"] == matched  # kept: no generation moved
         with database.connect("owner") as conn:  # any committed change to a data table
             conn.execute("UPDATE data.parcel SET area_ha = area_ha WHERE false")
-        assert items(ogc, query)["numberMatched"] == 5
+        assert items(ogc, query)["numberMatched"] == matched - 1
     finally:
         _change_parcel(database, ogc_parcels[0], retired=False, moving_the_generation=True)
-    assert items(ogc, query)["numberMatched"] == 6
+    assert items(ogc, query)["numberMatched"] == matched
