@@ -136,16 +136,15 @@ def bench_cached_tile_vs_mapproxy(instance: Instance, repeat: int) -> None:
 def fronts(instance: Instance, stock_base: str) -> Iterator[tuple[str, str]]:
     """nginx before each: ours as ``geoportal front nginx`` writes it, the stock peer's with
     the same configuration and no tile location. Yields both base URLs."""
-    from services.mapproxy.app import make_mapproxy_app
     from services.mapproxy.front import start_nginx, stop_nginx, write_nginx_config
 
     settings = instance.settings
     stock = settings.model_copy(update={"port": int(stock_base.rsplit(":", 1)[1])})
     listens = [f"127.0.0.1:{free_port()}" for _ in range(2)]
     configs = [
-        write_nginx_config(settings, listens[0], make_mapproxy_app(settings).hits,
-                           settings.runtime_dir / "bench-front-ours"),
-        write_nginx_config(stock, listens[1], None, settings.runtime_dir / "bench-front-stock"),
+        write_nginx_config(settings, listens[0], front_dir=settings.runtime_dir / "bench-ours"),
+        write_nginx_config(stock, listens[1], tiles=False,
+                           front_dir=settings.runtime_dir / "bench-stock"),
     ]  # fmt: skip
     processes = [start_nginx(config) for config in configs]
     try:

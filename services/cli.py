@@ -110,11 +110,9 @@ def cache_refresh(args: argparse.Namespace, instance: Instance) -> int:
 
 def front_nginx(args: argparse.Namespace, instance: Instance) -> int:
     """Write the nginx configuration for this instance and say how to use it."""
-    from services.mapproxy.app import make_mapproxy_app
     from services.mapproxy.front import write_nginx_config
 
-    settings = instance.settings
-    path = write_nginx_config(settings, args.listen, make_mapproxy_app(settings).hits)
+    path = write_nginx_config(instance.settings, args.listen)
     print(f"wrote {path}")
     print(f"  nginx -c {path} -e {path.parent / 'error.log'}")
     print("  and run the web process with GEOPORTAL_PROXIES=1 (one proxy in front)")

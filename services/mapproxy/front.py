@@ -182,14 +182,17 @@ def _tile_location(settings: Settings) -> list[str]:
 
 
 def write_nginx_config(
-    settings: Settings, listen: str, hits: CachedTiles | None, front_dir: Path | None = None
+    settings: Settings, listen: str, tiles: bool = True, front_dir: Path | None = None
 ) -> Path:
     """Write ``nginx.conf`` into ``front_dir`` (default: ``front`` in the run-time folder)
-    with the folders nginx needs there; without ``hits`` nginx only proxies."""
+    with the folders nginx needs there. The tile sets are read from this instance's loaded
+    MapProxy; without ``tiles`` nginx only proxies."""
+    from services.mapproxy.app import make_mapproxy_app
+
     front_dir = front_dir or settings.runtime_dir / "front"
     for folder in _TEMP_FOLDERS:
         (front_dir / "temp" / folder).mkdir(parents=True, exist_ok=True)
-    folders = served_folders(settings, hits) if hits is not None else []
+    folders = served_folders(settings, make_mapproxy_app(settings).hits) if tiles else []
     path = front_dir / "nginx.conf"
     path.write_text(nginx_config(settings, folders, listen, front_dir))
     return path

@@ -60,13 +60,11 @@ def vertex(database, known_parcel) -> tuple[float, float]:
 def front(live_server, settings) -> Iterator[str]:
     """nginx with the configuration ``geoportal front nginx`` writes, in front of the
     running application: cached tiles from disk, the rest proxied. Yields its base URL."""
-    from services.mapproxy.app import make_mapproxy_app
     from services.mapproxy.front import start_nginx, stop_nginx, write_nginx_config
     from tests.integration.test_ogcapi_support import free_port
 
     listen = f"127.0.0.1:{free_port()}"
-    hits = make_mapproxy_app(settings).hits
-    config = write_nginx_config(settings, listen, hits, settings.var_dir / "front-test")
+    config = write_nginx_config(settings, listen, front_dir=settings.var_dir / "front-test")
     process = start_nginx(config)
     base = f"http://{listen}"
     try:

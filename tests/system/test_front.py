@@ -8,7 +8,6 @@ The bad-input catalogue runs through the front as well (``test_bad_input.py``).
 from __future__ import annotations
 
 import io
-import subprocess
 from email.utils import formatdate
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from shapely.geometry import box
 from services.configgen.mapproxy import GRID_BBOX, cache_name, grid_resolutions
 from services.mapproxy.front import SECURITY_HEADERS
 from services.mapproxy.refresh import RefreshPlan, refresh
+from tests.integration.test_mapproxy import _tc, _tile_2180
 from web.headers import COMMON
 
 pytestmark = pytest.mark.system
@@ -30,17 +30,11 @@ SHARED = ("Content-Type", "Cache-Control", "Access-Control-Allow-Origin", *dict(
 @pytest.fixture(scope="module")
 def tile(front, settings, known_parcel) -> tuple[str, Path]:
     """A PL1992 tile over the known parcel, rendered through the front: path and file."""
-    span = 256 * grid_resolutions()[LEVEL]
-    column = int((known_parcel.x - GRID_BBOX[0]) // span)
-    row = int((GRID_BBOX[3] - known_parcel.y) // span)
+    column, row = _tile_2180(LEVEL, known_parcel.x, known_parcel.y)
     path = f"/wmts/dzialki/PL1992/{LEVEL}/{column}/{row}.png"
     assert requests.get(front + path, timeout=60).status_code == 200  # a miss: rendered
     folder = settings.cache_dir / f"{cache_name('dzialki')}_EPSG2180" / f"{LEVEL:02d}"
     return path, folder / _tc(column) / f"{_tc(row)}.png"
-
-
-def _tc(number: int) -> str:
-    return f"{number // 1_000_000:03d}/{number // 1000 % 1000:03d}/{number % 1000:03d}"
 
 
 def _nginx_etag(path: Path) -> str:
@@ -126,10 +120,3 @@ def test_a_tile_the_refresh_removed_is_rendered_again(front, settings, tile):
     answer = requests.get(front + path, timeout=60)
     assert answer.status_code == 200 and file.exists()  # rendered: nginx writes no file
     assert answer.content == file.read_bytes()
-
-
-def test_nginx_accepts_the_written_configuration(front, settings):
-    config = settings.var_dir / "front-test" / "nginx.conf"
-    argv = ["nginx", "-t", "-c", str(config), "-e", str(config.parent / "error.log")]
-    checked = subprocess.run(argv, capture_output=True, text=True, check=False)
-    assert checked.returncode == 0, checked.stderr
